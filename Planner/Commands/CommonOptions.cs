@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace ScalePlanner.Planner.Commands;
+
+/// <summary>Options shared by several commands.</summary>
+public static class CommonOptions
+{
+    public static Option<string> Format(params string[] allowed)
+    {
+        var option = new Option<string>("--format") { Description = $"Output format: {string.Join('|', allowed)}.", DefaultValueFactory = _ => allowed[0] };
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
+}

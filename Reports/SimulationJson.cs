@@ -1,0 +1,28 @@
+using System.Text.Json;
+using ScalePlanner.Simulator.Simulation;
+
+namespace ScalePlanner.Reports;
+
+/// <summary>The JSON contract of one layout's result (DESIGN.md): field names are stable; new fields may be added, none renamed or dropped.</summary>
+public static class SimulationJson
+{
+    public sealed record Memory(double Weights, double Gradients, double OptimizerStates, double Activations, double Other);
+
+    public sealed record Time(double Compute, double Recompute, double PipelineBubble, double TensorParallelComm, double ContextParallelComm,
+        double DataParallelCommExposed, double PipelineComm, double OptimizerStep, double DataWait);
+
+    public sealed record Result(
+        string Layout, bool Fits, double StepTimeSeconds, double TokensPerSecond, double ModelTflopsPerGpu, double HardwareTflopsPerGpu,
+        double Mfu, double Hfu, double MemoryPerGpuBytes, double MemoryCapacityBytes, Memory Memory, Time Time, int Devices, int MicroBatches,
+        double Steps, double TimeToTrainSeconds, double DeviceHours, double? CostDollars);
+
+    public static Result From(SimulationResult r) => new(
+        r.Layout.ToString(), r.Fits, r.StepTimeSeconds, r.TokensPerSecond, r.ModelTflopsPerGpu, r.HardwareTflopsPerGpu, r.Mfu, r.Hfu,
+        r.MemoryPerGpuBytes, r.MemoryCapacityBytes,
+        new Memory(r.Memory.Weights, r.Memory.Gradients, r.Memory.OptimizerStates, r.Memory.Activations, r.Memory.Other),
+        new Time(r.Time.Compute, r.Time.Recompute, r.Time.PipelineBubble, r.Time.TensorParallelComm, r.Time.ContextParallelComm,
+            r.Time.DataParallelCommExposed, r.Time.PipelineComm, r.Time.OptimizerStep, r.Time.DataWait),
+        r.Devices, r.MicroBatches, r.Steps, r.TimeToTrainSeconds, r.DeviceHours, r.CostDollars);
+
+    public static string Serialize(SimulationResult result) => JsonSerializer.Serialize(From(result), JsonFormat.Options);
+}

@@ -1,0 +1,45 @@
+using ScalePlanner.Simulator.Simulation;
+using Spectre.Console;
+
+namespace ScalePlanner.Reports;
+
+/// <summary>One layout's prediction for the terminal: headline figures, the step-time breakdown and the memory breakdown.</summary>
+public static class SimulationTable
+{
+    public static void Write(string scenario, TrainingJob job, SimulationResult r, IAnsiConsole? console = null)
+    {
+        console ??= AnsiConsole.Console;
+        var (model, cluster, training) = job;
+        console.MarkupLine($"[bold]{Markup.Escape(scenario)}[/]: {Markup.Escape(model.Name)} ({Units.Count(model.ParameterCount)} parameters) on {cluster.Devices} × {Markup.Escape(cluster.Accelerator.DisplayName)}");
+        console.MarkupLine($"layout {Markup.Escape(r.Layout.ToString())}, {r.MicroBatches} micro-batches per step");
+
+        var headline = new Table().AddColumns("figure", "value");
+        headline.AddRow("fits in memory", r.Fits ? "[green]yes[/]" : "[red]no[/]");
+        headline.AddRow("step time", Units.Seconds(r.StepTimeSeconds));
+        headline.AddRow("tokens / s", $"{r.TokensPerSecond:N0}");
+        headline.AddRow("model TFLOP/s per device (MFU)", $"{r.ModelTflopsPerGpu:F1} ({r.Mfu:P1})");
+        headline.AddRow("hardware TFLOP/s per device (HFU)", $"{r.HardwareTflopsPerGpu:F1} ({r.Hfu:P1})");
+        headline.AddRow("memory per device", $"{Units.Bytes(r.MemoryPerGpuBytes)} of {Units.Bytes(r.MemoryCapacityBytes)}");
+        headline.AddRow("time to train", $"{Units.Seconds(r.TimeToTrainSeconds)} ({r.Steps:N0} steps, {training.Tokens:0.###e0} tokens)");
+        headline.AddRow("device-hours", $"{r.DeviceHours:N0}");
+        headline.AddRow("cost", r.CostDollars is { } dollars ? $"${dollars:N0}" : "no price given");
+        console.Write(headline);
+
+        var t = r.Time;
+        var time = new Table().Title("step time").AddColumns("part", "seconds", "share");
+        foreach (var (name, value) in new[]
+        {
+            ("compute", t.Compute), ("recompute", t.Recompute), ("pipeline bubble", t.PipelineBubble), ("tensor-parallel comm", t.TensorParallelComm),
+            ("context-parallel comm", t.ContextParallelComm), ("data-parallel comm (exposed)", t.DataParallelCommExposed), ("pipeline comm", t.PipelineComm),
+            ("optimizer step", t.OptimizerStep), ("data wait", t.DataWait),
+        })
+            time.AddRow(name, $"{value:F4}", $"{value / t.Total:P1}");
+        console.Write(time);
+
+        var mem = r.Memory;
+        var memory = new Table().Title("memory per device").AddColumns("part", "size");
+        foreach (var (name, value) in new[] { ("weights", mem.Weights), ("gradients", mem.Gradients), ("optimizer states", mem.OptimizerStates), ("activations", mem.Activations), ("other", mem.Other) })
+            memory.AddRow(name, Units.Bytes(value));
+        console.Write(memory);
+    }
+}

@@ -1,0 +1,150 @@
+using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Simulator.Costs;
+
+/// <summary>
+/// Kernel-by-kernel cost of one micro-batch through a transformer block, the embedding and the output head on one device,
+/// following Megatron-LM's tensor-parallel split (Shoeybi et al. 2019, §3) and sequence parallelism (Korthikanti et al. 2022, §4.2.2).
+/// A backward GEMM is two GEMMs of the forward's size (input gradient and weight gradient).
+/// </summary>
+public sealed class TransformerCosts
+{
+    private readonly ModelSpec model;
+    private readonly KernelTimer timer;
+    private readonly GroupLink tensorLink, contextLink;
+    private readonly RecomputeMode recompute;
+    private readonly bool flash, sp;
+    private readonly int e;
+    private readonly double t, b, s, fullSeq, tokens, normTokens, headsT, kvHeadsT, ffnT, hd, h;
+
+    public TransformerCosts(ModelSpec model, TrainingSpec training, Layout layout, KernelTimer timer, GroupLink tensorLink, GroupLink contextLink)
+    {
+        this.model = model;
+        this.timer = timer;
+        this.tensorLink = tensorLink;
+        this.contextLink = contextLink;
+        recompute = layout.Recompute;
+        flash = training.FlashAttention;
+        sp = layout.Sp;
+        e = layout.Precision.ActivationBytes();
+        t = layout.Tp;
+        b = layout.MicroBatch;
+        fullSeq = model.SequenceLength;
+        s = fullSeq / layout.Cp;
+        tokens = b * s;
+        normTokens = sp ? tokens / t : tokens;
+        headsT = (double)model.Heads / t;
+        kvHeadsT = Math.Max(1.0, (double)model.KvHeads / t); // key/value heads are replicated when tp exceeds them
+        ffnT = (double)model.FfnHidden / t;
+        hd = model.HeadDim;
+        h = model.Hidden;
+    }
+
+    /// <summary>One transformer block: attention and MLP with their norms, residuals, dropout and communication.</summary>
+    public PassCost Block()
+    {
+        double qkvCols = (headsT + 2 * kvHeadsT) * hd, mlpUpCols = (model.GatedMlp ? 2 : 1) * ffnT;
+        double gemmFlops = 2 * tokens * h * (qkvCols + headsT * hd + mlpUpCols + ffnT);
+        double fwd = GemmForward(tokens, qkvCols, h) + GemmForward(tokens, h, headsT * hd)
+                   + GemmForward(tokens, mlpUpCols, h) + GemmForward(tokens, h, ffnT);
+        double bwd = GemmBackward(tokens, qkvCols, h) + GemmBackward(tokens, h, headsT * hd)
+                   + GemmBackward(tokens, mlpUpCols, h) + GemmBackward(tokens, h, ffnT);
+
+        // Two norms: forward reads x and writes y; backward reads x and dy and writes dx.
+        fwd += 2 * timer.Memory(2 * normTokens * h * e);
+        bwd += 2 * timer.Memory(3 * normTokens * h * e);
+        // Two residual adds with bias and dropout fused (Megatron's bias_dropout_add): read two, write one, plus a 1-byte mask.
+        double residualBytes = (3 * e + (model.Dropout ? 1 : 0)) * normTokens * h;
+        fwd += 2 * timer.Memory(residualBytes);
+        bwd += 2 * timer.Memory(residualBytes);
+        // MLP activation: GeLU reads 1 writes 1 (backward reads 2 writes 1); SwiGLU reads 2 writes 1 (backward reads 3 writes 2).
+        fwd += timer.Memory((model.GatedMlp ? 3 : 2) * e * tokens * ffnT);
+        bwd += timer.Memory((model.GatedMlp ? 5 : 3) * e * tokens * ffnT);
+        if (model.Positions == PositionEmbedding.Rotary)
+        {
+            double ropeBytes = 2 * e * tokens * (headsT + kvHeadsT) * hd; // rotate q and k in place: read and write
+            fwd += timer.Memory(ropeBytes);
+            bwd += timer.Memory(ropeBytes);
+        }
+
+        var (attnFwd, attnBwd, attnFlops) = AttentionCore();
+        fwd += attnFwd;
+        bwd += attnBwd;
+        double modelFlops = 3 * (gemmFlops + attnFlops); // backward = 2 × forward (Narayanan et al. SC21, §5.1)
+
+        // Tensor parallelism: two all-reduces forward and two backward per block (Shoeybi et al. 2019, Fig. 3);
+        // with sequence parallelism each becomes a reduce-scatter + all-gather of the same volume (Korthikanti et al. 2022, §4.2.2).
+        double activationBytes = tokens * h * e;
+        double exchange = sp ? tensorLink.ReduceScatter(activationBytes) + tensorLink.AllGather(activationBytes) : tensorLink.AllReduce(activationBytes);
+        double tensorComm = 4 * exchange;
+
+        // Context parallelism: key/value blocks travel the cp ring (cp−1 hops forward; keys, values and their gradients backward),
+        // overlapped with the attention kernels (Megatron-LM context parallel, ring attention of Liu et al. 2023).
+        double kvBytes = 2 * tokens * kvHeadsT * hd * e;
+        double ringHops = contextLink.Size - 1;
+        double contextComm = Math.Max(0, ringHops * contextLink.PointToPoint(kvBytes) - attnFwd)
+                           + Math.Max(0, ringHops * contextLink.PointToPoint(2 * kvBytes) - attnBwd);
+
+        double recomputeTime = 0, recomputeFlops = 0;
+        if (recompute == RecomputeMode.Full)
+        {
+            recomputeTime = fwd;
+            recomputeFlops = gemmFlops + attnFlops;
+            tensorComm += 2 * exchange;
+        }
+        else if (recompute == RecomputeMode.Selective && !flash)
+        {
+            recomputeTime = attnFwd;
+            recomputeFlops = attnFlops;
+        }
+        return new PassCost(fwd, bwd, recomputeTime, tensorComm, contextComm, modelFlops, modelFlops + recomputeFlops);
+    }
+
+    /// <summary>Scores, softmax, dropout and the weighted sum of values: (forward time, backward time, forward FLOPs counted as dense).</summary>
+    private (double Forward, double Backward, double Flops) AttentionCore()
+    {
+        double batch = b * headsT;
+        double flops = 4 * batch * s * fullSeq * hd; // QKᵀ and PV, the s² terms (Narayanan et al. SC21, eq. 3)
+        if (flash)
+        {
+            // FlashAttention-2 skips fully masked tiles under a causal mask (half the work) and its backward does 5 GEMMs to the forward's 2 (Dao 2023, §3.1).
+            double forwardTime = timer.FusedAttention(0.5 * flops);
+            return (forwardTime, timer.FusedAttention(1.25 * flops), flops);
+        }
+        double scores = batch * s * fullSeq;
+        double fwd = timer.Gemm(s, fullSeq, hd, batch, e) + timer.Memory(2 * e * scores) + timer.Gemm(s, hd, fullSeq, batch, e);
+        double bwd = timer.Gemm(s, hd, fullSeq, batch, e) + timer.Gemm(fullSeq, hd, s, batch, e)  // dQ, dK
+                   + timer.Gemm(s, fullSeq, hd, batch, e) + timer.Gemm(fullSeq, hd, s, batch, e)  // dP, dV
+                   + timer.Memory(3 * e * scores);                                                // softmax backward
+        if (model.Dropout)
+        {
+            fwd += timer.Memory((2 * e + 1) * scores);
+            bwd += timer.Memory((2 * e + 1) * scores);
+        }
+        return (fwd, bwd, flops);
+    }
+
+    /// <summary>Token (and learned position) embedding on the first stage.</summary>
+    public PassCost Embedding()
+    {
+        double bytes = tokens * h * e * (model.Positions == PositionEmbedding.Learned ? 3 : 1);
+        return new PassCost(timer.Memory(bytes), timer.Memory(2 * tokens * h * e), 0, 0, 0, 0, 0);
+    }
+
+    /// <summary>Final norm, vocabulary-parallel logits and cross-entropy in fp32 on the last stage; never recomputed.</summary>
+    public PassCost Head()
+    {
+        double vocabT = model.Vocab / t;
+        double logits = tokens * vocabT;
+        double flops = 2 * tokens * h * vocabT;
+        double fwd = timer.Memory(2 * normTokens * h * e) + GemmForward(tokens, vocabT, h) + timer.Memory((e + 8) * logits);
+        double bwd = timer.Memory(3 * normTokens * h * e) + GemmBackward(tokens, vocabT, h) + timer.Memory((e + 4) * logits);
+        return new PassCost(fwd, bwd, 0, 0, 0, 3 * flops, 3 * flops);
+    }
+
+    private double GemmForward(double m, double n, double k) => timer.Gemm(m, n, k, 1, e);
+
+    // Input gradient [m×n]·[n×k] and weight gradient [k×m]·[m×n].
+    private double GemmBackward(double m, double n, double k) => timer.Gemm(m, k, n, 1, e) + timer.Gemm(k, n, m, 1, e);
+}

@@ -1,0 +1,67 @@
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Simulator.Layouts;
+
+/// <summary>
+/// How one training step is laid out on the devices. Rank order, innermost first: tp, cp, dp, pp (Megatron-LM's default),
+/// so tensor-parallel groups sit inside a node and pipeline stages are the outermost split.
+/// </summary>
+public sealed record Layout
+{
+    public int Dp { get; init; } = 1;
+    public int Tp { get; init; } = 1;
+    public int Pp { get; init; } = 1;
+    /// <summary>Virtual pipeline stages (model chunks) per device; above 1 only with the interleaved schedule.</summary>
+    public int Vp { get; init; } = 1;
+    public int Cp { get; init; } = 1;
+    public bool Sp { get; init; }
+    public int MicroBatch { get; init; } = 1;
+    public int Zero { get; init; }
+    public RecomputeMode Recompute { get; init; } = RecomputeMode.None;
+    public Precision Precision { get; init; } = Precision.Bf16;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+    public PipelineSchedule Schedule { get; init; } = PipelineSchedule.OneFOneB;
+    public GradientCompression Compression { get; init; } = GradientCompression.None;
+    public bool Overlap { get; init; } = true;
+
+    public int Devices => Dp * Tp * Pp * Cp;
+
+    /// <summary>Layers of one model chunk: each device holds <see cref="Vp"/> chunks.</summary>
+    public int LayersPerChunk(ModelSpec model) => model.Layers / (Pp * Vp);
+
+    /// <summary>Micro-batches per pipeline per step (gradient accumulation steps when pp = 1).</summary>
+    public int MicroBatches(TrainingSpec training) => training.GlobalBatchSize / (Dp * MicroBatch);
+
+    /// <summary>Checks the layout against the model, the batch and the device count; throws naming the field and what is allowed.</summary>
+    public Layout Validated(ModelSpec model, TrainingSpec training, int devices)
+    {
+        Guard.Positive("layout.dp", Dp);
+        Guard.Positive("layout.tp", Tp);
+        Guard.Positive("layout.pp", Pp);
+        Guard.Positive("layout.vp", Vp);
+        Guard.Positive("layout.cp", Cp);
+        Guard.Positive("layout.mb", MicroBatch);
+        if (Zero is < 0 or > 3) throw new SpecException("layout.zero", $"must be 0, 1, 2 or 3, got {Zero}");
+        if (Devices != devices)
+            throw new SpecException("layout", $"dp·tp·pp·cp = {Dp}·{Tp}·{Pp}·{Cp} = {Devices} must equal the cluster's {devices} devices");
+        Guard.DividedBy("model.heads", model.Heads, "layout.tp", Tp);
+        if (model.KvHeads % Tp != 0 && Tp % model.KvHeads != 0)
+            throw new SpecException("layout.tp", $"tp={Tp} must divide model.kvHeads={model.KvHeads} or be a multiple of it");
+        if (model.Layers % (Pp * Vp) != 0)
+            throw new SpecException("model.layers", $"{model.Layers} is not divisible by pp·vp = {Pp}·{Vp} = {Pp * Vp}");
+        Guard.DividedBy("model.sequenceLength", model.SequenceLength, "layout.cp", Cp);
+        if (training.GlobalBatchSize % (Dp * MicroBatch) != 0)
+            throw new SpecException("training.globalBatchSize", $"{training.GlobalBatchSize} is not divisible by dp·mb = {Dp}·{MicroBatch} = {Dp * MicroBatch}");
+        if (Sp && Tp == 1) throw new SpecException("layout.sp", "sequence parallelism needs tp > 1");
+        if (Vp > 1 && Schedule != PipelineSchedule.Interleaved) throw new SpecException("layout.vp", $"vp={Vp} needs schedule=interleaved");
+        if (Schedule == PipelineSchedule.Interleaved && (Vp < 2 || Pp < 2))
+            throw new SpecException("layout.schedule", "interleaved needs pp ≥ 2 and vp ≥ 2");
+        if (Compression.Kind == CompressionKind.PowerSgd && Compression.Rank < 1)
+            throw new SpecException("layout.compress", $"powersgd rank must be a positive integer, got {Compression.Rank}");
+        return this;
+    }
+
+    public override string ToString() => LayoutFormat.Format(this);
+
+    public static Layout Parse(string text) => LayoutFormat.Parse(text);
+}

@@ -1,0 +1,3 @@
+namespace ScalePlanner.Simulator.Layouts;
+
+public enum OptimizerKind { Sgd, Adam, AdamW, Lamb, Adafactor }

@@ -1,0 +1,50 @@
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Simulator.Profiles;
+
+/// <summary>
+/// How close a device comes to its data-sheet peaks: GEMM efficiency by size per precision, memory-bandwidth efficiency by
+/// bytes moved, fused-attention efficiency, per-kernel overhead, achieved fraction of each link tier. The catalog carries a
+/// default per accelerator (with its source); `scaleplan calibrate` measures one.
+/// </summary>
+public sealed record DeviceProfile
+{
+    public required string Name { get; init; }
+    /// <summary>Where the numbers come from: a citation for catalog defaults, "calibrated" with the machine for measured ones.</summary>
+    public required string Source { get; init; }
+    public string? Date { get; init; }
+    public required IReadOnlyList<GemmCurve> Gemm { get; init; }
+    /// <summary>
+    /// Sustained compute clock under a long training run's power draw as a fraction of the boost clock the data-sheet peak
+    /// assumes; short GEMM microbenchmarks run at boost, whole training steps at the power-capped clock.
+    /// </summary>
+    public required double SustainedClockFraction { get; init; }
+    /// <summary>Fraction of memory bandwidth achieved by streaming kernels, by megabytes moved.</summary>
+    public required SaturatingCurve MemoryByMegabyte { get; init; }
+    /// <summary>Fused attention (FlashAttention-2) throughput as a fraction of dense peak.</summary>
+    public required double FusedAttentionEfficiency { get; init; }
+    /// <summary>Fixed cost of one kernel (launch and tail) in seconds.</summary>
+    public required double KernelOverheadSeconds { get; init; }
+    /// <summary>Fraction of the intra-node link's bandwidth a collective achieves (bus bandwidth / link bandwidth).</summary>
+    public required double IntraNodeLinkEfficiency { get; init; }
+    public required double InterNodeLinkEfficiency { get; init; }
+    /// <summary>Memory the framework holds outside the model (runtime context, library workspaces, allocator slack), in GB.</summary>
+    public required double ReservedMemoryGB { get; init; }
+
+    public SaturatingCurve GemmEfficiency(Precision precision)
+    {
+        foreach (var curve in Gemm)
+        {
+            if (curve.Precision == precision) return curve.EfficiencyByGflop;
+        }
+        // A precision the profile did not measure uses the curve of the closest format measured: half formats share tensor cores.
+        foreach (var fallback in new[] { Precision.Bf16, Precision.Fp16, Precision.Fp32 })
+        {
+            foreach (var curve in Gemm)
+            {
+                if (curve.Precision == fallback) return curve.EfficiencyByGflop;
+            }
+        }
+        throw new SpecException("profile.gemm", $"profile '{Name}' has no GEMM curve");
+    }
+}

@@ -1,0 +1,30 @@
+using ScalePlanner.Simulator.Layouts;
+
+namespace ScalePlanner.Simulator.Simulation;
+
+/// <summary>Everything the cost model predicts for one layout of one job.</summary>
+public sealed record SimulationResult
+{
+    public required Layout Layout { get; init; }
+    public required int Devices { get; init; }
+    public required int MicroBatches { get; init; }
+    public required bool Fits { get; init; }
+    public required double MemoryCapacityBytes { get; init; }
+    public required MemoryBreakdown Memory { get; init; }
+    public required TimeBreakdown Time { get; init; }
+    public required double StepTimeSeconds { get; init; }
+    public required double TokensPerSecond { get; init; }
+    /// <summary>Model FLOPs (forward + backward, no recomputation) per second per device, in TFLOP/s.</summary>
+    public required double ModelTflopsPerGpu { get; init; }
+    /// <summary>Hardware FLOPs (recomputation counted) per second per device, in TFLOP/s.</summary>
+    public required double HardwareTflopsPerGpu { get; init; }
+    public required double Mfu { get; init; }
+    public required double Hfu { get; init; }
+    public required double Steps { get; init; }
+    public required double TimeToTrainSeconds { get; init; }
+    public required double DeviceHours { get; init; }
+    /// <summary>Dollars for the whole run; null when the cluster has no price.</summary>
+    public required double? CostDollars { get; init; }
+
+    public double MemoryPerGpuBytes => Memory.Total;
+}
