@@ -13,15 +13,17 @@ public static class Program
             SimulateCommand.Create(),
             ValidateCommand.Create(),
         };
-        var parse = root.Parse(args);
+        var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"error: {parse.Errors[0].Message}");
+            // One line: System.CommandLine lists allowed values on separate lines.
+            var messages = parse.Errors.Select(e => string.Join(' ', e.Message.Split(['\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            Console.Error.WriteLine($"error: {string.Join("; ", messages.Distinct())}");
             return 2;
         }
         try
         {
-            return parse.Invoke();
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (SpecException ex)
         {

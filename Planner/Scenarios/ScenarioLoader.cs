@@ -11,7 +11,7 @@ public static class ScenarioLoader
 {
     private static readonly string[] ModelKeys = ["preset", "layers", "hidden", "heads", "kvHeads", "ffnHidden", "gatedMlp", "vocab", "sequenceLength", "tiedEmbeddings", "biases", "norm", "positions", "dropout"];
     private static readonly string[] ClusterKeys = ["accelerator", "nodes", "devicesPerNode", "intraNodeGBps", "interNodeGBps", "intraNodeLatencyUs", "interNodeLatencyUs", "pricePerDeviceHour"];
-    private static readonly string[] TrainingKeys = ["globalBatchSize", "tokens", "flashAttention", "loaderTokensPerSecondPerDevice"];
+    private static readonly string[] TrainingKeys = ["globalBatchSize", "tokens", "flashAttention", "fusedGradientAccumulation", "loaderTokensPerSecondPerDevice"];
     private static readonly string[] Objectives = ["time", "cost", "mfu"];
     private static readonly string[] TopKeys = ["name", "model", "cluster", "training", "search", "objective"];
 
@@ -93,6 +93,7 @@ public static class ScenarioLoader
             GlobalBatchSize = t.RequiredInt("globalBatchSize"),
             Tokens = t.RequiredDouble("tokens"),
             FlashAttention = t.Bool("flashAttention") ?? true,
+            FusedGradientAccumulation = t.Bool("fusedGradientAccumulation") ?? true,
             LoaderTokensPerSecondPerDevice = t.Double("loaderTokensPerSecondPerDevice"),
         };
     }

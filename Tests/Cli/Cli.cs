@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace ScalePlanner.Tests.Cli;
+
+/// <summary>Runs the built `scaleplan` in its own process, as a user would, and captures what it prints.</summary>
+public static class Cli
+{
+    public sealed record Outcome(int ExitCode, string StdOut, string StdErr);
+
+    public static Outcome Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "scaleplan.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(60_000)) { process.Kill(); throw new TimeoutException($"scaleplan {string.Join(' ', args)} did not finish in 60 s"); }
+        return new Outcome(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static string Scenario(string fileName) => Path.Combine(AppContext.BaseDirectory, "scenarios", fileName);
+
+    /// <summary>Writes a scenario file into a fresh temporary folder and returns its path.</summary>
+    public static string TempScenario(string json)
+    {
+        string dir = Directory.CreateTempSubdirectory("scaleplan-test-").FullName;
+        string path = Path.Combine(dir, "scenario.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+}
