@@ -11,9 +11,9 @@ public static class ValidationReport
         console ??= AnsiConsole.Console;
         foreach (var group in rows.GroupBy(r => r.Table))
         {
-            var table = new Table().Title(group.Key).AddColumns("name", "metric", "predicted", "published", "error %");
+            var table = new Table().Title($"{group.Key}: {group.First().Metric}").AddColumns("run", "predicted", "published", "error %");
             foreach (var row in group)
-                table.AddRow(row.Name, row.Metric, $"{row.Predicted:F2}", $"{row.Published:F2}", $"{row.ErrorPercent:+0.00;-0.00}");
+                table.AddRow(Markup.Escape(row.Name), $"{row.Predicted:F2}", $"{row.Published:F2}", $"{row.ErrorPercent:+0.00;-0.00}");
             console.Write(table);
             var (mean, worst) = Summary(group.ToList());
             console.WriteLine($"{group.Key}: mean absolute error {mean:F2} %, worst {worst:F2} % over {group.Count()} rows");
