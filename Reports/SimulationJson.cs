@@ -13,11 +13,11 @@ public static class SimulationJson
 
     public sealed record Result(
         string Layout, bool Fits, double StepTimeSeconds, double TokensPerSecond, double ModelTflopsPerGpu, double HardwareTflopsPerGpu,
-        double Mfu, double Hfu, double MemoryPerGpuBytes, double MemoryCapacityBytes, Memory Memory, Time Time, int Devices, int MicroBatches,
+        double ModelFlopsPerStep, double HardwareFlopsPerStep, double Mfu, double Hfu, double MemoryPerGpuBytes, double MemoryCapacityBytes, Memory Memory, Time Time, int Devices, int MicroBatches,
         double Steps, double TimeToTrainSeconds, double DeviceHours, double? CostDollars);
 
     public static Result From(SimulationResult r) => new(
-        r.Layout.ToString(), r.Fits, r.StepTimeSeconds, r.TokensPerSecond, r.ModelTflopsPerGpu, r.HardwareTflopsPerGpu, r.Mfu, r.Hfu,
+        r.Layout.ToString(), r.Fits, r.StepTimeSeconds, r.TokensPerSecond, r.ModelTflopsPerGpu, r.HardwareTflopsPerGpu, r.ModelFlopsPerStep, r.HardwareFlopsPerStep, r.Mfu, r.Hfu,
         r.MemoryPerGpuBytes, r.MemoryCapacityBytes,
         new Memory(r.Memory.Weights, r.Memory.Gradients, r.Memory.OptimizerStates, r.Memory.Activations, r.Memory.Other),
         new Time(r.Time.Compute, r.Time.Recompute, r.Time.PipelineBubble, r.Time.TensorParallelComm, r.Time.ContextParallelComm,

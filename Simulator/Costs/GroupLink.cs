@@ -15,6 +15,8 @@ public readonly struct GroupLink
     public readonly double Alpha;
     public readonly bool CrossesNodes;
     private readonly double pointToPointBandwidth;
+    private readonly int perNode;
+    private readonly double intraBandwidth, intraAlpha;
 
     public GroupLink(int size, int stride, ClusterSpec cluster, DeviceProfile profile)
     {
@@ -22,6 +24,9 @@ public readonly struct GroupLink
         double intra = cluster.IntraNode.BytesPerSecond * profile.IntraNodeLinkEfficiency;
         double inter = cluster.InterNode.BytesPerSecond * profile.InterNodeLinkEfficiency;
         CrossesNodes = (long)size * stride > cluster.DevicesPerNode;
+        intraBandwidth = intra;
+        intraAlpha = cluster.IntraNode.LatencySeconds;
+        perNode = 1;
         if (!CrossesNodes)
         {
             Bandwidth = intra;
@@ -29,14 +34,23 @@ public readonly struct GroupLink
             pointToPointBandwidth = intra;
             return;
         }
-        int perNode = Math.Clamp(cluster.DevicesPerNode / stride, 1, size);
+        perNode = Math.Clamp(cluster.DevicesPerNode / stride, 1, size);
         Bandwidth = perNode > 1 ? Math.Min(intra, perNode * inter) : inter;
         Alpha = cluster.InterNode.LatencySeconds;
         pointToPointBandwidth = inter; // some neighbour pair sits across nodes, and the pipeline waits for the slowest hop
     }
 
-    public double AllReduce(double bytes) =>
-        Size <= 1 ? 0 : Math.Min(Collectives.RingAllReduce(bytes, Size, Bandwidth, Alpha), Collectives.TreeAllReduce(bytes, Size, Bandwidth, Alpha));
+    /// <summary>The fastest of a flat ring, a double binary tree and (across nodes) the hierarchical scheme, as NCCL picks by size.</summary>
+    public double AllReduce(double bytes)
+    {
+        if (Size <= 1) return 0;
+        double best = Math.Min(Collectives.RingAllReduce(bytes, Size, Bandwidth, Alpha), Collectives.TreeAllReduce(bytes, Size, Bandwidth, Alpha));
+        if (!CrossesNodes || perNode == 1) return best;
+        // Hierarchical (Jia et al. 2018, §4.2): reduce-scatter inside the node, all-reduce of 1/k across nodes (one link per member), all-gather inside.
+        double inNode = 2 * Collectives.RingGather(bytes, perNode, intraBandwidth, intraAlpha);
+        double acrossNodes = Collectives.RingAllReduce(bytes / perNode, Size / perNode, Bandwidth / perNode, Alpha);
+        return Math.Min(best, inNode + acrossNodes);
+    }
 
     public double AllGather(double bytes) => Collectives.RingGather(bytes, Size, Bandwidth, Alpha);
 

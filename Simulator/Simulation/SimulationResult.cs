@@ -18,6 +18,9 @@ public sealed record SimulationResult
     public required double ModelTflopsPerGpu { get; init; }
     /// <summary>Hardware FLOPs (recomputation counted) per second per device, in TFLOP/s.</summary>
     public required double HardwareTflopsPerGpu { get; init; }
+    /// <summary>FLOPs of one step over all devices: forward + backward (model) and with recomputation (hardware), attention s² terms included.</summary>
+    public required double ModelFlopsPerStep { get; init; }
+    public required double HardwareFlopsPerStep { get; init; }
     public required double Mfu { get; init; }
     public required double Hfu { get; init; }
     public required double Steps { get; init; }

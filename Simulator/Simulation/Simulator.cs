@@ -106,6 +106,8 @@ public static class Simulator
             TokensPerSecond = tokensPerStep / step,
             ModelTflopsPerGpu = modelPerDevice / 1e12,
             HardwareTflopsPerGpu = hardwarePerDevice / 1e12,
+            ModelFlopsPerStep = modelFlops,
+            HardwareFlopsPerStep = hardwareFlops,
             Mfu = modelPerDevice / peak,
             Hfu = hardwarePerDevice / peak,
             Steps = steps,

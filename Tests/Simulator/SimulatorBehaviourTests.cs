@@ -38,6 +38,18 @@ public class SimulatorBehaviourTests
     }
 
     [Fact]
+    public void Should_Count_Hardware_Flops_As_Megatron_Equation_3()
+    {
+        // F = 96·B·s·l·h²·(1 + s/(6h) + V/(16·l·h)) with full recomputation (Narayanan et al. SC21, eq. 3); without it 72 in place of 96 and 12 of 16.
+        var job = Jobs.Of("megatron-18b", "a100-sxm-80gb", 32, 1024, flash: false);
+        var m = job.Model;
+        double B = 1024, s = m.SequenceLength, l = m.Layers, h = m.Hidden, V = m.Vocab;
+        var full = Jobs.Run(job, "dp=32,tp=8,mb=8,recompute=full,precision=fp16");
+        Assert.Equal(96 * B * s * l * h * h * (1 + s / (6 * h) + V / (16 * l * h)), full.HardwareFlopsPerStep, 1e-9 * full.HardwareFlopsPerStep);
+        Assert.Equal(72 * B * s * l * h * h * (1 + s / (6 * h) + V / (12 * l * h)), full.ModelFlopsPerStep, 1e-9 * full.ModelFlopsPerStep);
+    }
+
+    [Fact]
     public void Should_Match_Korthikanti_Activation_Formula_For_Gpt_In_Half_Precision()
     {
         // sbh(34 + 5as/h) per layer (Korthikanti et al. 2022, eq. 1) for tp = 1, and sbh(10 + 24/t + 5as/(ht)) with tp (eq. 2).
