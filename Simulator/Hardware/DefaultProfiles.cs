@@ -11,14 +11,18 @@ public static class DefaultProfiles
 {
     /// <summary>
     /// NVIDIA data-centre GPUs, from A100 microbenchmarks:
-    /// GEMM: cuBLAS fp16/bf16 reaches ≈ 0.80 of dense peak on large transformer GEMMs and about half of that near 0.25 GFLOP
-    /// (NVIDIA Deep Learning Performance Guide, "Matrix Multiplication Background", A100 throughput vs size figures);
-    /// memory: streaming kernels reach ≈ 0.85 of HBM bandwidth on buffers of tens of MB (BabelStream on A100, Deakin et al. 2020),
-    /// half of that near 0.5 MB where launch and tail dominate;
+    /// GEMM: the maximum achievable bf16 matmul throughput of an A100 SXM is 267.9 of 312 TFLOP/s = 0.86 (Bekman, "Machine
+    /// Learning Engineering", MAMF table, CUDA 12.1), reached on GEMMs of hundreds of GFLOP; half of it near 0.25 GFLOP, where
+    /// tile and wave quantisation dominate;
+    /// sustained clock: an A100 cannot hold its 1,410 MHz boost at its 400 W limit under dense tensor work; NVIDIA rates its
+    /// HPL peak at the 1,305 MHz it sustains at the power limit (0.93, see glennklockwood.com "peak FLOPS"), and half-precision
+    /// tensor GEMMs draw more power, so 0.85 is taken for whole training steps (an estimate, the least certain number here);
+    /// memory: framework element-wise, softmax, dropout and normalisation kernels move data at ≈ 0.70 of HBM bandwidth, below
+    /// the ≈ 0.9 of a tuned stream copy (Ivanov et al., MLSys 2021, "Data Movement Is All You Need", operator measurements);
     /// fused attention: FlashAttention-2 forward at ≈ 0.58 of peak at sequence 2k, head dim 128 (Dao 2023, Fig. 6);
-    /// kernel overhead ≈ 3 µs (CUDA launch plus tail of a short kernel);
+    /// kernel overhead ≈ 3 µs (launch plus tail of a short kernel);
     /// links: NCCL all-reduce bus bandwidth ≈ 0.78 of NVLink (≈ 235 of 300 GB/s on DGX A100) and ≈ 0.90 of InfiniBand HDR
-    /// (nccl-tests results published in NVIDIA's DGX A100 reference architecture);
+    /// (nccl-tests figures published for DGX A100 SuperPOD);
     /// reserved: CUDA context, cuBLAS and NCCL workspaces ≈ 1 GB.
     /// </summary>
     public static DeviceProfile NvidiaGpu(string name) => new()
