@@ -14,7 +14,8 @@ public static class SimulationJson
     public sealed record Result(
         string Layout, bool Fits, double StepTimeSeconds, double TokensPerSecond, double ModelTflopsPerGpu, double HardwareTflopsPerGpu,
         double ModelFlopsPerStep, double HardwareFlopsPerStep, double Mfu, double Hfu, double MemoryPerGpuBytes, double MemoryCapacityBytes, Memory Memory, Time Time, int Devices, int MicroBatches,
-        double Steps, double TimeToTrainSeconds, double DeviceHours, double? CostDollars);
+        double Steps, double FailureFreeTimeToTrainSeconds, double CheckpointWriteSeconds, double CheckpointIntervalSeconds,
+        double ExpectedInterruptions, double Goodput, double TimeToTrainSeconds, double DeviceHours, double? CostDollars);
 
     public static Result From(SimulationResult r) => new(
         r.Layout.ToString(), r.Fits, r.StepTimeSeconds, r.TokensPerSecond, r.ModelTflopsPerGpu, r.HardwareTflopsPerGpu, r.ModelFlopsPerStep, r.HardwareFlopsPerStep, r.Mfu, r.Hfu,
@@ -22,7 +23,8 @@ public static class SimulationJson
         new Memory(r.Memory.Weights, r.Memory.Gradients, r.Memory.OptimizerStates, r.Memory.Activations, r.Memory.Other),
         new Time(r.Time.Compute, r.Time.Recompute, r.Time.PipelineBubble, r.Time.TensorParallelComm, r.Time.ContextParallelComm,
             r.Time.DataParallelCommExposed, r.Time.PipelineComm, r.Time.OptimizerStep, r.Time.DataWait),
-        r.Devices, r.MicroBatches, r.Steps, r.TimeToTrainSeconds, r.DeviceHours, r.CostDollars);
+        r.Devices, r.MicroBatches, r.Steps, r.FailureFreeTimeToTrainSeconds, r.CheckpointWriteSeconds, r.CheckpointIntervalSeconds,
+        r.ExpectedInterruptions, r.Goodput, r.TimeToTrainSeconds, r.DeviceHours, r.CostDollars);
 
     public static string Serialize(SimulationResult result) => JsonSerializer.Serialize(From(result), JsonFormat.Options);
 }

@@ -21,6 +21,7 @@ public static class SimulationTable
         headline.AddRow("hardware TFLOP/s per device (HFU)", $"{r.HardwareTflopsPerGpu:F1} ({r.Hfu:P1})");
         headline.AddRow("memory per device", $"{Units.Bytes(r.MemoryPerGpuBytes)} of {Units.Bytes(r.MemoryCapacityBytes)}");
         headline.AddRow("time to train", $"{Units.Seconds(r.TimeToTrainSeconds)} ({r.Steps:N0} steps, {training.Tokens:0.###e0} tokens)");
+        headline.AddRow("failures", $"goodput {r.Goodput:P1}: checkpoint every {Units.Seconds(r.CheckpointIntervalSeconds)} (write {Units.Seconds(r.CheckpointWriteSeconds)}), {r.ExpectedInterruptions:N0} expected interruptions");
         headline.AddRow("device-hours", $"{r.DeviceHours:N0}");
         headline.AddRow("cost", r.CostDollars is { } dollars ? $"${dollars:N0}" : "no price given");
         console.Write(headline);

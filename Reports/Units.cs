@@ -9,6 +9,7 @@ public static class Units
     {
         >= 86400 => $"{seconds / 86400:F1} days",
         >= 3600 => $"{seconds / 3600:F1} h",
+        >= 60 => $"{seconds / 60:F1} min",
         >= 1 => $"{seconds:F3} s",
         _ => $"{seconds * 1e3:F2} ms",
     };

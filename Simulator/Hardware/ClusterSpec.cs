@@ -7,6 +7,8 @@ public sealed record ClusterSpec(AcceleratorSpec Accelerator, int Nodes, int Dev
 {
     public int Devices => Nodes * DevicesPerNode;
 
+    public ReliabilitySpec Reliability { get; init; } = ReliabilitySpec.Default;
+
     public ClusterSpec Validated()
     {
         Guard.Positive("cluster.nodes", Nodes);
@@ -14,6 +16,7 @@ public sealed record ClusterSpec(AcceleratorSpec Accelerator, int Nodes, int Dev
         IntraNode.Validated("cluster.intraNode");
         InterNode.Validated("cluster.interNode");
         Guard.NonNegative("cluster.pricePerDeviceHour", PricePerDeviceHour);
+        Reliability.Validated();
         return this;
     }
 

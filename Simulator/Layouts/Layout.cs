@@ -6,7 +6,7 @@ namespace ScalePlanner.Simulator.Layouts;
 /// How one training step is laid out on the devices. Rank order, innermost first: tp, cp, dp, pp (Megatron-LM's default),
 /// so tensor-parallel groups sit inside a node and pipeline stages are the outermost split.
 /// </summary>
-public sealed record Layout
+public readonly record struct Layout()
 {
     public int Dp { get; init; } = 1;
     public int Tp { get; init; } = 1;

@@ -10,8 +10,8 @@ public sealed record SimulationResult
     public required int MicroBatches { get; init; }
     public required bool Fits { get; init; }
     public required double MemoryCapacityBytes { get; init; }
-    public required MemoryBreakdown Memory { get; init; }
-    public required TimeBreakdown Time { get; init; }
+    public required MemoryParts Memory { get; init; }
+    public required TimeParts Time { get; init; }
     public required double StepTimeSeconds { get; init; }
     public required double TokensPerSecond { get; init; }
     /// <summary>Model FLOPs (forward + backward, no recomputation) per second per device, in TFLOP/s.</summary>
@@ -24,6 +24,15 @@ public sealed record SimulationResult
     public required double Mfu { get; init; }
     public required double Hfu { get; init; }
     public required double Steps { get; init; }
+    /// <summary>Steps × step time, as if nothing ever failed.</summary>
+    public required double FailureFreeTimeToTrainSeconds { get; init; }
+    public required double CheckpointWriteSeconds { get; init; }
+    /// <summary>Young/Daly optimal interval between checkpoints.</summary>
+    public required double CheckpointIntervalSeconds { get; init; }
+    public required double ExpectedInterruptions { get; init; }
+    /// <summary>Useful training time over wall time, after checkpoints, lost work and restarts.</summary>
+    public required double Goodput { get; init; }
+    /// <summary>Wall time to train the scenario's tokens, expected interruptions included.</summary>
     public required double TimeToTrainSeconds { get; init; }
     public required double DeviceHours { get; init; }
     /// <summary>Dollars for the whole run; null when the cluster has no price.</summary>

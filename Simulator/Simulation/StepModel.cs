@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using ScalePlanner.Simulator.Costs;
+using ScalePlanner.Simulator.Hardware;
+using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Profiles;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Simulator.Simulation;
+
+/// <summary>
+/// The closed-form cost model of one training step, in two phases: <see cref="Shape"/> costs one micro-batch kernel by kernel
+/// (the expensive part, shared by all layouts with the same tp, cp, mb, sp, recompute and precision); <see cref="Estimate"/>
+/// adds the pipeline, data parallelism, optimizer and memory for one layout with plain arithmetic and no allocation.
+/// Layouts must already be valid for the job (see <see cref="Layout.Validated"/>).
+/// </summary>
+public sealed class StepModel
+{
+    /// <summary>PyTorch DDP's default gradient bucket (torch.nn.parallel.DistributedDataParallel, bucket_cap_mb = 25).</summary>
+    private const double BucketBytes = 25e6;
+
+    private readonly ModelSpec model;
+    private readonly TrainingSpec training;
+    private readonly ClusterSpec cluster;
+    private readonly double adafactorFraction, powerSgdDenseMatrices, matrixShare;
+    private readonly ConcurrentDictionary<(Precision, int), (double Ratio, double SecondsPerLayer)> powerSgd = new();
+
+    public StepModel(TrainingJob job, DeviceProfile? profile = null)
+    {
+        (model, cluster, training) = job;
+        Profile = profile ?? cluster.Accelerator.DefaultProfile;
+        adafactorFraction = OptimizerCosts.AdafactorStateFraction(model);
+        powerSgdDenseMatrices = model.BlockMatrixParameters();
+        matrixShare = powerSgdDenseMatrices * model.Layers / model.ParameterCount;
+    }
+
+    public DeviceProfile Profile { get; }
+
+    /// <summary>Kernel-by-kernel cost of one micro-batch through a block, the embedding and the head, with activation sizes.</summary>
+    public MicroBatchCosts Shape(Layout layout)
+    {
+        var accelerator = cluster.Accelerator;
+        var precision = layout.Precision;
+        var timer = new KernelTimer(accelerator.PeakFlops(precision) * Profile.SustainedClockFraction, accelerator.MemoryTBps * 1e12,
+            Profile.GemmEfficiency(precision), Profile.MemoryByMegabyte, Profile.FusedAttentionEfficiency, Profile.KernelOverheadSeconds);
+        var tensorLink = new GroupLink(layout.Tp, 1, cluster, Profile);
+        var contextLink = new GroupLink(layout.Cp, layout.Tp, cluster, Profile);
+        var costs = new TransformerCosts(model, training, layout, timer, tensorLink, contextLink);
+
+        double perBlock = ActivationMemory.PerBlock(model, layout, training.FlashAttention);
+        // The block being recomputed needs its full activations once.
+        double working = layout.Recompute == RecomputeMode.Full
+            ? ActivationMemory.PerBlock(model, layout with { Recompute = RecomputeMode.None }, training.FlashAttention)
+            : 0;
+        double tokens = layout.MicroBatch * (double)model.SequenceLength / layout.Cp;
+        double logits = tokens * model.Vocab / layout.Tp * (precision.ActivationBytes() + 4); // logits and their fp32 softmax for the cross-entropy
+        return new MicroBatchCosts(costs.Block(), costs.Embedding(), costs.Head(), perBlock, working, logits, timer);
+    }
+
+    /// <summary>Memory per device of the most loaded stage: the first holds the most micro-batches in flight, the last the logits.</summary>
+    public MemoryParts Memory(in MicroBatchCosts shape, in Layout layout)
+    {
+        var parameters = StageParameters.Of(model, layout);
+        int m = layout.MicroBatches(training);
+        double optimizerBytes = OptimizerCosts.StateBytesPerParameter(layout.Optimizer, layout.Precision, adafactorFraction);
+        double e = layout.Precision.ActivationBytes();
+        double zeroGather = layout.Zero == 3 ? 2 * model.BlockParameters / (double)layout.Tp * e : 0; // two prefetched blocks of gathered weights
+        double common = Profile.ReservedMemoryGB * 1e9 + 2 * BucketBytes + zeroGather + shape.RecomputeWorkingBytes;
+        double layersPerDevice = (double)model.Layers / layout.Pp;
+        int shards = layout.Dp * layout.Cp, zero = layout.Zero;
+        var precision = layout.Precision;
+
+        double perLayerSet = shape.ActivationBytesPerBlock * layersPerDevice;
+        var first = StageMemory(parameters.First, perLayerSet * ActivationMemory.MicroBatchesInFlight(layout, m), common + (layout.Pp == 1 ? shape.LogitsBytes : 0));
+        if (layout.Pp == 1) return first;
+        var last = StageMemory(parameters.Last, perLayerSet * (layout.Schedule == PipelineSchedule.GPipe ? m : 1), common + shape.LogitsBytes);
+        return first.Total >= last.Total ? first : last;
+
+        MemoryParts StageMemory(double stageParameters, double activations, double other)
+        {
+            var states = ModelStateMemory.PerDevice(stageParameters, shards, zero, precision, optimizerBytes);
+            return new MemoryParts(states.Weights, states.Gradients, states.OptimizerStates, activations, other);
+        }
+    }
+
+    /// <summary>The step of one layout: time parts on the slowest stage, memory of the most loaded device, FLOPs of all devices.</summary>
+    public StepEstimate Estimate(in MicroBatchCosts shape, in Layout layout)
+    {
+        var timer = shape.Timer;
+        var precision = layout.Precision;
+        int t = layout.Tp, cp = layout.Cp, dp = layout.Dp, p = layout.Pp, v = layout.Vp;
+        int layersPerDevice = model.Layers / p;
+        var parameters = StageParameters.Of(model, layout);
+
+        // Per-micro-batch cost of each kind of stage: the embedding sits on the first, the output layer on the last.
+        var blocks = layersPerDevice * shape.Block;
+        PassCost first = p == 1 ? blocks + shape.Embedding + shape.Head : blocks + shape.Embedding;
+        PassCost last = p == 1 ? first : blocks + shape.Head;
+        if (!training.FusedGradientAccumulation)
+        {
+            first += GradientAccumulation(parameters.First, precision, timer);
+            last += GradientAccumulation(parameters.Last, precision, timer);
+            blocks += GradientAccumulation(parameters.Middle, precision, timer);
+        }
+        PassCost bottleneck = first.Total >= last.Total && first.Total >= blocks.Total ? first : last.Total >= blocks.Total ? last : blocks;
+        double meanStage = p == 1 ? first.Total : (first.Total + last.Total + (p - 2) * blocks.Total) / p;
+
+        int m = layout.MicroBatches(training);
+        double compute = m * (bottleneck.Forward + bottleneck.Backward);
+        double recompute = m * bottleneck.Recompute;
+        double tensorComm = m * bottleneck.TensorComm;
+        double contextComm = m * bottleneck.ContextComm;
+        double bubble = (p - 1.0) / v * meanStage; // (p−1)/(v·m) of the ideal time (Narayanan et al. SC21, §2.2)
+
+        // Pipeline point-to-point: with tp > 1 each rank sends 1/tp of the activation (scatter/gather, Narayanan et al. SC21 §4.1).
+        // In the steady state a stage sends one tensor each way per micro-batch and chunk at once (send_forward_recv_backward,
+        // full-duplex links); warm-up and cool-down add p−1 one-way transfers each.
+        double e = precision.ActivationBytes();
+        double boundaryBytes = layout.MicroBatch * (double)model.SequenceLength / cp * model.Hidden * e / t;
+        double pipelineComm = p == 1 ? 0 : (m * v + 2 * (p - 1)) * new GroupLink(p, t * cp * dp, cluster, Profile).PointToPoint(boundaryBytes);
+
+        double deviceParams = parameters.Largest;
+        var dataLink = new GroupLink(dp * cp, t, cluster, Profile); // gradients are reduced over dp × cp (same weights)
+        double dataComm = DataParallelExposed(layout, deviceParams, m, bottleneck, dataLink, timer);
+
+        double optimizerParams = deviceParams / (layout.Zero >= 1 ? dp * cp : 1);
+        double optimizerStep = timer.Memory(optimizerParams * OptimizerCosts.StepBytesPerParameter(layout.Optimizer, precision, adafactorFraction));
+
+        double busy = compute + recompute + tensorComm + contextComm + bubble + pipelineComm + dataComm + optimizerStep;
+        double tokensPerStep = (double)training.GlobalBatchSize * model.SequenceLength;
+        double dataWait = training.LoaderTokensPerSecondPerDevice is { } rate
+            ? Math.Max(0, tokensPerStep / dp / cp / rate - busy) // loading the next batch overlaps the step (prefetch depth ≥ 1)
+            : 0;
+        var time = new TimeParts(compute, recompute, bubble, tensorComm, contextComm, dataComm, pipelineComm, optimizerStep, dataWait);
+
+        // FLOPs of the whole step: every micro-batch of every replica through every layer, summed over tp and cp ranks.
+        double replicaMicroBatches = (double)training.GlobalBatchSize / layout.MicroBatch;
+        double modelFlops = replicaMicroBatches * t * cp * (model.Layers * shape.Block.ModelFlops + shape.Head.ModelFlops);
+        double hardwareFlops = replicaMicroBatches * t * cp * (model.Layers * shape.Block.HardwareFlops + shape.Head.HardwareFlops);
+
+        // A checkpoint holds the working weights and the optimizer state (master weights and moments) of every parameter.
+        double checkpoint = model.ParameterCount * (precision.IsMixed() ? 2 : 4)
+                          + model.ParameterCount * OptimizerCosts.StateBytesPerParameter(layout.Optimizer, precision, adafactorFraction);
+        return new StepEstimate(time, Memory(shape, layout), m, modelFlops, hardwareFlops, checkpoint);
+    }
+
+    /// <summary>
+    /// The unfused gradient accumulation of one micro-batch: each fresh half-precision (or fp32) gradient is read and added into
+    /// an fp32 buffer, read and written (Megatron-LM 2021 `main_grad.add_`, Narayanan et al. SC21 code).
+    /// </summary>
+    private static PassCost GradientAccumulation(double parameters, Precision precision, KernelTimer timer) =>
+        new(0, timer.Memory(parameters * (precision.ActivationBytes() + 8)), 0, 0, 0, 0, 0);
+
+    /// <summary>
+    /// Exposed data-parallel communication. ZeRO 0: all-reduce of gradients; 1–2: reduce-scatter of gradients and all-gather of
+    /// updated weights (same volume); 3: per micro-batch two weight all-gathers (forward, backward) and a gradient reduce-scatter
+    /// (Rajbhandari et al. SC20, §7). With overlap, reduction hides behind the last micro-batch's backward in buckets (Li et al.
+    /// VLDB 2020, PyTorch DDP), the weight all-gather behind the next forward, ZeRO-3 gathers behind each micro-batch's compute;
+    /// the last bucket is never hidden.
+    /// </summary>
+    private double DataParallelExposed(in Layout layout, double deviceParams, int m, in PassCost stage, in GroupLink link, in KernelTimer timer)
+    {
+        if (link.Size <= 1) return 0;
+        double weightBytes = layout.Precision.IsMixed() ? 2 : 4;
+        var (gradientBytes, compressionTime) = CompressedGradient(layout, deviceParams, weightBytes, timer);
+        double weightVolume = deviceParams * weightBytes;
+        double tail = Math.Min(link.AllReduce(gradientBytes), link.AllReduce(BucketBytes));
+        double backward = stage.Backward + stage.Recompute;
+
+        double exposed;
+        if (layout.Zero == 0)
+        {
+            double reduce = link.AllReduce(gradientBytes);
+            exposed = layout.Overlap ? Math.Max(tail, reduce - backward) : reduce;
+        }
+        else if (layout.Zero <= 2)
+        {
+            double scatter = link.ReduceScatter(gradientBytes), gather = link.AllGather(weightVolume);
+            exposed = layout.Overlap ? Math.Max(tail, scatter - backward) + Math.Max(0, gather - stage.Forward) : scatter + gather;
+        }
+        else
+        {
+            double perMicroBatch = 2 * link.AllGather(weightVolume) + link.ReduceScatter(gradientBytes);
+            exposed = layout.Overlap ? m * Math.Max(0, perMicroBatch - (stage.Forward + backward)) + tail : m * perMicroBatch;
+        }
+        return exposed + compressionTime;
+    }
+
+    /// <summary>
+    /// Gradient bytes sent per step and the time spent compressing them. bf16 halves fp32 gradients (a cast kernel);
+    /// PowerSGD of rank r sends r·(rows + cols) per matrix instead of rows·cols and costs two rank-r GEMMs per matrix
+    /// (Vogels et al. NeurIPS 2019, Alg. 1); vectors are sent uncompressed.
+    /// </summary>
+    private (double Bytes, double Seconds) CompressedGradient(in Layout layout, double deviceParams, double weightBytes, in KernelTimer timer)
+    {
+        double dense = deviceParams * weightBytes;
+        switch (layout.Compression.Kind)
+        {
+            case CompressionKind.Bf16:
+                return weightBytes > 2 ? (deviceParams * 2, timer.Memory(deviceParams * (weightBytes + 2))) : (dense, 0);
+            case CompressionKind.PowerSgd:
+                var (ratio, secondsPerLayer) = PowerSgd(layout.Precision, layout.Compression.Rank, timer);
+                return (dense * ratio, secondsPerLayer * model.Layers / (layout.Pp * layout.Tp));
+            default:
+                return (dense, 0);
+        }
+    }
+
+    private (double Ratio, double SecondsPerLayer) PowerSgd(Precision precision, int rank, KernelTimer timer)
+    {
+        if (powerSgd.TryGetValue((precision, rank), out var cached)) return cached;
+        double lowRank = 0, seconds = 0;
+        int bytes = precision.IsMixed() ? 2 : 4;
+        foreach (var (rows, cols) in model.BlockMatrices())
+        {
+            lowRank += Math.Min(rows * cols, (double)rank * (rows + cols));
+            seconds += timer.Gemm(rows, rank, cols, 1, bytes) + timer.Gemm(cols, rank, rows, 1, bytes);
+        }
+        var value = ((1 - matrixShare) + matrixShare * lowRank / powerSgdDenseMatrices, seconds);
+        powerSgd[(precision, rank)] = value;
+        return value;
+    }
+}
