@@ -8,10 +8,14 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // Piped into a file or a CI log there is no terminal width to fit; do not wrap tables at 80 columns.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
         var root = new RootCommand("ScalePlanner: plan, simulate and validate large-model training layouts.")
         {
+            PlanCommand.Create(),
             SimulateCommand.Create(),
             ValidateCommand.Create(),
+            BenchCommand.Create(),
         };
         var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parse.Errors.Count > 0)

@@ -17,9 +17,11 @@ public static class SimulateCommand
         command.SetAction(parse =>
         {
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
-            var result = Simulator.Simulation.Simulator.Evaluate(loaded.Job, Layout.Parse(parse.GetValue(layout)!));
+            var parsed = Layout.Parse(parse.GetValue(layout)!);
+            var job = loaded.JobWith(parsed.Devices);
+            var result = Simulator.Simulation.Simulator.Evaluate(job, parsed);
             if (parse.GetValue(format) == "json") Console.WriteLine(SimulationJson.Serialize(result));
-            else SimulationTable.Write(loaded.Name, loaded.Job, result);
+            else SimulationTable.Write(loaded.Name, job, result);
             return 0;
         });
         return command;

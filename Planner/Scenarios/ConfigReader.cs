@@ -52,6 +52,23 @@ public sealed class ConfigReader(IConfiguration section, string path)
 
     public double RequiredDouble(string key) => Double(key) ?? throw Missing(key, "a number");
 
+    /// <summary>A list of integers, or one integer read as a list of one; null when absent.</summary>
+    public int[]? IntList(string key)
+    {
+        var child = Section(key);
+        var items = section.GetSection(key).GetChildren().ToList();
+        if (items.Count == 0) return Int(key) is { } single ? [single] : null;
+        return [.. items.Select(i => child.Int(i.Key) ?? throw new SpecException($"{child.Path}[{i.Key}]", "must be an integer"))];
+    }
+
+    /// <summary>A list of strings, or one string read as a list of one; null when absent.</summary>
+    public string[]? StringList(string key)
+    {
+        var items = section.GetSection(key).GetChildren().ToList();
+        if (items.Count == 0) return String(key) is { } single ? [single] : null;
+        return [.. items.Select(i => i.Value ?? throw new SpecException($"{Path}.{key}[{i.Key}]", "must be a value, not an object"))];
+    }
+
     public bool? Bool(string key)
     {
         string? text = section[key];

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using ScalePlanner.Planner.Search;
 using ScalePlanner.Simulator.Hardware;
-using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.Scenarios;
@@ -10,10 +10,10 @@ namespace ScalePlanner.Planner.Scenarios;
 public static class ScenarioLoader
 {
     private static readonly string[] ModelKeys = ["preset", "layers", "hidden", "heads", "kvHeads", "ffnHidden", "gatedMlp", "vocab", "sequenceLength", "tiedEmbeddings", "biases", "norm", "positions", "dropout"];
-    private static readonly string[] ClusterKeys = ["accelerator", "nodes", "devicesPerNode", "intraNodeGBps", "interNodeGBps", "intraNodeLatencyUs", "interNodeLatencyUs", "pricePerDeviceHour"];
+    private static readonly string[] ClusterKeys = ["accelerator", "nodes", "devicesPerNode", "intraNodeGBps", "interNodeGBps", "intraNodeLatencyUs", "interNodeLatencyUs", "pricePerDeviceHour", "deviceMtbfHours", "checkpointGBpsPerNode", "restartSeconds"];
     private static readonly string[] TrainingKeys = ["globalBatchSize", "tokens", "flashAttention", "fusedGradientAccumulation", "loaderTokensPerSecondPerDevice"];
-    private static readonly string[] Objectives = ["time", "cost", "mfu"];
-    private static readonly string[] TopKeys = ["name", "model", "cluster", "training", "search", "objective"];
+    private static readonly string[] TopKeys = ["name", "model", "cluster", "clusters", "training", "search", "objective", "constraints"];
+    private static readonly string[] ConstraintKeys = ["deadlineDays", "budgetDollars"];
 
     public static Scenario Load(string path)
     {
@@ -22,10 +22,20 @@ public static class ScenarioLoader
         var config = new ConfigurationBuilder().AddJsonFile(System.IO.Path.GetFullPath(path), optional: false, reloadOnChange: false).Build();
         var top = new ConfigReader(config, "").OnlyKeys(TopKeys);
         string name = top.String("name") ?? System.IO.Path.GetFileNameWithoutExtension(path);
-        string objective = (top.String("objective") ?? "time").ToLowerInvariant();
-        if (!Objectives.Contains(objective)) throw new SpecException("objective", $"unknown value '{objective}'; allowed: {string.Join(' ', Objectives)}");
-        var job = new TrainingJob(Model(top.Section("model")), Cluster(top.Section("cluster")), Training(top.Section("training"))).Validated();
-        return new Scenario(name, job, objective);
+        var model = Model(top.Section("model")).Validated();
+        var training = Training(top.Section("training")).Validated();
+        if (top.Has("cluster") == top.Has("clusters"))
+            throw new SpecException("cluster", "give exactly one of 'cluster' (one cluster) or 'clusters' (a list of options to compare)");
+        var clusters = top.Has("cluster")
+            ? Clusters(top.Section("cluster"))
+            : [.. top.Section("clusters").Items().SelectMany(Clusters)];
+        var search = SearchLoader.Load(top.Section("search"));
+        var constraints = top.Section("constraints").OnlyKeys(ConstraintKeys);
+        var kind = top.Choice("objective", new Dictionary<string, ObjectiveKind> { ["time"] = ObjectiveKind.Time, ["cost"] = ObjectiveKind.Cost, ["mfu"] = ObjectiveKind.Mfu }) ?? ObjectiveKind.Time;
+        var objective = new Objective(kind,
+            constraints.Double("deadlineDays") is { } days ? Guard.Positive("constraints.deadlineDays", days) * 86400 : null,
+            constraints.Double("budgetDollars") is { } dollars ? Guard.Positive("constraints.budgetDollars", dollars) : null);
+        return new Scenario(name, model, training, clusters, search, objective);
     }
 
     /// <summary>Malformed JSON gets one line with the position, before the configuration reader sees it.</summary>
@@ -72,17 +82,24 @@ public static class ScenarioLoader
         };
     }
 
-    public static ClusterSpec Cluster(ConfigReader c)
+    /// <summary>One cluster entry; a list of node counts gives one option per count.</summary>
+    public static IReadOnlyList<ClusterSpec> Clusters(ConfigReader c)
     {
         c.OnlyKeys(ClusterKeys);
         var accelerator = AcceleratorCatalog.Get(c.RequiredString("accelerator"));
-        return new ClusterSpec(
+        var defaults = ReliabilitySpec.Default;
+        var reliability = new ReliabilitySpec(
+            c.Double("deviceMtbfHours") ?? defaults.DeviceMtbfHours,
+            c.Double("checkpointGBpsPerNode") ?? defaults.CheckpointGBpsPerNode,
+            c.Double("restartSeconds") ?? defaults.RestartSeconds);
+        var nodes = c.IntList("nodes") ?? [1];
+        return [.. nodes.Select(n => new ClusterSpec(
             accelerator,
-            c.Int("nodes") ?? 1,
+            n,
             c.Int("devicesPerNode") ?? accelerator.DefaultDevicesPerNode,
             new LinkSpec(c.Double("intraNodeGBps") ?? accelerator.IntraNode.GBps, (c.Double("intraNodeLatencyUs") * 1e-6) ?? accelerator.IntraNode.LatencySeconds),
             new LinkSpec(c.Double("interNodeGBps") ?? accelerator.InterNode.GBps, (c.Double("interNodeLatencyUs") * 1e-6) ?? accelerator.InterNode.LatencySeconds),
-            c.Double("pricePerDeviceHour") ?? accelerator.PricePerHour);
+            c.Double("pricePerDeviceHour") ?? accelerator.PricePerHour) { Reliability = reliability }.Validated())];
     }
 
     public static TrainingSpec Training(ConfigReader t)

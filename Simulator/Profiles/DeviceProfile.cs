@@ -28,6 +28,11 @@ public sealed record DeviceProfile
     /// <summary>Fraction of the intra-node link's bandwidth a collective achieves (bus bandwidth / link bandwidth).</summary>
     public required double IntraNodeLinkEfficiency { get; init; }
     public required double InterNodeLinkEfficiency { get; init; }
+    /// <summary>
+    /// Fraction of the compute time under which a collective runs in the background that is lost to it: NCCL kernels occupy
+    /// SMs (one per channel) and memory bandwidth while they overlap with compute.
+    /// </summary>
+    public required double OverlappedCommunicationCost { get; init; }
     /// <summary>Memory the framework holds outside the model (runtime context, library workspaces, allocator slack), in GB.</summary>
     public required double ReservedMemoryGB { get; init; }
 

@@ -83,7 +83,10 @@ public sealed class StepModel
     }
 
     /// <summary>The step of one layout: time parts on the slowest stage, memory of the most loaded device, FLOPs of all devices.</summary>
-    public StepEstimate Estimate(in MicroBatchCosts shape, in Layout layout)
+    public StepEstimate Estimate(in MicroBatchCosts shape, in Layout layout) => Estimate(shape, layout, Memory(shape, layout));
+
+    /// <summary>As <see cref="Estimate(in MicroBatchCosts, in Layout)"/>, with the memory already computed (the search prunes by memory first).</summary>
+    public StepEstimate Estimate(in MicroBatchCosts shape, in Layout layout, in MemoryParts memory)
     {
         var timer = shape.Timer;
         var precision = layout.Precision;
@@ -140,7 +143,7 @@ public sealed class StepModel
         // A checkpoint holds the working weights and the optimizer state (master weights and moments) of every parameter.
         double checkpoint = model.ParameterCount * (precision.IsMixed() ? 2 : 4)
                           + model.ParameterCount * OptimizerCosts.StateBytesPerParameter(layout.Optimizer, precision, adafactorFraction);
-        return new StepEstimate(time, Memory(shape, layout), m, modelFlops, hardwareFlops, checkpoint);
+        return new StepEstimate(time, memory, m, modelFlops, hardwareFlops, checkpoint);
     }
 
     /// <summary>
@@ -152,10 +155,11 @@ public sealed class StepModel
 
     /// <summary>
     /// Exposed data-parallel communication. ZeRO 0: all-reduce of gradients; 1–2: reduce-scatter of gradients and all-gather of
-    /// updated weights (same volume); 3: per micro-batch two weight all-gathers (forward, backward) and a gradient reduce-scatter
-    /// (Rajbhandari et al. SC20, §7). With overlap, reduction hides behind the last micro-batch's backward in buckets (Li et al.
-    /// VLDB 2020, PyTorch DDP), the weight all-gather behind the next forward, ZeRO-3 gathers behind each micro-batch's compute;
-    /// the last bucket is never hidden.
+    /// updated weights (same volume); 3: per micro-batch and per block, two weight all-gathers (forward, backward) and a gradient
+    /// reduce-scatter (Rajbhandari et al. SC20, §7; FSDP wraps each block). With overlap, reduction hides behind the last
+    /// micro-batch's backward in buckets (Li et al. VLDB 2020, PyTorch DDP), the weight all-gather behind the next forward,
+    /// ZeRO-3 gathers behind each micro-batch's compute; the last bucket is never hidden, and hidden traffic still takes the
+    /// profile's share of the compute it runs under (NCCL kernels occupy SMs and memory bandwidth).
     /// </summary>
     private double DataParallelExposed(in Layout layout, double deviceParams, int m, in PassCost stage, in GroupLink link, in KernelTimer timer)
     {
@@ -165,24 +169,29 @@ public sealed class StepModel
         double weightVolume = deviceParams * weightBytes;
         double tail = Math.Min(link.AllReduce(gradientBytes), link.AllReduce(BucketBytes));
         double backward = stage.Backward + stage.Recompute;
+        double contention = Profile.OverlappedCommunicationCost;
 
         double exposed;
         if (layout.Zero == 0)
         {
             double reduce = link.AllReduce(gradientBytes);
-            exposed = layout.Overlap ? Math.Max(tail, reduce - backward) : reduce;
+            exposed = layout.Overlap ? Hidden(reduce, backward, tail) : reduce;
         }
         else if (layout.Zero <= 2)
         {
             double scatter = link.ReduceScatter(gradientBytes), gather = link.AllGather(weightVolume);
-            exposed = layout.Overlap ? Math.Max(tail, scatter - backward) + Math.Max(0, gather - stage.Forward) : scatter + gather;
+            exposed = layout.Overlap ? Hidden(scatter, backward, tail) + Hidden(gather, stage.Forward, 0) : scatter + gather;
         }
         else
         {
-            double perMicroBatch = 2 * link.AllGather(weightVolume) + link.ReduceScatter(gradientBytes);
-            exposed = layout.Overlap ? m * Math.Max(0, perMicroBatch - (stage.Forward + backward)) + tail : m * perMicroBatch;
+            double blocks = (double)model.Layers / layout.Pp;
+            double perMicroBatch = blocks * (2 * link.AllGather(weightVolume / blocks) + link.ReduceScatter(gradientBytes / blocks));
+            exposed = layout.Overlap ? m * Hidden(perMicroBatch, stage.Forward + backward, 0) + tail : m * perMicroBatch;
         }
         return exposed + compressionTime;
+
+        // Communication of length c behind a compute window w: what sticks out (at least the unhideable tail) plus the contention it causes.
+        double Hidden(double c, double window, double minimum) => Math.Max(minimum, c - window) + contention * Math.Min(c, window);
     }
 
     /// <summary>

@@ -52,7 +52,7 @@ public class BadInputTests
 
     [Fact]
     public void Should_Reject_Device_Count_Other_Than_Dp_Tp_Pp_Cp() =>
-        AssertRejected(Simulate(Good, "dp=4"), "layout", "must equal the cluster's 8 devices");
+        AssertRejected(Simulate(Good, "dp=4"), "layout", "matches no cluster of the scenario; its clusters have 8 devices");
 
     [Fact]
     public void Should_Reject_Malformed_Json() =>

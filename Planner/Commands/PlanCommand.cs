@@ -1,0 +1,36 @@
+using System.CommandLine;
+using ScalePlanner.Planner.Scenarios;
+using ScalePlanner.Planner.Search;
+using ScalePlanner.Reports;
+
+namespace ScalePlanner.Planner.Commands;
+
+/// <summary>`scaleplan plan [SCENARIO.json]`: search every valid layout on every cluster option and rank them.</summary>
+public static class PlanCommand
+{
+    public const string DefaultScenario = "gpt3-175b-1024-a100.json";
+
+    public static Command Create()
+    {
+        var scenario = new Argument<string>("scenario") { Description = $"Scenario JSON file (default: the bundled {DefaultScenario}).", Arity = ArgumentArity.ZeroOrOne };
+        var top = new Option<int>("--top") { Description = "How many ranked layouts to show.", DefaultValueFactory = _ => 10 };
+        var format = CommonOptions.Format("table", "csv", "json");
+        var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, with the Pareto front of time vs dollars.") { scenario, top, format };
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(top);
+            if (n < 1) throw new Simulator.Specs.SpecException("--top", $"must be a positive integer, got {n}");
+            string path = parse.GetValue(scenario) ?? Path.Combine(AppContext.BaseDirectory, "scenarios", DefaultScenario);
+            var loaded = ScenarioLoader.Load(path);
+            var plan = PlanSearch.Run(loaded, n);
+            switch (parse.GetValue(format))
+            {
+                case "json": Console.WriteLine(PlanJson.Serialize(plan)); break;
+                case "csv": PlanCsv.Write(plan, Console.OpenStandardOutput()); break;
+                default: PlanTable.Write(plan); break;
+            }
+            return 0;
+        });
+        return command;
+    }
+}

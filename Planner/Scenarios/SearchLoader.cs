@@ -1,0 +1,58 @@
+using ScalePlanner.Planner.Search;
+using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Planner.Scenarios;
+
+/// <summary>Reads the scenario's `search` section: each key restricts one layout dimension to a list of values (layout-string spelling).</summary>
+public static class SearchLoader
+{
+    private static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "mb", "zero", "recompute", "precision", "optimizer", "compress", "overlap", "sp", "schedule", "tpAcrossNodes", "minTokensPerContextRank"];
+
+    public static SearchSpace Load(ConfigReader s)
+    {
+        s.OnlyKeys(Keys);
+        var defaults = new SearchSpace();
+        return new SearchSpace
+        {
+            Dp = Positive(s, "dp"),
+            Tp = Positive(s, "tp"),
+            Pp = Positive(s, "pp"),
+            Vp = Positive(s, "vp"),
+            Cp = Positive(s, "cp"),
+            MicroBatch = Positive(s, "mb"),
+            Zero = Values(s, "zero", l => l.Zero) ?? defaults.Zero,
+            Recompute = Values(s, "recompute", l => l.Recompute) ?? defaults.Recompute,
+            Precision = Values(s, "precision", l => l.Precision),
+            Optimizer = Values(s, "optimizer", l => l.Optimizer) ?? defaults.Optimizer,
+            Compression = Values(s, "compress", l => l.Compression) ?? defaults.Compression,
+            Overlap = Values(s, "overlap", l => l.Overlap) ?? defaults.Overlap,
+            Sp = Values(s, "sp", l => l.Sp) ?? defaults.Sp,
+            Schedule = Values(s, "schedule", l => l.Schedule) ?? defaults.Schedule,
+            TpAcrossNodes = s.Bool("tpAcrossNodes") ?? false,
+            MinTokensPerContextRank = s.Int("minTokensPerContextRank") is { } min ? Guard.Positive("search.minTokensPerContextRank", min) : defaults.MinTokensPerContextRank,
+        };
+    }
+
+    private static int[]? Positive(ConfigReader s, string key) =>
+        s.IntList(key) is { } values ? [.. values.Select(v => Guard.Positive($"search.{key}", v))] : null;
+
+    /// <summary>Each value is read exactly as the layout string reads it, so the spellings (and the error texts) are the same.</summary>
+    private static T[]? Values<T>(ConfigReader s, string key, Func<Layout, T> pick)
+    {
+        var texts = s.StringList(key);
+        if (texts is null) return null;
+        if (texts.Length == 0) throw new SpecException($"search.{key}", "must list at least one value");
+        return [.. texts.Select(text =>
+        {
+            try
+            {
+                return pick(Layout.Parse($"{key}={text}"));
+            }
+            catch (SpecException ex)
+            {
+                throw new SpecException($"search.{key}", ex.Message[(ex.Field.Length + 2)..]);
+            }
+        }).Distinct()];
+    }
+}

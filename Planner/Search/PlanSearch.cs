@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using ScalePlanner.Planner.Scenarios;
+using ScalePlanner.Simulator.Costs;
+using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Profiles;
+using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Planner.Search;
+
+/// <summary>
+/// Exhaustive layout search. A sequential pass lists the work items, one per micro-batch shape (cluster, tp, cp, mb, sp,
+/// recompute, precision), counting what divisibility and the batch exclude; a parallel pass costs each shape once and then
+/// walks every pipeline split, virtual-stage count, schedule, ZeRO stage, optimizer, compression and overlap with plain
+/// arithmetic, pruning by memory before timing, and keeps the top N and the fastest layout of each cluster option.
+/// </summary>
+public static class PlanSearch
+{
+    private readonly record struct WorkItem(int Cluster, int Tp, int Cp, int MicroBatch, bool Sp, RecomputeMode Recompute, Precision Precision);
+
+    private sealed class Accumulator(int top, int clusters)
+    {
+        public readonly TopList Top = new(top);
+        public readonly Candidate?[] Fastest = new Candidate?[clusters];
+        public long Considered, Fit, OverMemory, OutsideConstraints;
+    }
+
+    public static PlanResult Run(Scenario scenario, int top, DeviceProfile? profile = null, Action<double>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var jobs = scenario.Clusters.Select(c => new TrainingJob(scenario.Model, c, scenario.Training)).ToArray();
+        var models = jobs.Select(j => new StepModel(j, profile)).ToArray();
+        var spaces = jobs.Select(j => new LayoutSpace(j.Model, j.Training, j.Cluster, scenario.Search)).ToArray();
+        var (items, divisibility, batch) = WorkItems(spaces);
+
+        var total = new Accumulator(top, jobs.Length);
+        int done = 0;
+        Parallel.For(0, items.Count, () => new Accumulator(top, jobs.Length), (i, _, acc) =>
+        {
+            Evaluate(items[i], jobs[items[i].Cluster], models[items[i].Cluster], spaces[items[i].Cluster], scenario.Objective, acc);
+            int finished = Interlocked.Increment(ref done);
+            if (progress is not null && finished % 256 == 0) progress((double)finished / items.Count);
+            return acc;
+        }, acc => Merge(acc, total));
+        progress?.Invoke(1);
+
+        var counts = new SearchCounts(total.Considered, total.Fit, total.OverMemory, total.OutsideConstraints, divisibility, batch, items.Count);
+        var ranked = total.Top.Items.Select((c, i) => Rank(i + 1, c, jobs)).ToList();
+        var pareto = ParetoFront(total.Fastest, jobs);
+        return new PlanResult(scenario.Name, scenario.Objective.Describe(), ranked, pareto, counts, clock.Elapsed.TotalSeconds, []);
+    }
+
+    private static (List<WorkItem> Items, long Divisibility, long Batch) WorkItems(LayoutSpace[] spaces)
+    {
+        var items = new List<WorkItem>();
+        long divisibility = 0, batch = 0;
+        for (int c = 0; c < spaces.Length; c++)
+        {
+            var space = spaces[c];
+            divisibility += space.DivisibilityExcluded;
+            foreach (int tp in space.Tp)
+            {
+                foreach (int cp in space.Cp)
+                {
+                    var microBatches = new SortedSet<int>();
+                    foreach (int pp in space.Pp)
+                    {
+                        if (space.DataParallel(tp, cp, pp) is var dp && dp == 0)
+                        {
+                            divisibility++;
+                            continue;
+                        }
+                        var sizes = space.MicroBatches(dp);
+                        if (sizes.Length == 0) batch++;
+                        microBatches.UnionWith(sizes);
+                    }
+                    foreach (int mb in microBatches)
+                        foreach (bool sp in space.SequenceParallel(tp))
+                            foreach (var recompute in space.Recompute)
+                                foreach (var precision in space.Precisions)
+                                    items.Add(new WorkItem(c, tp, cp, mb, sp, recompute, precision));
+                }
+            }
+        }
+        return (items, divisibility, batch);
+    }
+
+    private static void Evaluate(in WorkItem item, TrainingJob job, StepModel stepModel, LayoutSpace space, Objective objective, Accumulator acc)
+    {
+        var shapeLayout = new Layout { Tp = item.Tp, Cp = item.Cp, MicroBatch = item.MicroBatch, Sp = item.Sp, Recompute = item.Recompute, Precision = item.Precision };
+        MicroBatchCosts? shape = null;
+        var (_, cluster, training) = job;
+        double capacity = cluster.Accelerator.MemoryBytes;
+        double tokensPerStep = (double)training.GlobalBatchSize * job.Model.SequenceLength;
+        double steps = training.Tokens / tokensPerStep;
+
+        foreach (int pp in space.Pp)
+        {
+            int dp = space.DataParallel(item.Tp, item.Cp, pp);
+            if (dp == 0 || training.GlobalBatchSize % dp != 0 || training.GlobalBatchSize / dp % item.MicroBatch != 0) continue;
+            shape ??= stepModel.Shape(shapeLayout);
+            var costs = shape.Value;
+            int shards = dp * item.Cp;
+            foreach (int vp in space.VirtualStages(pp))
+                foreach (var schedule in space.Schedules(pp, vp))
+                    foreach (int zero in space.ZeroStages(shards))
+                        foreach (var optimizer in space.Optimizers)
+                            foreach (var compression in space.Compressions(shards, item.Precision))
+                                foreach (bool overlap in space.Overlaps(shards))
+                                {
+                                    var layout = shapeLayout with
+                                    {
+                                        Dp = dp, Pp = pp, Vp = vp, Schedule = schedule, Zero = zero, Optimizer = optimizer,
+                                        Compression = compression, Overlap = overlap,
+                                    };
+                                    acc.Considered++;
+                                    var memory = stepModel.Memory(costs, layout);
+                                    if (memory.Total > capacity)
+                                    {
+                                        acc.OverMemory++;
+                                        continue;
+                                    }
+                                    var estimate = stepModel.Estimate(costs, layout, memory);
+                                    var failures = FailureModel.Of(steps * estimate.Time.Total, estimate.CheckpointBytes, layout.Devices, cluster.Nodes, cluster.Reliability);
+                                    double dollars = failures.WallSeconds * layout.Devices / 3600 * (cluster.PricePerDeviceHour > 0 ? cluster.PricePerDeviceHour : 1);
+                                    if (!objective.Allows(failures.WallSeconds, dollars))
+                                    {
+                                        acc.OutsideConstraints++;
+                                        continue;
+                                    }
+                                    acc.Fit++;
+                                    double mfu = estimate.ModelFlops / estimate.Time.Total / layout.Devices / cluster.Accelerator.PeakFlops(layout.Precision);
+                                    double score = objective.Score(failures.WallSeconds, dollars, mfu);
+                                    if (acc.Fastest[item.Cluster] is not { } fastest || failures.WallSeconds < fastest.WallSeconds)
+                                        acc.Fastest[item.Cluster] = new Candidate(item.Cluster, layout, failures.WallSeconds, failures.WallSeconds, dollars, estimate);
+                                    if (!acc.Top.Rejects(score))
+                                        acc.Top.Offer(new Candidate(item.Cluster, layout, score, failures.WallSeconds, dollars, estimate));
+                                }
+        }
+    }
+
+    private static void Merge(Accumulator from, Accumulator into)
+    {
+        lock (into)
+        {
+            into.Considered += from.Considered;
+            into.Fit += from.Fit;
+            into.OverMemory += from.OverMemory;
+            into.OutsideConstraints += from.OutsideConstraints;
+            foreach (var candidate in from.Top.Items) into.Top.Offer(candidate);
+            for (int c = 0; c < from.Fastest.Length; c++)
+            {
+                if (from.Fastest[c] is { } f && (into.Fastest[c] is not { } g || Candidate.Compare(f, g) < 0))
+                    into.Fastest[c] = f;
+            }
+        }
+    }
+
+    private static RankedLayout Rank(int rank, in Candidate candidate, TrainingJob[] jobs) =>
+        new(rank, jobs[candidate.Cluster].Cluster, Simulator.Simulation.Simulator.Result(jobs[candidate.Cluster], candidate.Layout, candidate.Estimate));
+
+    /// <summary>For one cluster option dollars grow with wall time, so only its fastest layout can be on the front; keep those no other beats on both.</summary>
+    private static List<RankedLayout> ParetoFront(Candidate?[] fastest, TrainingJob[] jobs)
+    {
+        var options = fastest.Where(f => f.HasValue).Select(f => f!.Value).ToList();
+        var front = options.Where(a => !options.Any(b => (b.WallSeconds < a.WallSeconds && b.Dollars <= a.Dollars) || (b.WallSeconds <= a.WallSeconds && b.Dollars < a.Dollars)))
+            .OrderBy(a => a.WallSeconds).ThenBy(a => a.Cluster).ToList();
+        return [.. front.Select((c, i) => Rank(i + 1, c, jobs))];
+    }
+}

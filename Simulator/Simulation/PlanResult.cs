@@ -1,0 +1,25 @@
+using ScalePlanner.Simulator.Hardware;
+
+namespace ScalePlanner.Simulator.Simulation;
+
+/// <summary>One ranked layout of a search: which cluster, and the full prediction.</summary>
+public sealed record RankedLayout(int Rank, ClusterSpec Cluster, SimulationResult Result);
+
+/// <summary>How many candidates a search met, and why the others were left out.</summary>
+public sealed record SearchCounts(
+    long Considered, long Fit, long OverMemory, long OutsideConstraints, long DivisibilityExcluded, long BatchExcluded, int Shapes)
+{
+    public long Timed => Fit;
+}
+
+/// <summary>
+/// The answer of a layout search: the best layouts by the objective, the time-versus-dollars Pareto front (the fastest layout
+/// of each cluster option, kept where no other is both faster and cheaper), the counts, how long it took, and, when nothing
+/// fits, what would.
+/// </summary>
+public sealed record PlanResult(
+    string Scenario, string Objective, IReadOnlyList<RankedLayout> Top, IReadOnlyList<RankedLayout> Pareto, SearchCounts Counts,
+    double WallSeconds, IReadOnlyList<string> WhatWouldFit)
+{
+    public double CandidatesPerSecond => Counts.Considered / Math.Max(WallSeconds, 1e-9);
+}
