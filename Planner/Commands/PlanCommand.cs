@@ -15,19 +15,29 @@ public static class PlanCommand
         var scenario = new Argument<string>("scenario") { Description = $"Scenario JSON file (default: the bundled {DefaultScenario}).", Arity = ArgumentArity.ZeroOrOne };
         var top = new Option<int>("--top") { Description = "How many ranked layouts to show.", DefaultValueFactory = _ => 10 };
         var format = CommonOptions.Format("table", "csv", "json");
-        var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, with the Pareto front of time vs dollars.") { scenario, top, format };
+        var objective = new Option<string?>("--objective") { Description = "Override the scenario's objective: time|cost|mfu." };
+        objective.AcceptOnlyFromAmong("time", "cost", "mfu");
+        var output = new Option<string?>("--out") { Description = "Folder for plan.csv, plan.json and the Pareto plot (PNG, SVG)." };
+        var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, with the Pareto front of time vs dollars.") { scenario, top, objective, format, output };
         command.SetAction(parse =>
         {
             int n = parse.GetValue(top);
             if (n < 1) throw new Simulator.Specs.SpecException("--top", $"must be a positive integer, got {n}");
             string path = parse.GetValue(scenario) ?? Path.Combine(AppContext.BaseDirectory, "scenarios", DefaultScenario);
             var loaded = ScenarioLoader.Load(path);
-            var plan = PlanSearch.Run(loaded, n);
+            if (parse.GetValue(objective) is { } kind)
+                loaded = loaded with { Objective = loaded.Objective with { Kind = Enum.Parse<ObjectiveKind>(kind, ignoreCase: true) } };
+            var plan = PlanSearch.Run(loaded, n, progress: SearchProgress.ToStandardError());
+            if (plan.Top.Count == 0) plan = plan with { WhatWouldFit = FitAdvisor.Suggest(loaded) };
             switch (parse.GetValue(format))
             {
                 case "json": Console.WriteLine(PlanJson.Serialize(plan)); break;
                 case "csv": PlanCsv.Write(plan, Console.OpenStandardOutput()); break;
                 default: PlanTable.Write(plan); break;
+            }
+            if (parse.GetValue(output) is { } folder)
+            {
+                foreach (var written in PlanFiles.Write(plan, folder)) Console.Error.WriteLine($"wrote {written}");
             }
             return 0;
         });

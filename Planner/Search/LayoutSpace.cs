@@ -8,7 +8,7 @@ namespace ScalePlanner.Planner.Search;
 /// The valid values of each layout dimension for one model on one cluster, generated from divisors so that no invalid
 /// candidate is ever built (Calculon's approach). Redundant variants are not generated either: with one data-parallel rank,
 /// ZeRO, compression and overlap change nothing (only zero=0, compress=none, overlap=on); a bf16 cast of gradients that are
-/// already half precision changes nothing; and with one stage GPipe and 1F1B are the same schedule (only 1f1b).
+/// already half precision changes nothing; with fused attention selective recomputation is no recomputation; and with one stage GPipe and 1F1B are the same schedule (only 1f1b).
 /// </summary>
 public sealed class LayoutSpace
 {
@@ -85,7 +85,10 @@ public sealed class LayoutSpace
 
     public bool[] Overlaps(int dataShards) => dataShards == 1 ? (search.Overlap.Contains(true) ? [true] : []) : search.Overlap;
 
-    public RecomputeMode[] Recompute => search.Recompute;
+    /// <summary>With fused attention nothing of the attention core is stored, so selective recomputation is the same as none.</summary>
+    public RecomputeMode[] Recompute => training.FlashAttention && search.Recompute.Contains(RecomputeMode.None)
+        ? [.. search.Recompute.Where(r => r != RecomputeMode.Selective)]
+        : search.Recompute;
 
     public OptimizerKind[] Optimizers => search.Optimizer;
 

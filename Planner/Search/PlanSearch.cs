@@ -46,8 +46,9 @@ public static class PlanSearch
 
         var counts = new SearchCounts(total.Considered, total.Fit, total.OverMemory, total.OutsideConstraints, divisibility, batch, items.Count);
         var ranked = total.Top.Items.Select((c, i) => Rank(i + 1, c, jobs)).ToList();
-        var pareto = ParetoFront(total.Fastest, jobs);
-        return new PlanResult(scenario.Name, scenario.Objective.Describe(), ranked, pareto, counts, clock.Elapsed.TotalSeconds, []);
+        var fastest = total.Fastest.Where(f => f.HasValue).Select(f => f!.Value).OrderBy(f => f.WallSeconds).ThenBy(f => f.Cluster).ToList();
+        var pareto = fastest.Where(a => !fastest.Any(b => Dominates(b, a))).ToList();
+        return new PlanResult(scenario.Name, scenario.Objective.Describe(), ranked, Ranked(fastest, jobs), Ranked(pareto, jobs), counts, clock.Elapsed.TotalSeconds, []);
     }
 
     private static (List<WorkItem> Items, long Divisibility, long Batch) WorkItems(LayoutSpace[] spaces)
@@ -159,12 +160,9 @@ public static class PlanSearch
     private static RankedLayout Rank(int rank, in Candidate candidate, TrainingJob[] jobs) =>
         new(rank, jobs[candidate.Cluster].Cluster, Simulator.Simulation.Simulator.Result(jobs[candidate.Cluster], candidate.Layout, candidate.Estimate));
 
-    /// <summary>For one cluster option dollars grow with wall time, so only its fastest layout can be on the front; keep those no other beats on both.</summary>
-    private static List<RankedLayout> ParetoFront(Candidate?[] fastest, TrainingJob[] jobs)
-    {
-        var options = fastest.Where(f => f.HasValue).Select(f => f!.Value).ToList();
-        var front = options.Where(a => !options.Any(b => (b.WallSeconds < a.WallSeconds && b.Dollars <= a.Dollars) || (b.WallSeconds <= a.WallSeconds && b.Dollars < a.Dollars)))
-            .OrderBy(a => a.WallSeconds).ThenBy(a => a.Cluster).ToList();
-        return [.. front.Select((c, i) => Rank(i + 1, c, jobs))];
-    }
+    private static List<RankedLayout> Ranked(List<Candidate> candidates, TrainingJob[] jobs) => [.. candidates.Select((c, i) => Rank(i + 1, c, jobs))];
+
+    /// <summary>For one cluster option dollars grow with wall time, so only its fastest layout can be on the front; one option dominates another when it is no worse on both and better on one.</summary>
+    private static bool Dominates(in Candidate b, in Candidate a) =>
+        (b.WallSeconds < a.WallSeconds && b.Dollars <= a.Dollars) || (b.WallSeconds <= a.WallSeconds && b.Dollars < a.Dollars);
 }

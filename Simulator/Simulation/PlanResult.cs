@@ -13,12 +13,13 @@ public sealed record SearchCounts(
 }
 
 /// <summary>
-/// The answer of a layout search: the best layouts by the objective, the time-versus-dollars Pareto front (the fastest layout
-/// of each cluster option, kept where no other is both faster and cheaper), the counts, how long it took, and, when nothing
+/// The answer of a layout search: the best layouts by the objective, the fastest layout of each cluster option, the
+/// time-versus-dollars Pareto front (those options no other beats on both), the counts, how long it took, and, when nothing
 /// fits, what would.
 /// </summary>
 public sealed record PlanResult(
-    string Scenario, string Objective, IReadOnlyList<RankedLayout> Top, IReadOnlyList<RankedLayout> Pareto, SearchCounts Counts,
+    string Scenario, string Objective, IReadOnlyList<RankedLayout> Top, IReadOnlyList<RankedLayout> FastestPerCluster,
+    IReadOnlyList<RankedLayout> Pareto, SearchCounts Counts,
     double WallSeconds, IReadOnlyList<string> WhatWouldFit)
 {
     public double CandidatesPerSecond => Counts.Considered / Math.Max(WallSeconds, 1e-9);
