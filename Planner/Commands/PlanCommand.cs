@@ -18,7 +18,8 @@ public static class PlanCommand
         var objective = new Option<string?>("--objective") { Description = "Override the scenario's objective: time|cost|mfu." };
         objective.AcceptOnlyFromAmong("time", "cost", "mfu");
         var output = new Option<string?>("--out") { Description = "Folder for plan.csv, plan.json and the Pareto plot (PNG, SVG)." };
-        var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, with the Pareto front of time vs dollars.") { scenario, top, objective, format, output };
+        var profile = CommonOptions.Profile();
+        var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, with the Pareto front of time vs dollars.") { scenario, top, objective, format, output, profile };
         command.SetAction(parse =>
         {
             int n = parse.GetValue(top);
@@ -27,8 +28,9 @@ public static class PlanCommand
             var loaded = ScenarioLoader.Load(path);
             if (parse.GetValue(objective) is { } kind)
                 loaded = loaded with { Objective = loaded.Objective with { Kind = Enum.Parse<ObjectiveKind>(kind, ignoreCase: true) } };
-            var plan = PlanSearch.Run(loaded, n, progress: SearchProgress.ToStandardError());
-            if (plan.Top.Count == 0) plan = plan with { WhatWouldFit = FitAdvisor.Suggest(loaded) };
+            var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
+            var plan = PlanSearch.Run(loaded, n, deviceProfile, SearchProgress.ToStandardError());
+            if (plan.Top.Count == 0) plan = plan with { WhatWouldFit = FitAdvisor.Suggest(loaded, deviceProfile) };
             switch (parse.GetValue(format))
             {
                 case "json": Console.WriteLine(PlanJson.Serialize(plan)); break;

@@ -1,6 +1,7 @@
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Reports;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Profiles;
 
 namespace ScalePlanner.Planner.Search;
 
@@ -13,7 +14,7 @@ public static class FitAdvisor
 {
     private const int MaxDoublings = 8;
 
-    public static IReadOnlyList<string> Suggest(Scenario scenario)
+    public static IReadOnlyList<string> Suggest(Scenario scenario, DeviceProfile? profile = null)
     {
         var advice = new List<string> { "No layout fits the scenario as searched." };
         var open = scenario with { Search = scenario.Search with { Zero = [0, 1, 2, 3], Recompute = [RecomputeMode.None, RecomputeMode.Selective, RecomputeMode.Full] } };
@@ -21,13 +22,13 @@ public static class FitAdvisor
         if (scenario.Objective.DeadlineSeconds is not null || scenario.Objective.BudgetDollars is not null)
         {
             var unconstrained = scenario with { Objective = scenario.Objective with { DeadlineSeconds = null, BudgetDollars = null } };
-            if (Best(unconstrained) is { } fastest)
+            if (Best(profile, unconstrained) is { } fastest)
                 advice.Add($"Layouts fit in memory, but none meets the deadline/budget: the best by {scenario.Objective.Kind.ToString().ToLowerInvariant()} takes {Units.Seconds(fastest.Result.TimeToTrainSeconds)}"
                     + (fastest.Result.CostDollars is { } d ? $" and ${d:N0}" : "") + $" ({fastest.Cluster.Devices} × {fastest.Cluster.Accelerator.Key}, {fastest.Result.Layout}).");
             open = open with { Objective = unconstrained.Objective };
         }
 
-        if (!SameSearch(scenario, open) && Best(open) is { } relaxed)
+        if (!SameSearch(scenario, open) && Best(profile, open) is { } relaxed)
             advice.Add($"It fits with zero={relaxed.Result.Layout.Zero} and recompute={LayoutFormat.Name(relaxed.Result.Layout.Recompute)}, which the search excluded: {relaxed.Result.Layout} on {relaxed.Cluster.Devices} × {relaxed.Cluster.Accelerator.Key}.");
 
         foreach (var cluster in scenario.Clusters.DistinctBy(c => c.Accelerator.Key))
@@ -36,7 +37,7 @@ public static class FitAdvisor
             for (int k = 1; k <= MaxDoublings && found is null; k++)
             {
                 var bigger = cluster with { Nodes = cluster.Nodes << k };
-                if (Best(open with { Clusters = [bigger] }) is { } fit)
+                if (Best(profile, open with { Clusters = [bigger] }) is { } fit)
                     found = $"Smallest device count that fits on {cluster.Accelerator.Key}: {bigger.Devices} ({bigger.Nodes} nodes), e.g. {fit.Result.Layout}.";
             }
             advice.Add(found ?? $"Nothing fits on {cluster.Accelerator.Key} even with {cluster.Devices << MaxDoublings} devices.");
@@ -46,7 +47,7 @@ public static class FitAdvisor
         while (low < high)
         {
             int mid = (low + high + 1) / 2;
-            if (Best(open with { Model = scenario.Model with { Layers = mid } }) is not null) low = mid;
+            if (Best(profile, open with { Model = scenario.Model with { Layers = mid } }) is not null) low = mid;
             else high = mid - 1;
         }
         advice.Add(low == 0
@@ -55,7 +56,7 @@ public static class FitAdvisor
         return advice;
     }
 
-    private static Simulator.Simulation.RankedLayout? Best(Scenario scenario) => PlanSearch.Run(scenario, 1).Top.FirstOrDefault();
+    private static Simulator.Simulation.RankedLayout? Best(DeviceProfile? profile, Scenario scenario) => PlanSearch.Run(scenario, 1, profile).Top.FirstOrDefault();
 
     private static bool SameSearch(Scenario a, Scenario b) =>
         a.Search.Zero.Order().SequenceEqual(b.Search.Zero.Order()) && a.Search.Recompute.Order().SequenceEqual(b.Search.Recompute.Order());
