@@ -21,16 +21,18 @@ public readonly struct GroupLink
     public GroupLink(int size, int stride, ClusterSpec cluster, DeviceProfile profile)
     {
         Size = size;
-        double intra = cluster.IntraNode.BytesPerSecond * profile.IntraNodeLinkEfficiency;
+        // A measured intra-node alpha–beta (calibrated profile) replaces the cluster's link times its efficiency.
+        double intra = profile.IntraNodeLink is { } measured ? measured.BytesPerSecond : cluster.IntraNode.BytesPerSecond * profile.IntraNodeLinkEfficiency;
+        double intraLatency = profile.IntraNodeLink?.LatencySeconds ?? cluster.IntraNode.LatencySeconds;
         double inter = cluster.InterNode.BytesPerSecond * profile.InterNodeLinkEfficiency;
         CrossesNodes = (long)size * stride > cluster.DevicesPerNode;
         intraBandwidth = intra;
-        intraAlpha = cluster.IntraNode.LatencySeconds;
+        intraAlpha = intraLatency;
         perNode = 1;
         if (!CrossesNodes)
         {
             Bandwidth = intra;
-            Alpha = cluster.IntraNode.LatencySeconds;
+            Alpha = intraLatency;
             pointToPointBandwidth = intra;
             return;
         }

@@ -6,22 +6,31 @@ namespace ScalePlanner.Simulator.Costs;
 /// Time of one kernel on one device by the roofline model (Williams et al. 2009): the slower of its arithmetic at the
 /// size-dependent achieved fraction of peak and its memory traffic at the achieved bandwidth, plus a fixed per-kernel cost.
 /// </summary>
-public readonly struct KernelTimer(double peakFlops, double memoryBytesPerSecond, SaturatingCurve gemm, SaturatingCurve memory, double fusedAttentionEfficiency, double overheadSeconds)
+public readonly struct KernelTimer(double peakFlops, double memoryBytesPerSecond, EfficiencyCurve gemm, EfficiencyCurve[] memory, double fusedAttentionEfficiency, double overheadSeconds)
 {
+    /// <summary>The timer of one precision on one device: measured peaks and per-kernel-class curves where the profile has them.</summary>
+    public static KernelTimer For(Hardware.AcceleratorSpec accelerator, Specs.Precision precision, DeviceProfile profile) => new(
+        profile.PeakFlops(accelerator, precision) * profile.SustainedClockFraction,
+        profile.MemoryBytesPerSecond(accelerator),
+        profile.GemmEfficiency(precision),
+        [.. Enum.GetValues<MemoryKernel>().Select(profile.MemoryCurve)],
+        profile.FusedAttentionEfficiency,
+        profile.KernelOverheadSeconds);
+
     /// <summary>Batched GEMM (batch × [m×k]·[k×n]) reading both operands and writing the product once.</summary>
     public double Gemm(double m, double n, double k, double batch, int elementBytes)
     {
         double flops = 2 * m * n * k * batch;                       // one multiply and one add per MAC
         double bytes = (m * k + k * n + m * n) * batch * elementBytes;
         double arithmetic = flops / (peakFlops * gemm.At(flops / batch * 1e-9));
-        return Math.Max(arithmetic, Stream(bytes)) + overheadSeconds;
+        return Math.Max(arithmetic, Stream(bytes, MemoryKernel.Elementwise)) + overheadSeconds;
     }
 
-    /// <summary>An element-wise, normalisation or softmax kernel that streams <paramref name="bytes"/> through memory.</summary>
-    public double Memory(double bytes) => Stream(bytes) + overheadSeconds;
+    /// <summary>An element-wise, normalisation, softmax or activation kernel that streams <paramref name="bytes"/> through memory.</summary>
+    public double Memory(double bytes, MemoryKernel kernel = MemoryKernel.Elementwise) => Stream(bytes, kernel) + overheadSeconds;
 
     /// <summary>A fused attention kernel doing <paramref name="flops"/> at the profile's fused-attention efficiency.</summary>
     public double FusedAttention(double flops) => flops / (peakFlops * fusedAttentionEfficiency) + overheadSeconds;
 
-    private double Stream(double bytes) => bytes / (memoryBytesPerSecond * memory.At(bytes * 1e-6));
+    private double Stream(double bytes, MemoryKernel kernel) => bytes / (memoryBytesPerSecond * memory[(int)kernel].At(bytes * 1e-6));
 }

@@ -1,4 +1,5 @@
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Simulator.Costs;
@@ -52,15 +53,15 @@ public sealed class TransformerCosts
                    + GemmBackward(tokens, mlpUpCols, h) + GemmBackward(tokens, h, ffnT);
 
         // Two norms: forward reads x and writes y; backward reads x and dy and writes dx.
-        fwd += 2 * timer.Memory(2 * normTokens * h * e);
-        bwd += 2 * timer.Memory(3 * normTokens * h * e);
+        fwd += 2 * timer.Memory(2 * normTokens * h * e, MemoryKernel.Normalization);
+        bwd += 2 * timer.Memory(3 * normTokens * h * e, MemoryKernel.Normalization);
         // Two residual adds with bias and dropout fused (Megatron's bias_dropout_add): read two, write one, plus a 1-byte mask.
         double residualBytes = (3 * e + (model.Dropout ? 1 : 0)) * normTokens * h;
         fwd += 2 * timer.Memory(residualBytes);
         bwd += 2 * timer.Memory(residualBytes);
         // MLP activation: GeLU reads 1 writes 1 (backward reads 2 writes 1); SwiGLU reads 2 writes 1 (backward reads 3 writes 2).
-        fwd += timer.Memory((model.GatedMlp ? 3 : 2) * e * tokens * ffnT);
-        bwd += timer.Memory((model.GatedMlp ? 5 : 3) * e * tokens * ffnT);
+        fwd += timer.Memory((model.GatedMlp ? 3 : 2) * e * tokens * ffnT, MemoryKernel.Activation);
+        bwd += timer.Memory((model.GatedMlp ? 5 : 3) * e * tokens * ffnT, MemoryKernel.Activation);
         if (model.Positions == PositionEmbedding.Rotary)
         {
             double ropeBytes = 2 * e * tokens * (headsT + kvHeadsT) * hd; // rotate q and k in place: read and write
@@ -113,10 +114,10 @@ public sealed class TransformerCosts
             return (forwardTime, timer.FusedAttention(1.25 * flops), flops);
         }
         double scores = batch * s * fullSeq;
-        double fwd = timer.Gemm(s, fullSeq, hd, batch, e) + timer.Memory(2 * e * scores) + timer.Gemm(s, hd, fullSeq, batch, e);
+        double fwd = timer.Gemm(s, fullSeq, hd, batch, e) + timer.Memory(2 * e * scores, MemoryKernel.Softmax) + timer.Gemm(s, hd, fullSeq, batch, e);
         double bwd = timer.Gemm(s, hd, fullSeq, batch, e) + timer.Gemm(fullSeq, hd, s, batch, e)  // dQ, dK
                    + timer.Gemm(s, fullSeq, hd, batch, e) + timer.Gemm(fullSeq, hd, s, batch, e)  // dP, dV
-                   + timer.Memory(3 * e * scores);                                                // softmax backward
+                   + timer.Memory(3 * e * scores, MemoryKernel.Softmax);                                              // softmax backward
         if (model.Dropout)
         {
             fwd += timer.Memory((2 * e + 1) * scores);
@@ -138,8 +139,8 @@ public sealed class TransformerCosts
         double vocabT = model.Vocab / t;
         double logits = tokens * vocabT;
         double flops = 2 * tokens * h * vocabT;
-        double fwd = timer.Memory(2 * normTokens * h * e) + GemmForward(tokens, vocabT, h) + timer.Memory((e + 8) * logits);
-        double bwd = timer.Memory(3 * normTokens * h * e) + GemmBackward(tokens, vocabT, h) + timer.Memory((e + 4) * logits);
+        double fwd = timer.Memory(2 * normTokens * h * e, MemoryKernel.Normalization) + GemmForward(tokens, vocabT, h) + timer.Memory((e + 8) * logits, MemoryKernel.Softmax);
+        double bwd = timer.Memory(3 * normTokens * h * e, MemoryKernel.Normalization) + GemmBackward(tokens, vocabT, h) + timer.Memory((e + 4) * logits, MemoryKernel.Softmax);
         return new PassCost(fwd, bwd, 0, 0, 0, 3 * flops, 3 * flops);
     }
 

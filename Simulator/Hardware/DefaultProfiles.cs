@@ -33,14 +33,14 @@ public static class DefaultProfiles
         Source = "catalog default: A100 microbenchmarks (cuBLAS GEMM, BabelStream, nccl-tests, FlashAttention-2)",
         Gemm =
         [
-            new GemmCurve(Precision.Fp16, new SaturatingCurve(0.86, 0.25)),
-            new GemmCurve(Precision.Bf16, new SaturatingCurve(0.86, 0.25)),
-            new GemmCurve(Precision.Fp8, new SaturatingCurve(0.70, 0.5)),   // FP8 GEMMs reach ≈ 0.7 of peak on H100 (NVIDIA Transformer Engine benchmarks)
-            new GemmCurve(Precision.Tf32, new SaturatingCurve(0.75, 0.25)),
-            new GemmCurve(Precision.Fp32, new SaturatingCurve(0.90, 0.05)),  // SIMT SGEMM is compute-bound early
+            new GemmCurve(Precision.Fp16, EfficiencyCurve.Saturating(0.86, 0.25)),
+            new GemmCurve(Precision.Bf16, EfficiencyCurve.Saturating(0.86, 0.25)),
+            new GemmCurve(Precision.Fp8, EfficiencyCurve.Saturating(0.70, 0.5)),   // FP8 GEMMs reach ≈ 0.7 of peak on H100 (NVIDIA Transformer Engine benchmarks)
+            new GemmCurve(Precision.Tf32, EfficiencyCurve.Saturating(0.75, 0.25)),
+            new GemmCurve(Precision.Fp32, EfficiencyCurve.Saturating(0.90, 0.05)),  // SIMT SGEMM is compute-bound early
         ],
         SustainedClockFraction = 0.85,
-        MemoryByMegabyte = new SaturatingCurve(0.70, 0.5),
+        MemoryByMegabyte = EfficiencyCurve.Saturating(0.70, 0.5),
         FusedAttentionEfficiency = 0.58,
         KernelOverheadSeconds = 3e-6,
         IntraNodeLinkEfficiency = 0.78,
@@ -55,9 +55,9 @@ public static class DefaultProfiles
         Source = "catalog default: MI300X hipBLASLt and RCCL published figures",
         Gemm =
         [
-            new GemmCurve(Precision.Bf16, new SaturatingCurve(0.60, 0.5)),
-            new GemmCurve(Precision.Fp8, new SaturatingCurve(0.50, 0.5)),
-            new GemmCurve(Precision.Fp32, new SaturatingCurve(0.80, 0.05)),
+            new GemmCurve(Precision.Bf16, EfficiencyCurve.Saturating(0.60, 0.5)),
+            new GemmCurve(Precision.Fp8, EfficiencyCurve.Saturating(0.50, 0.5)),
+            new GemmCurve(Precision.Fp32, EfficiencyCurve.Saturating(0.80, 0.05)),
         ],
         FusedAttentionEfficiency = 0.40,
         IntraNodeLinkEfficiency = 0.60,
@@ -67,7 +67,7 @@ public static class DefaultProfiles
     public static DeviceProfile Tpu(string name) => NvidiaGpu(name) with
     {
         Source = "catalog default: PaLM on TPU v4 (Chowdhery et al. 2022) and Cloud TPU documentation",
-        Gemm = [new GemmCurve(Precision.Bf16, new SaturatingCurve(0.85, 0.5))],
+        Gemm = [new GemmCurve(Precision.Bf16, EfficiencyCurve.Saturating(0.85, 0.5))],
         FusedAttentionEfficiency = 0.50,
         IntraNodeLinkEfficiency = 0.80,
         InterNodeLinkEfficiency = 0.80,
@@ -81,11 +81,11 @@ public static class DefaultProfiles
         Source = "catalog default, uncalibrated: run `scaleplan calibrate` on this machine",
         Gemm =
         [
-            new GemmCurve(Precision.Fp32, new SaturatingCurve(0.70, 0.01)),
-            new GemmCurve(Precision.Bf16, new SaturatingCurve(0.35, 0.01)),
+            new GemmCurve(Precision.Fp32, EfficiencyCurve.Saturating(0.70, 0.01)),
+            new GemmCurve(Precision.Bf16, EfficiencyCurve.Saturating(0.35, 0.01)),
         ],
         SustainedClockFraction = 1.0,
-        MemoryByMegabyte = new SaturatingCurve(0.70, 0.05),
+        MemoryByMegabyte = EfficiencyCurve.Saturating(0.70, 0.05),
         FusedAttentionEfficiency = 0.30,
         KernelOverheadSeconds = 10e-6,
         IntraNodeLinkEfficiency = 0.50,

@@ -19,8 +19,8 @@ public sealed record DeviceProfile
     /// assumes; short GEMM microbenchmarks run at boost, whole training steps at the power-capped clock.
     /// </summary>
     public required double SustainedClockFraction { get; init; }
-    /// <summary>Fraction of memory bandwidth achieved by streaming kernels, by megabytes moved.</summary>
-    public required SaturatingCurve MemoryByMegabyte { get; init; }
+    /// <summary>Fraction of memory bandwidth achieved by streaming kernels, by megabytes moved (every kernel class without a curve of its own).</summary>
+    public required EfficiencyCurve MemoryByMegabyte { get; init; }
     /// <summary>Fused attention (FlashAttention-2) throughput as a fraction of dense peak.</summary>
     public required double FusedAttentionEfficiency { get; init; }
     /// <summary>Fixed cost of one kernel (launch and tail) in seconds.</summary>
@@ -36,7 +36,38 @@ public sealed record DeviceProfile
     /// <summary>Memory the framework holds outside the model (runtime context, library workspaces, allocator slack), in GB.</summary>
     public required double ReservedMemoryGB { get; init; }
 
-    public SaturatingCurve GemmEfficiency(Precision precision)
+    /// <summary>Measured peaks that replace the data sheet's (a calibrated profile's fitted asymptote); none for catalog defaults.</summary>
+    public IReadOnlyList<PeakOverride>? PeakTflops { get; init; }
+    /// <summary>Measured memory bandwidth that replaces the data sheet's, in TB/s.</summary>
+    public double? MemoryTBps { get; init; }
+    /// <summary>Per-class bandwidth curves; a class not listed uses <see cref="MemoryByMegabyte"/>.</summary>
+    public IReadOnlyList<MemoryKernelCurve>? MemoryKernels { get; init; }
+    /// <summary>Measured alpha–beta of the intra-node tier (bandwidth per direction, per-step latency); replaces the cluster's link times its efficiency.</summary>
+    public Hardware.LinkSpec? IntraNodeLink { get; init; }
+    /// <summary>Held-out checks of this profile (calibrate's transformer blocks): name, predicted, measured, error.</summary>
+    public IReadOnlyList<ValidationPoint>? Validation { get; init; }
+
+    public double PeakFlops(Hardware.AcceleratorSpec accelerator, Precision precision)
+    {
+        foreach (var peak in PeakTflops ?? [])
+        {
+            if (peak.Precision == precision) return peak.Tflops * 1e12;
+        }
+        return accelerator.PeakFlops(precision);
+    }
+
+    public double MemoryBytesPerSecond(Hardware.AcceleratorSpec accelerator) => (MemoryTBps ?? accelerator.MemoryTBps) * 1e12;
+
+    public EfficiencyCurve MemoryCurve(MemoryKernel kernel)
+    {
+        foreach (var curve in MemoryKernels ?? [])
+        {
+            if (curve.Kernel == kernel) return curve.Curve;
+        }
+        return MemoryByMegabyte;
+    }
+
+    public EfficiencyCurve GemmEfficiency(Precision precision)
     {
         foreach (var curve in Gemm)
         {

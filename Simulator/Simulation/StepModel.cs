@@ -40,8 +40,8 @@ public sealed class StepModel
     {
         var accelerator = cluster.Accelerator;
         var precision = layout.Precision;
-        var timer = new KernelTimer(accelerator.PeakFlops(precision) * Profile.SustainedClockFraction, accelerator.MemoryTBps * 1e12,
-            Profile.GemmEfficiency(precision), Profile.MemoryByMegabyte, Profile.FusedAttentionEfficiency, Profile.KernelOverheadSeconds);
+        accelerator.PeakFlops(precision); // rejects a precision the accelerator has no fast path for, naming the allowed ones
+        var timer = KernelTimer.For(accelerator, precision, Profile);
         var tensorLink = new GroupLink(layout.Tp, 1, cluster, Profile);
         var contextLink = new GroupLink(layout.Cp, layout.Tp, cluster, Profile);
         var costs = new TransformerCosts(model, training, layout, timer, tensorLink, contextLink);

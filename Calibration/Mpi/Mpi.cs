@@ -1,0 +1,150 @@
+using System.Runtime.InteropServices;
+
+namespace ScalePlanner.Calibration.Mpi;
+
+/// <summary>
+/// The project's own binding to Open MPI's C library (libmpi.so.40, Debian's openmpi-bin 4.1): the library is loaded with
+/// <see cref="NativeLibrary"/> and called through unmanaged function pointers. In Open MPI the handles MPI_COMM_WORLD,
+/// MPI_FLOAT, MPI_SUM … are the addresses of exported objects (ompi_mpi_comm_world, ompi_mpi_float, ompi_mpi_op_sum …),
+/// MPI_IN_PLACE is (void*)1 and MPI_STATUS_IGNORE is null (Open MPI's mpi.h).
+/// </summary>
+public sealed unsafe class Mpi : IDisposable
+{
+    public const string LibraryName = "libmpi.so.40";
+    private static readonly void* InPlace = (void*)1;
+
+    private readonly nint library;
+    private readonly delegate* unmanaged<int*, byte***, int> init;
+    private readonly delegate* unmanaged<int*, int> initialized;
+    private readonly delegate* unmanaged<int> finalize;
+    private readonly delegate* unmanaged<nint, int*, int> commRank, commSize;
+    private readonly delegate* unmanaged<nint, int> barrier;
+    private readonly delegate* unmanaged<void*, void*, int, nint, nint, nint, int> allreduce;
+    private readonly delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int> allgather;
+    private readonly delegate* unmanaged<void*, void*, int, nint, nint, nint, int> reduceScatterBlock;
+    private readonly delegate* unmanaged<void*, int, nint, int, int, nint, int> send;
+    private readonly delegate* unmanaged<void*, int, nint, int, int, nint, void*, int> recv;
+    private readonly delegate* unmanaged<void*, int, nint, int, nint, int> bcast;
+    private readonly delegate* unmanaged<nint, int, int, nint*, int> commSplit;
+    private readonly delegate* unmanaged<nint, int, int> abort;
+    private readonly delegate* unmanaged<double> wtime;
+    private readonly nint floatType, doubleType, byteType, sum, max;
+
+    /// <summary>Loads Open MPI and calls MPI_Init (once per process).</summary>
+    public Mpi()
+    {
+        if (!NativeLibrary.TryLoad(LibraryName, out library))
+            throw new MpiException($"Open MPI is not installed ({LibraryName} not found): run tools/install-prerequisites.sh or apt-get install openmpi-bin");
+        init = (delegate* unmanaged<int*, byte***, int>)Export("MPI_Init");
+        initialized = (delegate* unmanaged<int*, int>)Export("MPI_Initialized");
+        finalize = (delegate* unmanaged<int>)Export("MPI_Finalize");
+        commRank = (delegate* unmanaged<nint, int*, int>)Export("MPI_Comm_rank");
+        commSize = (delegate* unmanaged<nint, int*, int>)Export("MPI_Comm_size");
+        barrier = (delegate* unmanaged<nint, int>)Export("MPI_Barrier");
+        allreduce = (delegate* unmanaged<void*, void*, int, nint, nint, nint, int>)Export("MPI_Allreduce");
+        allgather = (delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int>)Export("MPI_Allgather");
+        reduceScatterBlock = (delegate* unmanaged<void*, void*, int, nint, nint, nint, int>)Export("MPI_Reduce_scatter_block");
+        send = (delegate* unmanaged<void*, int, nint, int, int, nint, int>)Export("MPI_Send");
+        recv = (delegate* unmanaged<void*, int, nint, int, int, nint, void*, int>)Export("MPI_Recv");
+        bcast = (delegate* unmanaged<void*, int, nint, int, nint, int>)Export("MPI_Bcast");
+        commSplit = (delegate* unmanaged<nint, int, int, nint*, int>)Export("MPI_Comm_split");
+        abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
+        wtime = (delegate* unmanaged<double>)Export("MPI_Wtime");
+        World = Export("ompi_mpi_comm_world");
+        floatType = Export("ompi_mpi_float");
+        doubleType = Export("ompi_mpi_double");
+        byteType = Export("ompi_mpi_byte");
+        sum = Export("ompi_mpi_op_sum");
+        max = Export("ompi_mpi_op_max");
+
+        int already;
+        Check(initialized(&already), "MPI_Initialized");
+        if (already == 0) Check(init(null, null), "MPI_Init");
+        int rank, size;
+        Check(commRank(World, &rank), "MPI_Comm_rank");
+        Check(commSize(World, &size), "MPI_Comm_size");
+        Rank = rank;
+        Size = size;
+    }
+
+    /// <summary>MPI_COMM_WORLD.</summary>
+    public nint World { get; }
+    public int Rank { get; }
+    public int Size { get; }
+
+    /// <summary>True when this process was started by mpirun (Open MPI sets these variables in every rank).</summary>
+    public static bool UnderLauncher => Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is not null;
+
+    public double Time() => wtime();
+
+    public void Barrier(nint comm) => Check(barrier(comm), "MPI_Barrier");
+
+    /// <summary>In-place sum of <paramref name="data"/> over the communicator.</summary>
+    public void AllReduceSum(Span<float> data, nint comm)
+    {
+        fixed (float* p = data) Check(allreduce(InPlace, p, data.Length, floatType, sum, comm), "MPI_Allreduce");
+    }
+
+    public double AllReduceMax(double value, nint comm)
+    {
+        double result;
+        Check(allreduce(&value, &result, 1, doubleType, max, comm), "MPI_Allreduce");
+        return result;
+    }
+
+    /// <summary>Every rank contributes <paramref name="send"/>; <paramref name="receive"/> (size × send length) gets all contributions in rank order.</summary>
+    public void AllGather(ReadOnlySpan<float> send, Span<float> receive, nint comm)
+    {
+        fixed (float* s = send)
+        fixed (float* r = receive)
+            Check(allgather(s, send.Length, floatType, r, send.Length, floatType, comm), "MPI_Allgather");
+    }
+
+    /// <summary>Sums <paramref name="send"/> (size × block) over ranks and leaves block r of the sum on rank r.</summary>
+    public void ReduceScatterSum(ReadOnlySpan<float> send, Span<float> receive, nint comm)
+    {
+        fixed (float* s = send)
+        fixed (float* r = receive)
+            Check(reduceScatterBlock(s, r, receive.Length, floatType, sum, comm), "MPI_Reduce_scatter_block");
+    }
+
+    public void Send(ReadOnlySpan<float> data, int destination, int tag, nint comm)
+    {
+        fixed (float* p = data) Check(send(p, data.Length, floatType, destination, tag, comm), "MPI_Send");
+    }
+
+    public void Receive(Span<float> data, int source, int tag, nint comm)
+    {
+        fixed (float* p = data) Check(recv(p, data.Length, floatType, source, tag, comm, null), "MPI_Recv");
+    }
+
+    public void Broadcast(Span<byte> data, int root, nint comm)
+    {
+        fixed (byte* p = data) Check(bcast(p, data.Length, byteType, root, comm), "MPI_Bcast");
+    }
+
+    /// <summary>Ranks with the same colour form one new communicator, ordered by key.</summary>
+    public nint Split(nint comm, int color, int key)
+    {
+        nint result;
+        Check(commSplit(comm, color, key, &result), "MPI_Comm_split");
+        return result;
+    }
+
+    /// <summary>Stops every rank of the job (a failed rank must not leave the others waiting in a collective).</summary>
+    public void Abort(int code) => abort(World, code);
+
+    public void Dispose()
+    {
+        finalize();
+        GC.SuppressFinalize(this);
+    }
+
+    private nint Export(string name) =>
+        NativeLibrary.TryGetExport(library, name, out var address) ? address : throw new MpiException($"{LibraryName} has no symbol {name}: not Open MPI 4.x?");
+
+    private void Check(int code, string call)
+    {
+        if (code != 0) throw new MpiException($"{call} failed with MPI error {code} on rank {Rank}");
+    }
+}
