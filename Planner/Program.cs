@@ -16,6 +16,9 @@ public static class Program
             SimulateCommand.Create(),
             ValidateCommand.Create(),
             BenchCommand.Create(),
+            CalibrateCommand.Create(),
+            CollectiveWorkerCommand.Create(),
+            MpiCheckCommand.Create(),
         };
         var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parse.Errors.Count > 0)
@@ -33,6 +36,11 @@ public static class Program
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return 2;
+        }
+        catch (Calibration.Mpi.MpiException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 3;
         }
     }
 }

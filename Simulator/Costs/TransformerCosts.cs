@@ -130,7 +130,7 @@ public sealed class TransformerCosts
     public PassCost Embedding()
     {
         double bytes = tokens * h * e * (model.Positions == PositionEmbedding.Learned ? 3 : 1);
-        return new PassCost(timer.Memory(bytes), timer.Memory(2 * tokens * h * e), 0, 0, 0, 0, 0);
+        return new PassCost(timer.Memory(bytes, MemoryKernel.Copy), timer.Memory(2 * tokens * h * e, MemoryKernel.Copy), 0, 0, 0, 0, 0);
     }
 
     /// <summary>Final norm, vocabulary-parallel logits and cross-entropy in fp32 on the last stage; never recomputed.</summary>

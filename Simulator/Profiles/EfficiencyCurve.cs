@@ -3,14 +3,14 @@ namespace ScalePlanner.Simulator.Profiles;
 /// <summary>
 /// Achieved fraction of a peak as a function of operation size x. Either saturating, η(x) = Max·x / (x + Half) (a
 /// Michaelis–Menten form: small kernels pay fixed start-up and tail costs, large ones approach Max; Calculon, Isaev et al.
-/// SC23 §3.2, uses a table of the same shape), or a monotone table of (x, η) points interpolated linearly in log x and
-/// held constant beyond its ends.
+/// SC23 §3.2, uses a table of the same shape), or a table of (x, η) points sorted by x, interpolated linearly in log x and
+/// held constant beyond its ends (monotone for matmuls; cache steps make memory tables rise and fall).
 /// </summary>
 public sealed record EfficiencyCurve(double Max, double Half, IReadOnlyList<double[]>? Points = null)
 {
     public static EfficiencyCurve Saturating(double max, double half) => new(max, half);
 
-    /// <summary>A table; points must be sorted by size with non-decreasing efficiency.</summary>
+    /// <summary>A table of (size, efficiency) points sorted by size.</summary>
     public static EfficiencyCurve Table(IReadOnlyList<double[]> points) => new(points.Max(p => p[1]), 0, points);
 
     public double At(double x)

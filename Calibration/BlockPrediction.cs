@@ -1,0 +1,25 @@
+using ScalePlanner.Calibration.Kernels;
+using ScalePlanner.Simulator.Hardware;
+using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Profiles;
+using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Calibration;
+
+/// <summary>What the cost model predicts for one GPT block forward + backward on this device: the same code `simulate` runs.</summary>
+public static class BlockPrediction
+{
+    public static double ForwardBackwardSeconds(BlockSize size, DeviceProfile profile)
+    {
+        var model = ModelPresets.Get("gpt2-small") with
+        {
+            Name = size.Name, Layers = 1, Hidden = size.Hidden, Heads = size.Heads, KvHeads = size.Heads, FfnHidden = 4 * size.Hidden,
+            SequenceLength = size.Sequence, Dropout = false,
+        };
+        var job = new TrainingJob(model, ClusterSpec.Of(AcceleratorCatalog.Get("cpu"), 1),
+            new TrainingSpec { GlobalBatchSize = size.MicroBatch, Tokens = 1, FlashAttention = false });
+        var block = new StepModel(job, profile).Shape(new Layout { MicroBatch = size.MicroBatch, Precision = Precision.Fp32 }).Block;
+        return block.Forward + block.Backward;
+    }
+}

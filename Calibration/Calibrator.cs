@@ -1,0 +1,92 @@
+using ScalePlanner.Calibration.Collectives;
+using ScalePlanner.Calibration.Fitting;
+using ScalePlanner.Calibration.Kernels;
+using ScalePlanner.Calibration.Measurement;
+using ScalePlanner.Calibration.Torch;
+using ScalePlanner.Simulator.Hardware;
+using ScalePlanner.Simulator.Profiles;
+using ScalePlanner.Simulator.Specs;
+using TorchSharp;
+
+namespace ScalePlanner.Calibration;
+
+/// <summary>
+/// Measures this device with TorchSharp microruns (matmul sweeps per precision, memory-bound kernels), fits the curves the
+/// cost model uses, builds a <see cref="DeviceProfile"/>, then checks it against whole GPT blocks it was not fitted to.
+/// The collectives are measured beforehand in separate MPI processes and handed in.
+/// </summary>
+public static class Calibrator
+{
+    public sealed record Options(bool Quick, string Device, Action<string> Progress);
+
+    public static (DeviceProfile Profile, CalibrationRecord Record) Run(Options options, IReadOnlyList<CollectiveMeasurement> collectives)
+    {
+        var device = TorchRuntime.Device(options.Device);
+        var microrun = new Microrun(device, warmups: 2, repetitions: options.Quick ? 5 : 9);
+        var precisions = new[] { Precision.Fp32, Precision.Bf16, Precision.Fp16 };
+
+        var gemm = GemmSweep.Run(device, precisions, options.Quick, microrun, options.Progress);
+        var memory = MemorySweep.Run(device, options.Quick, microrun, options.Progress);
+
+        var fits = new List<CurveFit>();
+        var peaks = new List<PeakOverride>();
+        var curves = new List<GemmCurve>();
+        foreach (var group in gemm.GroupBy(g => g.Precision))
+        {
+            var fit = GemmFit.Fit($"matmul {group.Key.Key()}", [.. group]);
+            peaks.Add(new PeakOverride(group.Key, fit.PeakFlops / 1e12));
+            curves.Add(new GemmCurve(group.Key, fit.Curve));
+            fits.Add(fit.Summary);
+        }
+
+        double reference = BandwidthFit.Reference(memory);
+        var kernelCurves = new List<MemoryKernelCurve>();
+        foreach (var group in memory.GroupBy(m => m.Kernel))
+        {
+            var fit = BandwidthFit.Fit($"memory {group.Key.ToString().ToLowerInvariant()}", [.. group], reference);
+            kernelCurves.Add(new MemoryKernelCurve(group.Key, fit.Curve));
+            fits.Add(fit.Summary);
+        }
+
+        var links = AlphaBeta.Fit(collectives);
+        fits.AddRange(links.Select(l => new CurveFit($"{l.Kind} ({collectives.First(c => c.Kind == l.Kind).Ranks} ranks)", "alpha-beta",
+            new Dictionary<string, double> { ["alphaMicroseconds"] = l.Spec.LatencySeconds * 1e6, ["GBps"] = l.Spec.GBps }, l.Fit.FitMapePercent, l.Fit.HeldOutMapePercent)));
+
+        var info = DeviceInformation(options.Device);
+        var baseline = AcceleratorCatalog.Get("cpu").DefaultProfile;
+        var profile = baseline with
+        {
+            Name = $"calibrated {info.Device}: {info.Processor}",
+            Source = $"scaleplan calibrate{(options.Quick ? " --quick" : "")} on {info.Processor}, {info.TorchThreads} threads, TorchSharp {info.TorchSharpVersion} / LibTorch {info.LibTorchVersion}",
+            Date = info.Date,
+            Gemm = curves,
+            PeakTflops = peaks,
+            MemoryTBps = reference / 1e12,
+            MemoryByMegabyte = kernelCurves.First(k => k.Kernel == MemoryKernel.Elementwise).Curve,
+            MemoryKernels = kernelCurves,
+            IntraNodeLink = links.FirstOrDefault(l => l.Kind == nameof(CollectiveKind.AllReduce))?.Spec,
+            IntraNodeLinkEfficiency = 1,
+            SustainedClockFraction = 1,      // measured at the clock the machine sustains
+            KernelOverheadSeconds = 0,       // the fitted fixed terms already hold each call's overhead
+        };
+
+        var validation = BlockTimings.Sizes(options.Quick).Select(size =>
+        {
+            var measured = BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun);
+            double predicted = BlockPrediction.ForwardBackwardSeconds(size, profile);
+            options.Progress($"{size.Name}: predicted {predicted * 1e3:F1} ms, measured {measured.Median * 1e3:F1} ms");
+            return new ValidationPoint(size.Name, predicted, measured.Median);
+        }).ToList();
+
+        return (profile with { Validation = validation }, new CalibrationRecord(info, gemm, memory, collectives, fits, options.Quick));
+    }
+
+    private static DeviceInfo DeviceInformation(string device)
+    {
+        string processor = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+            : "unknown CPU";
+        return new DeviceInfo(device, processor, Environment.ProcessorCount, torch.get_num_threads(), TorchRuntime.TorchSharpVersion,
+            torch.__version__, System.Runtime.InteropServices.RuntimeInformation.OSDescription, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,31 @@
+using ScalePlanner.Calibration.Fitting;
+using ScalePlanner.Simulator.Hardware;
+using ScalePlanner.Simulator.Profiles;
+
+namespace ScalePlanner.Calibration.Collectives;
+
+/// <summary>
+/// Turns a fitted line time = a + bytes·b of one collective on n ranks into the link's per-step latency α and bandwidth B,
+/// by the formulas the cost model uses (Costs/Collectives.cs): ring all-reduce a = 2(n−1)α, b = 2(n−1)/(n·B); ring
+/// all-gather and reduce-scatter a = (n−1)α, b = (n−1)/(n·B); one-way send a = α, b = 1/B.
+/// </summary>
+public static class AlphaBeta
+{
+    public sealed record Link(string Kind, LinkSpec Spec, LineFit.Result Fit);
+
+    public static IReadOnlyList<Link> Fit(IReadOnlyList<CollectiveMeasurement> measurements) =>
+        [.. measurements.GroupBy(m => m.Kind).Select(g =>
+        {
+            int n = g.First().Ranks;
+            var fit = LineFit.Fit([.. g.Select(m => ((double)m.Bytes, m.Time.Median))]);
+            double steps = g.Key switch
+            {
+                nameof(CollectiveKind.AllReduce) => 2.0 * (n - 1),
+                nameof(CollectiveKind.SendRecv) => 1,
+                _ => n - 1.0,
+            };
+            double volume = g.Key == nameof(CollectiveKind.SendRecv) ? 1 : steps / n; // bytes each rank sends per byte of buffer
+            double bandwidth = fit.BytesPerSecond * volume;
+            return new Link(g.Key, new LinkSpec(bandwidth / 1e9, fit.FixedSeconds / steps), fit);
+        })];
+}

@@ -1,0 +1,3 @@
+namespace ScalePlanner.Calibration.Collectives;
+
+public enum CollectiveKind { AllReduce, AllGather, ReduceScatter, SendRecv }

@@ -1,0 +1,49 @@
+using ScalePlanner.Simulator.Profiles;
+
+namespace ScalePlanner.Calibration.Fitting;
+
+/// <summary>
+/// Achieved bandwidth of one class of memory-bound kernels by bytes moved, two ways: the alpha–beta line
+/// time = a + bytes/B (which is the saturating curve η(MB) = Max·x/(x + Half) with Max = B/B_ref, Half = a·B/1e6), and a
+/// table of measured efficiencies interpolated in log size, which follows the cache steps a line cannot. Both are fitted to
+/// two thirds of the sizes; the one with the lower error on the held-out third is kept and refitted on all sizes.
+/// </summary>
+public static class BandwidthFit
+{
+    public sealed record Result(EfficiencyCurve Curve, CurveFit Summary);
+
+    /// <param name="reference">Bytes per second that efficiency 1 stands for (the profile's memory bandwidth).</param>
+    public static Result Fit(string name, IReadOnlyList<MemoryMeasurement> measurements, double reference)
+    {
+        var points = measurements.GroupBy(m => m.Bytes).OrderBy(g => g.Key).Select(g => ((double)g.Key, g.Average(m => m.Time.Median))).ToList();
+        var sorted = points.ToList();
+        var train = sorted.Where((_, i) => !RelativeLeastSquares.HeldOut(i)).ToList();
+        var held = sorted.Where((_, i) => RelativeLeastSquares.HeldOut(i)).ToList();
+        Func<List<(double Bytes, double Seconds)>, EfficiencyCurve>[] candidates = [p => Line(p, reference), p => Table(p, reference)];
+        string[] names = ["time = a + bytes/B", "size table"];
+        var errors = candidates.Select(c => Error(c(train), held, reference)).ToArray();
+        int best = errors[0] <= errors[1] ? 0 : 1;
+        var curve = candidates[best](sorted);
+        var parameters = best == 0
+            ? new Dictionary<string, double> { ["GBps"] = curve.Max * reference / 1e9, ["fixedMicroseconds"] = curve.Half * 1e6 / (curve.Max * reference) * 1e6 }
+            : curve.Points!.ToDictionary(p => $"eta@{p[0]:G3}MB", p => p[1]);
+        var summary = new CurveFit(name, names[best], parameters, Error(curve, sorted, reference), errors[best], $"{names[1 - best]}: held-out error {errors[1 - best]:F1} %");
+        return new Result(curve, summary);
+    }
+
+    /// <summary>The fastest bytes per second any measurement reached: efficiency 1 of every class's curve.</summary>
+    public static double Reference(IEnumerable<MemoryMeasurement> measurements) => measurements.Max(m => m.BytesPerSecond);
+
+    private static EfficiencyCurve Line(List<(double Bytes, double Seconds)> points, double reference)
+    {
+        var line = LineFit.Solve(points);
+        double bandwidth = 1 / line.PerByte;
+        return EfficiencyCurve.Saturating(Math.Min(1, bandwidth / reference), line.Fixed * bandwidth / 1e6);
+    }
+
+    private static EfficiencyCurve Table(List<(double Bytes, double Seconds)> points, double reference) =>
+        EfficiencyCurve.Table([.. points.Select(p => new[] { p.Bytes / 1e6, Math.Min(1, p.Bytes / p.Seconds / reference) })]);
+
+    private static double Error(EfficiencyCurve curve, IEnumerable<(double Bytes, double Seconds)> points, double reference) =>
+        RelativeLeastSquares.Mape(points.Select(p => (p.Bytes / (reference * curve.At(p.Bytes / 1e6)), p.Seconds)));
+}

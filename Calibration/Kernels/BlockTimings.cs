@@ -1,0 +1,30 @@
+using ScalePlanner.Calibration.Measurement;
+using ScalePlanner.Simulator.Profiles;
+using ScalePlanner.Simulator.Specs;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Calibration.Kernels;
+
+/// <summary>One validation size: a GPT block of this shape, forward and backward on a micro-batch.</summary>
+public sealed record BlockSize(string Name, int Hidden, int Heads, int Sequence, int MicroBatch);
+
+/// <summary>Times whole GPT blocks forward + backward (and the causal attention alone) at sizes the fit never saw.</summary>
+public static class BlockTimings
+{
+    public static IReadOnlyList<BlockSize> Sizes(bool quick) => quick
+        ? [new("block h=384 s=256 b=4", 384, 6, 256, 4), new("block h=768 s=512 b=2", 768, 12, 512, 2)]
+        : [new("block h=384 s=256 b=4", 384, 6, 256, 4), new("block h=768 s=512 b=2", 768, 12, 512, 2),
+           new("block h=1024 s=256 b=8", 1024, 16, 256, 8), new("block h=1536 s=512 b=1", 1536, 12, 512, 1)];
+
+    public static TimingStats ForwardBackward(BlockSize size, Precision precision, Device device, Microrun microrun)
+    {
+        var type = TorchTypes.Of(precision);
+        using var block = new GptBlock(size.Hidden, size.Heads, size.Sequence, device, type);
+        using var x = randn([size.MicroBatch, size.Sequence, size.Hidden], dtype: type, device: device, requires_grad: true);
+        return microrun.Time(() =>
+        {
+            block.zero_grad();
+            block.forward(x).sum().backward();
+        });
+    }
+}

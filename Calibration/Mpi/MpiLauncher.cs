@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace ScalePlanner.Calibration.Mpi;
+
+/// <summary>
+/// Starts this same program under Open MPI's `mpirun` with N ranks. As root, mpirun needs --allow-run-as-root; with more
+/// ranks than cores, --oversubscribe (Open MPI 4.1 mpirun(1)).
+/// </summary>
+public static class MpiLauncher
+{
+    public static bool Available => FindOnPath("mpirun") is not null;
+
+    /// <summary>The command that re-runs this program: the apphost itself, or `dotnet` with the entry assembly.</summary>
+    public static (string FileName, string[] Prefix) Self()
+    {
+        string process = Environment.ProcessPath ?? throw new MpiException("cannot tell which program is running");
+        bool viaDotnet = Path.GetFileNameWithoutExtension(process) == "dotnet";
+        return viaDotnet ? (process, [Assembly.GetEntryAssembly()!.Location]) : (process, []);
+    }
+
+    public static ProcessStartInfo Command(int ranks, IEnumerable<string> arguments, string? hostfile = null)
+    {
+        string mpirun = FindOnPath("mpirun") ?? throw new MpiException("mpirun is not installed: run tools/install-prerequisites.sh (Debian: apt-get install openmpi-bin)");
+        var start = new ProcessStartInfo(mpirun) { UseShellExecute = false };
+        if (Environment.UserName == "root") start.ArgumentList.Add("--allow-run-as-root");
+        if (hostfile is null && ranks > Environment.ProcessorCount) start.ArgumentList.Add("--oversubscribe");
+        if (hostfile is not null)
+        {
+            start.ArgumentList.Add("--hostfile");
+            start.ArgumentList.Add(hostfile);
+        }
+        start.ArgumentList.Add("-np");
+        start.ArgumentList.Add(ranks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var (fileName, prefix) = Self();
+        start.ArgumentList.Add(fileName);
+        foreach (var argument in prefix.Concat(arguments)) start.ArgumentList.Add(argument);
+        return start;
+    }
+
+    /// <summary>Runs N ranks to completion, passing their output through; returns mpirun's exit code.</summary>
+    public static int Run(int ranks, IEnumerable<string> arguments, string? hostfile = null)
+    {
+        using var process = Process.Start(Command(ranks, arguments, hostfile)) ?? throw new MpiException("mpirun did not start");
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ScalePlanner.Simulator.Profiles;
+
+namespace ScalePlanner.Reports;
+
+/// <summary>
+/// The device profile file `calibrate` writes: the profile itself (what `--profile` reads) and, under "calibration", the
+/// device, the raw medians and the fits, which the reader ignores.
+/// </summary>
+public static class ProfileFile
+{
+    public static string Serialize(DeviceProfile profile, CalibrationRecord record)
+    {
+        var document = JsonNode.Parse(DeviceProfileJson.Serialize(profile))!.AsObject();
+        document["calibration"] = JsonSerializer.SerializeToNode(record, JsonFormat.Options);
+        return document.ToJsonString(JsonFormat.Options);
+    }
+
+    public static string Write(string path, DeviceProfile profile, CalibrationRecord record)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return OutputFolder.Write(folder, new Dictionary<string, Action<string>> { [Path.GetFileName(path)] = temp => File.WriteAllText(temp, Serialize(profile, record)) })[0];
+    }
+
+    public static IReadOnlyList<CollectiveMeasurement> ReadCollectives(string path) =>
+        JsonSerializer.Deserialize<List<CollectiveMeasurement>>(File.ReadAllText(path), JsonFormat.Options) ?? [];
+
+    public static void WriteCollectives(string path, IReadOnlyList<CollectiveMeasurement> measurements) =>
+        File.WriteAllText(path, JsonSerializer.Serialize(measurements, JsonFormat.Options));
+}

@@ -1,0 +1,34 @@
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Simulator.Profiles;
+
+/// <summary>Repeated timings of one microrun: median and quartiles in seconds, and how many measured repetitions (warm-up excluded).</summary>
+public sealed record TimingStats(double Median, double P25, double P75, int Samples);
+
+/// <summary>A (batched) matrix product: Batch × [M×K]·[K×N].</summary>
+public sealed record GemmMeasurement(Precision Precision, long M, long N, long K, long Batch, TimingStats Time)
+{
+    public double Flops => 2.0 * M * N * K * Batch;
+    /// <summary>GFLOP of one product of the batch: the size the GEMM efficiency curve is indexed by.</summary>
+    public double GflopPerProduct => 2.0 * M * N * K * 1e-9;
+    public double AchievedFlops => Flops / Time.Median;
+}
+
+/// <summary>A memory-bound kernel moving <c>Bytes</c> (the convention the cost model uses for that kernel class).</summary>
+public sealed record MemoryMeasurement(MemoryKernel Kernel, string Operation, long Bytes, TimingStats Time)
+{
+    public double BytesPerSecond => Bytes / Time.Median;
+}
+
+public sealed record CollectiveMeasurement(string Kind, long Bytes, int Ranks, TimingStats Time);
+
+/// <summary>One fitted curve: which model was kept, its parameters, and its error on the points it was fitted to and on held-out points.</summary>
+public sealed record CurveFit(string Name, string Model, IReadOnlyDictionary<string, double> Parameters, double FitMapePercent, double HeldOutMapePercent, string? Rejected = null);
+
+/// <summary>The machine a profile was measured on.</summary>
+public sealed record DeviceInfo(string Device, string Processor, int LogicalCores, int TorchThreads, string TorchSharpVersion, string LibTorchVersion, string OperatingSystem, string Date);
+
+/// <summary>Everything `calibrate` measured and fitted, kept next to the profile so the fit can be checked and redone.</summary>
+public sealed record CalibrationRecord(
+    DeviceInfo Device, IReadOnlyList<GemmMeasurement> Gemm, IReadOnlyList<MemoryMeasurement> Memory,
+    IReadOnlyList<CollectiveMeasurement> Collectives, IReadOnlyList<CurveFit> Fits, bool Quick);
