@@ -7,10 +7,23 @@ using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Calibration;
 
-/// <summary>What the cost model predicts for one GPT block forward + backward on this device: the same code `simulate` runs.</summary>
+/// <summary>What the cost model predicts for one GPT block (or its attention) forward + backward on this device: the same code `simulate` runs.</summary>
 public static class BlockPrediction
 {
     public static double ForwardBackwardSeconds(BlockSize size, DeviceProfile profile)
+    {
+        var block = Costs(size, profile).Block;
+        return block.Forward + block.Backward;
+    }
+
+    /// <summary>The causal attention core of the block alone, forward + backward.</summary>
+    public static double AttentionSeconds(BlockSize size, DeviceProfile profile)
+    {
+        var attention = Costs(size, profile).Attention;
+        return attention.Forward + attention.Backward;
+    }
+
+    private static MicroBatchCosts Costs(BlockSize size, DeviceProfile profile)
     {
         var model = ModelPresets.Get("gpt2-small") with
         {
@@ -19,7 +32,6 @@ public static class BlockPrediction
         };
         var job = new TrainingJob(model, ClusterSpec.Of(AcceleratorCatalog.Get("cpu"), 1),
             new TrainingSpec { GlobalBatchSize = size.MicroBatch, Tokens = 1, FlashAttention = false });
-        var block = new StepModel(job, profile).Shape(new Layout { MicroBatch = size.MicroBatch, Precision = Precision.Fp32 }).Block;
-        return block.Forward + block.Backward;
+        return new StepModel(job, profile).Shape(new Layout { MicroBatch = size.MicroBatch, Precision = Precision.Fp32 });
     }
 }

@@ -70,15 +70,20 @@ public static class Calibrator
             KernelOverheadSeconds = 0,       // the fitted fixed terms already hold each call's overhead
         };
 
-        var validation = BlockTimings.Sizes(options.Quick).Select(size =>
+        var validation = new List<ValidationPoint>();
+        foreach (var size in BlockTimings.Sizes(options.Quick))
         {
-            var measured = BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun);
-            double predicted = BlockPrediction.ForwardBackwardSeconds(size, profile);
-            options.Progress($"{size.Name}: predicted {predicted * 1e3:F1} ms, measured {measured.Median * 1e3:F1} ms");
-            return new ValidationPoint(size.Name, predicted, measured.Median);
-        }).ToList();
+            Check($"attention {size.Name[6..]}", BlockPrediction.AttentionSeconds(size, profile), BlockTimings.Attention(size, Precision.Fp32, device, microrun));
+            Check(size.Name, BlockPrediction.ForwardBackwardSeconds(size, profile), BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun));
+        }
 
         return (profile with { Validation = validation }, new CalibrationRecord(info, gemm, memory, collectives, fits, options.Quick));
+
+        void Check(string name, double predicted, TimingStats measured)
+        {
+            options.Progress($"{name}: predicted {predicted * 1e3:F1} ms, measured {measured.Median * 1e3:F1} ms");
+            validation.Add(new ValidationPoint(name, predicted, measured.Median));
+        }
     }
 
     private static DeviceInfo DeviceInformation(string device)

@@ -23,7 +23,7 @@ public static class CalibrationTable
 
         if (profile.Validation is { Count: > 0 } validation)
         {
-            var table = new Table().Title("validation: transformer block forward + backward, not used in the fit").AddColumns("size", "predicted", "measured", "error");
+            var table = new Table().Title("validation: causal attention and transformer block, forward + backward, not used in the fit").AddColumns("size", "predicted", "measured", "error");
             foreach (var v in validation)
                 table.AddRow(Markup.Escape(v.Name), Units.Seconds(v.PredictedSeconds), Units.Seconds(v.MeasuredSeconds), $"{v.ErrorPercent:+0.0;-0.0} %");
             console.Write(table);

@@ -8,7 +8,7 @@ namespace ScalePlanner.Calibration.Kernels;
 /// <summary>One validation size: a GPT block of this shape, forward and backward on a micro-batch.</summary>
 public sealed record BlockSize(string Name, int Hidden, int Heads, int Sequence, int MicroBatch);
 
-/// <summary>Times whole GPT blocks forward + backward (and the causal attention alone) at sizes the fit never saw.</summary>
+/// <summary>Times whole GPT blocks forward + backward, and their causal attention alone, at sizes the fit never saw.</summary>
 public static class BlockTimings
 {
     public static IReadOnlyList<BlockSize> Sizes(bool quick) => quick
@@ -26,5 +26,15 @@ public static class BlockTimings
             block.zero_grad();
             block.forward(x).sum().backward();
         });
+    }
+
+    public static TimingStats Attention(BlockSize size, Precision precision, Device device, Microrun microrun)
+    {
+        var type = TorchTypes.Of(precision);
+        long d = size.Hidden / size.Heads;
+        using var mask = full(size.Sequence, size.Sequence, float.NegativeInfinity, dtype: type, device: device).triu(1);
+        Tensor Input() => randn([size.MicroBatch, size.Heads, size.Sequence, d], dtype: type, device: device, requires_grad: true);
+        using Tensor q = Input(), k = Input(), v = Input();
+        return microrun.Time(() => GptBlock.CausalAttention(q, k, v, mask).sum().backward());
     }
 }

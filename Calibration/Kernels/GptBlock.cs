@@ -33,10 +33,15 @@ public sealed class GptBlock : nn.Module<Tensor, Tensor>
     {
         long b = x.shape[0], s = x.shape[1], h = x.shape[2], d = h / heads;
         var qkv = c_attn.forward(ln_1.forward(x)).view(b, s, 3, heads, d).permute(2, 0, 3, 1, 4); // (3, B, nh, T, hs)
-        var (q, k, v) = (qkv[0] * (1.0 / Math.Sqrt(d)), qkv[1], qkv[2]);
-        var probabilities = q.matmul(k.transpose(-2, -1)).add(mask).softmax(-1);                  // (B, nh, T, T)
-        var attention = probabilities.matmul(v).transpose(1, 2).reshape(b, s, h);                // (B, T, C)
+        var attention = CausalAttention(qkv[0], qkv[1], qkv[2], mask).transpose(1, 2).reshape(b, s, h); // (B, T, C)
         x = x + c_proj.forward(attention);
         return x + mlp_proj.forward(nn.functional.gelu(c_fc.forward(ln_2.forward(x))));
+    }
+
+    /// <summary>softmax(q·kᵀ/√d + causal mask)·v on (B, nh, T, hs) tensors (Vaswani et al. 2017, eq. 1).</summary>
+    public static Tensor CausalAttention(Tensor q, Tensor k, Tensor v, Tensor mask)
+    {
+        var probabilities = (q * (1.0 / Math.Sqrt(q.shape[^1]))).matmul(k.transpose(-2, -1)).add(mask).softmax(-1); // (B, nh, T, T)
+        return probabilities.matmul(v);                                                                           // (B, nh, T, hs)
     }
 }

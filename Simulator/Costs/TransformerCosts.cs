@@ -102,6 +102,13 @@ public sealed class TransformerCosts
         return new PassCost(fwd, bwd, recomputeTime, tensorComm, contextComm, modelFlops, modelFlops + recomputeFlops);
     }
 
+    /// <summary>The attention core alone (scores, mask and softmax, dropout, weighted sum of values), forward and backward.</summary>
+    public PassCost Attention()
+    {
+        var (forward, backward, flops) = AttentionCore();
+        return new PassCost(forward, backward, 0, 0, 0, 3 * flops, 3 * flops);
+    }
+
     /// <summary>Scores, softmax, dropout and the weighted sum of values: (forward time, backward time, forward FLOPs counted as dense).</summary>
     private (double Forward, double Backward, double Flops) AttentionCore()
     {

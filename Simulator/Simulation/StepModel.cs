@@ -53,7 +53,7 @@ public sealed class StepModel
             : 0;
         double tokens = layout.MicroBatch * (double)model.SequenceLength / layout.Cp;
         double logits = tokens * model.Vocab / layout.Tp * (precision.ActivationBytes() + 4); // logits and their fp32 softmax for the cross-entropy
-        return new MicroBatchCosts(costs.Block(), costs.Embedding(), costs.Head(), perBlock, working, logits, timer);
+        return new MicroBatchCosts(costs.Block(), costs.Embedding(), costs.Head(), costs.Attention(), perBlock, working, logits, timer);
     }
 
     /// <summary>Memory per device of the most loaded stage: the first holds the most micro-batches in flight, the last the logits.</summary>
