@@ -7,20 +7,26 @@ namespace ScalePlanner.Calibration.Measurement;
 /// <summary>
 /// Times one action on one device: warm-up runs first (discarded), then measured repetitions, each bracketed by a device
 /// synchronisation on CUDA (kernels are asynchronous there) and run inside a dispose scope so no tensor outlives it.
-/// Long actions get fewer repetitions so a sweep keeps to its time budget.
+/// Short actions are repeated until they have filled a minimum measuring time (so one preemption by the OS scheduler cannot
+/// move the median), long actions get fewer repetitions so a sweep keeps to its time budget.
 /// </summary>
 public sealed class Microrun(torch.Device device, int warmups, int repetitions)
 {
     /// <summary>A repetition longer than this counts for several: the sweep stops at three measured runs for it.</summary>
     private const double LongRunSeconds = 0.25;
+    /// <summary>Short kernels are repeated until they have been measured for this long in all (at most <see cref="MaxRepetitions"/> times).</summary>
+    private const double MinimumMeasuredSeconds = 0.05;
+    private const int MaxRepetitions = 100;
 
     public TimingStats Time(Action action)
     {
         for (int i = 0; i < warmups; i++) Once(action);
         var times = new List<double>(repetitions);
-        while (times.Count < repetitions)
+        double total = 0;
+        while (times.Count < MaxRepetitions && (times.Count < repetitions || total < MinimumMeasuredSeconds))
         {
             times.Add(Once(action));
+            total += times[^1];
             if (times.Count >= 3 && times[^1] > LongRunSeconds) break;
         }
         return Statistics.Summarise(times);
