@@ -1,0 +1,403 @@
+using ScalePlanner.Simulator.Simulation;
+
+namespace ScalePlanner.Simulator.Timeline;
+
+/// <summary>
+/// One discrete-event run of a step. Each group runs its stage's schedule in order on its compute stream: a pass starts when
+/// the group is free, its input has arrived from the neighbouring virtual stage and the collective it needs (a weight gather)
+/// has delivered, and its end is an event that sends its output on the group's link. Links are first-in first-out per group
+/// and tier: a transfer or collective waits for whatever the link already carries. A data-parallel collective is asked for by
+/// every replica of the stage (a bucket filling, a prefetch, a pass ending) and starts when the last one asks and every
+/// member's link is free. The optimizer step runs when the last pass is done and every gradient collective has finished.
+/// </summary>
+internal sealed class TimelineEngine
+{
+    private const byte NoCause = 0, DeviceCause = 1, InputCause = 2, CollectiveCause = 3;
+
+    private readonly StepWorkload w;
+    private readonly int p, v, m, replicas, groups, n;
+    private readonly PipelineOp[][] order;
+    private readonly double[]? stretch;
+    private readonly bool record;
+    private readonly EventQueue queue;
+    private readonly List<TimelineEvent> events = [];
+
+    // Per pass (group · n + position in the schedule).
+    internal readonly double[] OpStart, OpEnd;
+    private readonly double[] opKernels;
+    private readonly byte[] causeKind;
+    private readonly int[] causeIndex;
+
+    // Per (group, chunk, micro-batch): when the pass's input arrived and which pass produced it.
+    private readonly double[] forwardIn, backwardIn;
+    private readonly int[] forwardFrom, backwardFrom;
+
+    // Per group.
+    private readonly int[] next, gradientLeft, gradientCause;
+    private readonly double[] free, end, lastGradientEnd, link;
+    private readonly bool[] finished;
+    private readonly double[] compute, recompute, tensor, context, bubble, pipeline, dataParallel, optimizer, dataParallelTotal;
+
+    // Per collective.
+    internal readonly CollectivePlan Plan;
+    internal readonly double[] SlotStart, SlotEnd;
+    private readonly int[] arrivals, requester, requesterGroup;
+    private readonly double[] ready;
+    private long processed;
+
+    public TimelineEngine(StepWorkload workload, double[]? stretch, bool record)
+    {
+        w = workload;
+        p = w.Stages;
+        v = w.Chunks;
+        m = w.MicroBatches;
+        replicas = w.Replicas;
+        groups = w.Groups;
+        n = w.OpsPerGroup;
+        this.stretch = stretch;
+        this.record = record;
+        order = new PipelineOp[p][];
+        for (int s = 0; s < p; s++) order[s] = PipelineSchedules.Order(w.Schedule, p, v, m, s);
+        Plan = new CollectivePlan(w, order);
+
+        int passes = groups * n, inputs = groups * v * m;
+        OpStart = new double[passes];
+        OpEnd = new double[passes];
+        opKernels = new double[passes];
+        causeKind = new byte[passes];
+        causeIndex = new int[passes];
+        forwardIn = Filled(inputs, double.NaN);
+        backwardIn = Filled(inputs, double.NaN);
+        forwardFrom = new int[inputs];
+        backwardFrom = new int[inputs];
+
+        next = new int[groups];
+        gradientLeft = new int[groups];
+        gradientCause = Filled(groups, -1);
+        free = new double[groups];
+        end = new double[groups];
+        lastGradientEnd = new double[groups];
+        link = new double[groups * 2];
+        finished = new bool[groups];
+        compute = new double[groups];
+        recompute = new double[groups];
+        tensor = new double[groups];
+        context = new double[groups];
+        bubble = new double[groups];
+        pipeline = new double[groups];
+        dataParallel = new double[groups];
+        optimizer = new double[groups];
+        dataParallelTotal = new double[groups];
+        for (int g = 0; g < groups; g++) gradientLeft[g] = Plan.GradientCollectives[g / replicas];
+
+        int slots = Plan.Count;
+        SlotStart = Filled(slots, double.NaN);
+        SlotEnd = Filled(slots, double.NaN);
+        arrivals = new int[slots];
+        requester = Filled(slots, -1);
+        requesterGroup = new int[slots];
+        ready = new double[slots];
+        queue = new EventQueue(groups * 4);
+    }
+
+    public TimelineResult Run()
+    {
+        for (int g = 0; g < groups; g++)
+        {
+            int s = g / replicas;
+            for (int c = 0; c < Plan.WeightGatherCount[s]; c++) queue.Push(0, new PendingEvent(PendingKind.CollectiveRequest, g, Plan.WeightGatherBase[s] + c, -1));
+            if (Plan.BlockBase[s] >= 0) queue.Push(0, new PendingEvent(PendingKind.CollectiveRequest, g, Plan.BlockBase[s], -1));
+        }
+        for (int g = 0; g < groups; g++) TryStart(g);
+        while (queue.Count > 0)
+        {
+            var (now, item) = queue.Pop();
+            processed++;
+            if (item.Kind == PendingKind.PassEnd) PassEnded(item.Group, item.Index, now);
+            else Request(item.Group, item.Index, item.Requester, now);
+        }
+        for (int g = 0; g < groups; g++)
+        {
+            if (!finished[g]) throw new InvalidOperationException($"timeline: group {g} stopped at pass {next[g]} of {n}; the schedule deadlocked");
+        }
+        return Result();
+    }
+
+    /// <summary>Starts every pass of the group whose input and collectives are known, in schedule order; then the optimizer if all is done.</summary>
+    private void TryStart(int g)
+    {
+        int s = g / replicas;
+        var ops = order[s];
+        double factor = w.Slowdown.Length > 0 ? w.Slowdown[g] : 1;
+        while (next[g] < n)
+        {
+            int i = next[g], id = g * n + i;
+            var op = ops[i];
+            int k = op.Chunk * p + s;
+            double at = free[g], produced = double.NegativeInfinity, arrival = 0;
+            byte cause = i > 0 ? DeviceCause : NoCause;
+            int because = id - 1;
+
+            if (op.IsForward ? k > 0 : k < p * v - 1)
+            {
+                int input = (g * v + op.Chunk) * m + op.MicroBatch;
+                arrival = op.IsForward ? forwardIn[input] : backwardIn[input];
+                if (double.IsNaN(arrival)) return;
+                int from = op.IsForward ? forwardFrom[input] : backwardFrom[input];
+                produced = OpEnd[from];
+                if (arrival > at) (at, cause, because) = (arrival, InputCause, from);
+            }
+
+            var work = w.Work[s * v + op.Chunk];
+            double kernelF = op.IsForward ? work.Forward * factor : 0, kernelB = op.IsForward ? 0 : work.Backward * factor;
+            double kernelR = op.IsForward ? 0 : work.Recompute * factor, extra = stretch is null ? 0 : stretch[id];
+            double tensorComm = op.IsForward ? work.ForwardTensorComm : work.BackwardTensorComm + work.RecomputeTensorComm;
+            double contextComm = op.IsForward ? work.ForwardContextComm : work.BackwardContextComm;
+            double duration = kernelF + kernelB + kernelR + extra + tensorComm + contextComm;
+
+            int gate = Gate(s, i, op);
+            if (gate >= 0)
+            {
+                if (double.IsNaN(SlotEnd[gate])) return;
+                // Streamed: the first piece must be in before the pass starts, the last piece before the pass's last part runs.
+                int pieces = Plan.Pieces[gate];
+                double bound = Math.Max(SlotStart[gate] + Plan.Seconds[gate] / pieces, SlotEnd[gate] + duration / pieces - duration);
+                if (bound > at) (at, cause, because) = (bound, CollectiveCause, gate);
+            }
+            int blocking = Blocking(s, i);
+            if (blocking >= 0)
+            {
+                if (double.IsNaN(SlotEnd[blocking])) return;
+                if (SlotEnd[blocking] > at) (at, cause, because) = (SlotEnd[blocking], CollectiveCause, blocking);
+            }
+
+            double start = at, finish = start + duration;
+            Attribute(g, free[g], start, produced, arrival);
+            compute[g] += kernelF + kernelB;
+            recompute[g] += kernelR;
+            tensor[g] += tensorComm;
+            context[g] += contextComm;
+            dataParallel[g] += extra;
+            OpStart[id] = start;
+            OpEnd[id] = finish;
+            opKernels[id] = kernelF + kernelB + kernelR;
+            causeKind[id] = cause;
+            causeIndex[id] = because;
+            free[g] = finish;
+            next[g] = i + 1;
+            queue.Push(finish, new PendingEvent(PendingKind.PassEnd, g, i, -1));
+            if (record) RecordPass(g, op, start, kernelR, kernelF + kernelB + extra, tensorComm, contextComm);
+            IssueCollectives(g, s, i, op, start, finish, duration);
+        }
+        TryFinish(g);
+    }
+
+    /// <summary>Splits the wait before a pass: on the producing stage's compute (bubble), on the transfer (pipeline communication), on collectives (data-parallel).</summary>
+    private void Attribute(int g, double idleFrom, double start, double produced, double arrival)
+    {
+        double waited = start - idleFrom;
+        if (waited <= 0) return;
+        double onProducer = Math.Clamp(produced - idleFrom, 0, waited);
+        double onTransfer = Math.Clamp(arrival - Math.Max(idleFrom, produced), 0, waited - onProducer);
+        bubble[g] += onProducer;
+        pipeline[g] += onTransfer;
+        dataParallel[g] += waited - onProducer - onTransfer;
+    }
+
+    /// <summary>The weight gather pass i needs before it runs, or −1.</summary>
+    private int Gate(int s, int i, PipelineOp op)
+    {
+        if (Plan.BlockBase[s] >= 0) return Plan.BlockBase[s] + 2 * i;
+        if (Plan.WeightGatherCount[s] == 0) return -1;
+        if (Plan.WeightGatherCount[s] == 1) return i == 0 ? Plan.WeightGatherBase[s] : -1;
+        return op.IsForward && op.MicroBatch == 0 ? Plan.WeightGatherBase[s] + op.Chunk : -1;
+    }
+
+    /// <summary>Without overlap, ZeRO-3's gradient reduce-scatter of the previous backward holds the next pass back.</summary>
+    private int Blocking(int s, int i) =>
+        Plan.BlockBase[s] >= 0 && !w.Traffic[s].Overlap && i > 0 && !order[s][i - 1].IsForward ? Plan.BlockBase[s] + 2 * (i - 1) + 1 : -1;
+
+    private void IssueCollectives(int g, int s, int i, PipelineOp op, double start, double finish, double duration)
+    {
+        int id = g * n + i;
+        int block = Plan.BlockBase[s];
+        if (block >= 0 && w.Traffic[s].Overlap)
+        {
+            // Prefetch: the next pass's gather goes out as this one starts; the gradient reduce-scatter streams out block by block.
+            if (i + 1 < n) queue.Push(start, new PendingEvent(PendingKind.CollectiveRequest, g, block + 2 * (i + 1), id));
+            if (!op.IsForward)
+            {
+                int scatter = block + 2 * i + 1;
+                double piece = Plan.Seconds[scatter] / Plan.Pieces[scatter];
+                double at = Math.Max(start + duration / Plan.Pieces[scatter], finish + piece - Plan.Seconds[scatter]);
+                queue.Push(at, new PendingEvent(PendingKind.CollectiveRequest, g, scatter, id));
+            }
+        }
+        if (!op.IsForward && op.MicroBatch == m - 1 && s < w.Traffic.Length && op.Chunk < w.Traffic[s].Buckets.Length)
+        {
+            // The chunk's last backward: each bucket goes out as soon as its gradients are final.
+            var buckets = w.Traffic[s].Buckets[op.Chunk];
+            int first = Plan.BucketBase[s][op.Chunk];
+            for (int b = 0; b < buckets.Length; b++)
+                queue.Push(start + duration * buckets[b].ReadyFraction, new PendingEvent(PendingKind.CollectiveRequest, g, first + b, id));
+        }
+    }
+
+    private void PassEnded(int g, int i, double now)
+    {
+        int s = g / replicas, replica = g % replicas, id = g * n + i;
+        var op = order[s][i];
+        int k = op.Chunk * p + s;
+        if (op.IsForward && k < p * v - 1)
+        {
+            (int toStage, int toChunk) = s < p - 1 ? (s + 1, op.Chunk) : (0, op.Chunk + 1);
+            int to = toStage * replicas + replica;
+            int input = (to * v + toChunk) * m + op.MicroBatch;
+            forwardIn[input] = Send(g, w.ForwardSend, now, op);
+            forwardFrom[input] = id;
+            TryStart(to);
+        }
+        else if (!op.IsForward && k > 0)
+        {
+            (int toStage, int toChunk) = s > 0 ? (s - 1, op.Chunk) : (p - 1, op.Chunk - 1);
+            int to = toStage * replicas + replica;
+            int input = (to * v + toChunk) * m + op.MicroBatch;
+            backwardIn[input] = Send(g, w.BackwardSend, now, op);
+            backwardFrom[input] = id;
+            TryStart(to);
+        }
+        int block = Plan.BlockBase[s];
+        if (block >= 0 && !w.Traffic[s].Overlap)
+        {
+            // No overlap: the scatter follows the backward, the next gather follows the pass, each on demand.
+            if (!op.IsForward) queue.Push(now, new PendingEvent(PendingKind.CollectiveRequest, g, block + 2 * i + 1, id));
+            if (i + 1 < n) queue.Push(now, new PendingEvent(PendingKind.CollectiveRequest, g, block + 2 * (i + 1), id));
+        }
+        if (i == n - 1 && Plan.AfterBackward[s] >= 0)
+            queue.Push(now, new PendingEvent(PendingKind.CollectiveRequest, g, Plan.AfterBackward[s], id));
+    }
+
+    /// <summary>Puts one pass's output on the sender's link behind what it already carries; returns when it arrives.</summary>
+    private double Send(int g, Transfer[] transfers, double now, PipelineOp op)
+    {
+        if (transfers.Length == 0 || transfers[g].Seconds <= 0) return now;
+        var transfer = transfers[g];
+        int lane = g * 2 + (int)transfer.Tier;
+        double start = Math.Max(now, link[lane]), arrive = start + transfer.Seconds;
+        link[lane] = arrive;
+        if (record) events.Add(new TimelineEvent(g, WorkKind.PipelineSend, op.Chunk, op.MicroBatch, start, arrive));
+        return arrive;
+    }
+
+    private void Request(int g, int slot, int by, double now)
+    {
+        arrivals[slot]++;
+        if (arrivals[slot] == 1 || now > ready[slot] || (now == ready[slot] && g < requesterGroup[slot]))
+            (ready[slot], requester[slot], requesterGroup[slot]) = (now, by, g);
+        if (arrivals[slot] < replicas) return;
+
+        int s = Plan.Stage[slot], tier = (int)w.Traffic[s].Tier, first = s * replicas;
+        double start = ready[slot];
+        for (int d = 0; d < replicas; d++) start = Math.Max(start, link[(first + d) * 2 + tier]);
+        double finish = start + Plan.Seconds[slot];
+        SlotStart[slot] = start;
+        SlotEnd[slot] = finish;
+        bool gradients = Plan.CarriesGradients(slot);
+        for (int d = 0; d < replicas; d++)
+        {
+            int member = first + d;
+            link[member * 2 + tier] = finish;
+            dataParallelTotal[member] += Plan.Seconds[slot];
+            if (record) events.Add(new TimelineEvent(member, Plan.Kind[slot], Plan.Chunk[slot], -1, start, finish));
+            if (gradients)
+            {
+                gradientLeft[member]--;
+                if (finish >= lastGradientEnd[member]) (lastGradientEnd[member], gradientCause[member]) = (finish, slot);
+            }
+        }
+        for (int d = 0; d < replicas; d++) TryStart(first + d);
+    }
+
+    /// <summary>The optimizer step, once every pass is done and every gradient collective has finished.</summary>
+    private void TryFinish(int g)
+    {
+        if (finished[g] || next[g] < n || gradientLeft[g] > 0) return;
+        finished[g] = true;
+        int s = g / replicas;
+        double start = Math.Max(free[g], lastGradientEnd[g]);
+        dataParallel[g] += start - free[g];
+        double seconds = (w.OptimizerSeconds.Length > 0 ? w.OptimizerSeconds[s] : 0) * (w.Slowdown.Length > 0 ? w.Slowdown[g] : 1);
+        optimizer[g] = seconds;
+        end[g] = start + seconds;
+        if (record && seconds > 0) events.Add(new TimelineEvent(g, WorkKind.OptimizerStep, 0, -1, start, end[g]));
+    }
+
+    private void RecordPass(int g, PipelineOp op, double start, double recomputeSeconds, double kernelSeconds, double tensorComm, double contextComm)
+    {
+        double t = start;
+        Add(WorkKind.Recompute, recomputeSeconds);
+        Add(op.IsForward ? WorkKind.Forward : WorkKind.Backward, kernelSeconds);
+        Add(WorkKind.TensorComm, tensorComm);
+        Add(WorkKind.ContextComm, contextComm);
+
+        void Add(WorkKind kind, double seconds)
+        {
+            if (seconds <= 0) return;
+            events.Add(new TimelineEvent(g, kind, op.Chunk, op.MicroBatch, t, t + seconds));
+            t += seconds;
+        }
+    }
+
+    private TimelineResult Result()
+    {
+        double step = 0;
+        for (int g = 0; g < groups; g++) step = Math.Max(step, end[g]);
+        double dataWait = Math.Max(0, w.BatchLoadSeconds - step);
+        var rows = new GroupTimeline[groups];
+        int critical = 0;
+        double busiest = -1;
+        for (int g = 0; g < groups; g++)
+        {
+            var time = new TimeParts(compute[g], recompute[g], bubble[g] + step - end[g], tensor[g], context[g], dataParallel[g], pipeline[g], optimizer[g], dataWait);
+            rows[g] = new GroupTimeline(g, g % replicas, g / replicas, g * w.DevicesPerGroup, w.DevicesPerGroup,
+                w.Slowdown.Length > 0 ? w.Slowdown[g] : 1, time, end[g], dataParallelTotal[g]);
+            double busy = compute[g] + recompute[g] + tensor[g] + context[g] + optimizer[g];
+            if (busy > busiest) (busiest, critical) = (busy, g);
+        }
+        return new TimelineResult(step + dataWait, rows[critical].Time, critical, p, v, replicas, m, rows,
+            record ? events : [], CriticalPath(step), processed);
+    }
+
+    /// <summary>Walks back from the group that ends last through whatever set each pass's start: the pass before it, its input's producer, or the pass that asked for the collective it waited on.</summary>
+    private List<CriticalStep> CriticalPath(double step)
+    {
+        int last = 0;
+        for (int g = 0; g < groups; g++)
+        {
+            if (end[g] >= step) { last = g; break; }
+        }
+        int id = gradientCause[last] >= 0 && lastGradientEnd[last] > free[last] ? requester[gradientCause[last]] : last * n + n - 1;
+        var path = new List<CriticalStep>();
+        for (int guard = 0; id >= 0 && guard <= groups * n; guard++)
+        {
+            int g = id / n, i = id % n;
+            path.Add(new CriticalStep(g, order[g / replicas][i], OpStart[id], OpEnd[id], opKernels[id]));
+            id = causeKind[id] switch
+            {
+                DeviceCause => id - 1,
+                InputCause => causeIndex[id],
+                CollectiveCause => requester[causeIndex[id]],
+                _ => -1,
+            };
+        }
+        path.Reverse();
+        return path;
+    }
+
+    private static T[] Filled<T>(int length, T value)
+    {
+        var array = new T[length];
+        Array.Fill(array, value);
+        return array;
+    }
+}
