@@ -2,7 +2,8 @@ namespace ScalePlanner.Simulator.Timeline;
 
 /// <summary>
 /// The pending events of a simulation, earliest first; events at the same time come out in the order they went in, so a run
-/// never depends on heap internals. A binary heap over a struct array: no allocation per event.
+/// never depends on heap internals. A binary heap over a struct array: no allocation per event. An event is one integer:
+/// a pass ending (its index, ≥ 0) or a collective every member has asked for (−1 − its index).
 /// </summary>
 internal sealed class EventQueue(int capacity)
 {
@@ -11,7 +12,15 @@ internal sealed class EventQueue(int capacity)
 
     public int Count { get; private set; }
 
-    public void Push(double time, PendingEvent item)
+    public static int PassEnd(int pass) => pass;
+
+    public static int CollectiveReady(int slot) => -1 - slot;
+
+    public static bool IsPassEnd(int item) => item >= 0;
+
+    public static int Collective(int item) => -1 - item;
+
+    public void Push(double time, int item)
     {
         if (Count == heap.Length) Array.Resize(ref heap, heap.Length * 2);
         var entry = new Entry(time, sequence++, item);
@@ -26,7 +35,7 @@ internal sealed class EventQueue(int capacity)
         heap[i] = entry;
     }
 
-    public (double Time, PendingEvent Item) Pop()
+    public (double Time, int Item) Pop()
     {
         var top = heap[0];
         var last = heap[--Count];
@@ -46,10 +55,5 @@ internal sealed class EventQueue(int capacity)
 
     private static bool Before(in Entry a, in Entry b) => a.Time < b.Time || (a.Time == b.Time && a.Sequence < b.Sequence);
 
-    private readonly record struct Entry(double Time, long Sequence, PendingEvent Item);
+    private readonly record struct Entry(double Time, long Sequence, int Item);
 }
-
-internal enum PendingKind : byte { PassEnd, CollectiveRequest }
-
-/// <summary>A pass of <c>Group</c> ending (Index = its position in the group's schedule), or a group asking for collective <c>Index</c> (Requester = the pass that asked, or −1).</summary>
-internal readonly record struct PendingEvent(PendingKind Kind, int Group, int Index, int Requester);

@@ -7,10 +7,10 @@ public static class StepTimeline
     public static TimelineResult Run(StepWorkload workload, bool recordEvents = false)
     {
         Validate(workload);
-        if (!OverlapContention.Applies(workload)) return new TimelineEngine(workload, null, recordEvents).Run();
-        var first = new TimelineEngine(workload, null, false);
-        first.Run();
-        return new TimelineEngine(workload, OverlapContention.Stretch(workload, first), recordEvents).Run();
+        var engine = new TimelineEngine(workload);
+        if (!OverlapContention.Applies(workload)) return engine.Run(null, recordEvents);
+        engine.Run(null, false);
+        return engine.Run(OverlapContention.Stretch(workload, engine), recordEvents);
     }
 
     private static void Validate(StepWorkload w)

@@ -5,10 +5,13 @@ namespace ScalePlanner.Simulator.Timeline;
 /// <summary>
 /// One discrete-event run of a step. Each group runs its stage's schedule in order on its compute stream: a pass starts when
 /// the group is free, its input has arrived from the neighbouring virtual stage and the collective it needs (a weight gather)
-/// has delivered, and its end is an event that sends its output on the group's link. Links are first-in first-out per group
-/// and tier: a transfer or collective waits for whatever the link already carries. A data-parallel collective is asked for by
-/// every replica of the stage (a bucket filling, a prefetch, a pass ending) and starts when the last one asks and every
-/// member's link is free. The optimizer step runs when the last pass is done and every gradient collective has finished.
+/// has delivered, and its end is an event that sends its output on the group's link. Each group has a link per tier, carrying
+/// point-to-point transfers one after another and collectives one after another; the two streams share its bandwidth (NCCL
+/// runs them on separate channels), so one that starts while the other is still sending goes at half speed for the overlap
+/// (the one already under way keeps the end it was given: an approximation that favours whichever came first). A
+/// data-parallel collective is asked for by every replica of the stage (a bucket filling, a prefetch, a pass ending) and
+/// starts when the last one asks and every member's collective stream is free. The optimizer step runs when the last pass is
+/// done and every gradient collective has finished.
 /// </summary>
 internal sealed class TimelineEngine
 {
@@ -17,10 +20,10 @@ internal sealed class TimelineEngine
     private readonly StepWorkload w;
     private readonly int p, v, m, replicas, groups, n;
     private readonly PipelineOp[][] order;
-    private readonly double[]? stretch;
-    private readonly bool record;
     private readonly EventQueue queue;
-    private readonly List<TimelineEvent> events = [];
+    private double[]? stretch;
+    private bool record;
+    private List<TimelineEvent> events = [];
 
     // Per pass (group · n + position in the schedule).
     internal readonly double[] OpStart, OpEnd;
@@ -34,7 +37,7 @@ internal sealed class TimelineEngine
 
     // Per group.
     private readonly int[] next, gradientLeft, gradientCause;
-    private readonly double[] free, end, lastGradientEnd, link;
+    private readonly double[] free, end, lastGradientEnd, sendFree, collectiveFree;
     private readonly bool[] finished;
     private readonly double[] compute, recompute, tensor, context, bubble, pipeline, dataParallel, optimizer, dataParallelTotal;
 
@@ -45,7 +48,8 @@ internal sealed class TimelineEngine
     private readonly double[] ready;
     private long processed;
 
-    public TimelineEngine(StepWorkload workload, double[]? stretch, bool record)
+    /// <summary>Sets up the schedules, the collectives and the state; <see cref="Run"/> may then be called more than once, reusing the state's arrays.</summary>
+    public TimelineEngine(StepWorkload workload)
     {
         w = workload;
         p = w.Stages;
@@ -54,8 +58,6 @@ internal sealed class TimelineEngine
         replicas = w.Replicas;
         groups = w.Groups;
         n = w.OpsPerGroup;
-        this.stretch = stretch;
-        this.record = record;
         order = new PipelineOp[p][];
         for (int s = 0; s < p; s++) order[s] = PipelineSchedules.Order(w.Schedule, p, v, m, s);
         Plan = new CollectivePlan(w, order);
@@ -66,18 +68,19 @@ internal sealed class TimelineEngine
         opKernels = new double[passes];
         causeKind = new byte[passes];
         causeIndex = new int[passes];
-        forwardIn = Filled(inputs, double.NaN);
-        backwardIn = Filled(inputs, double.NaN);
+        forwardIn = new double[inputs];
+        backwardIn = new double[inputs];
         forwardFrom = new int[inputs];
         backwardFrom = new int[inputs];
 
         next = new int[groups];
         gradientLeft = new int[groups];
-        gradientCause = Filled(groups, -1);
+        gradientCause = new int[groups];
         free = new double[groups];
         end = new double[groups];
         lastGradientEnd = new double[groups];
-        link = new double[groups * 2];
+        sendFree = new double[groups * 2];
+        collectiveFree = new double[groups * 2];
         finished = new bool[groups];
         compute = new double[groups];
         recompute = new double[groups];
@@ -88,39 +91,61 @@ internal sealed class TimelineEngine
         dataParallel = new double[groups];
         optimizer = new double[groups];
         dataParallelTotal = new double[groups];
-        for (int g = 0; g < groups; g++) gradientLeft[g] = Plan.GradientCollectives[g / replicas];
 
         int slots = Plan.Count;
-        SlotStart = Filled(slots, double.NaN);
-        SlotEnd = Filled(slots, double.NaN);
+        SlotStart = new double[slots];
+        SlotEnd = new double[slots];
         arrivals = new int[slots];
-        requester = Filled(slots, -1);
+        requester = new int[slots];
         requesterGroup = new int[slots];
         ready = new double[slots];
         queue = new EventQueue(groups * 4);
     }
 
-    public TimelineResult Run()
+    /// <summary>One run of the step; <paramref name="stretch"/> lengthens each pass (overlap contention), <paramref name="record"/> keeps every interval.</summary>
+    public TimelineResult Run(double[]? stretch, bool record)
     {
+        this.stretch = stretch;
+        this.record = record;
+        Reset();
         for (int g = 0; g < groups; g++)
         {
             int s = g / replicas;
-            for (int c = 0; c < Plan.WeightGatherCount[s]; c++) queue.Push(0, new PendingEvent(PendingKind.CollectiveRequest, g, Plan.WeightGatherBase[s] + c, -1));
-            if (Plan.BlockBase[s] >= 0) queue.Push(0, new PendingEvent(PendingKind.CollectiveRequest, g, Plan.BlockBase[s], -1));
+            for (int c = 0; c < Plan.WeightGatherCount[s]; c++) Request(g, Plan.WeightGatherBase[s] + c, -1, 0);
+            if (Plan.BlockBase[s] >= 0) Request(g, Plan.BlockBase[s], -1, 0);
         }
         for (int g = 0; g < groups; g++) TryStart(g);
         while (queue.Count > 0)
         {
             var (now, item) = queue.Pop();
             processed++;
-            if (item.Kind == PendingKind.PassEnd) PassEnded(item.Group, item.Index, now);
-            else Request(item.Group, item.Index, item.Requester, now);
+            if (EventQueue.IsPassEnd(item)) PassEnded(item / n, item % n, now);
+            else Schedule(EventQueue.Collective(item));
         }
         for (int g = 0; g < groups; g++)
         {
             if (!finished[g]) throw new InvalidOperationException($"timeline: group {g} stopped at pass {next[g]} of {n}; the schedule deadlocked");
         }
         return Result();
+    }
+
+    private void Reset()
+    {
+        events = [];
+        processed = 0;
+        Array.Fill(forwardIn, double.NaN);
+        Array.Fill(backwardIn, double.NaN);
+        foreach (var array in new[] { free, end, lastGradientEnd, sendFree, collectiveFree, compute, recompute, tensor, context, bubble, pipeline, dataParallel, optimizer, dataParallelTotal, ready })
+            Array.Clear(array);
+        Array.Clear(next);
+        Array.Clear(finished);
+        Array.Clear(arrivals);
+        Array.Clear(requesterGroup);
+        Array.Fill(gradientCause, -1);
+        Array.Fill(requester, -1);
+        Array.Fill(SlotStart, double.NaN);
+        Array.Fill(SlotEnd, double.NaN);
+        for (int g = 0; g < groups; g++) gradientLeft[g] = Plan.GradientCollectives[g / replicas];
     }
 
     /// <summary>Starts every pass of the group whose input and collectives are known, in schedule order; then the optimizer if all is done.</summary>
@@ -148,7 +173,7 @@ internal sealed class TimelineEngine
                 if (arrival > at) (at, cause, because) = (arrival, InputCause, from);
             }
 
-            var work = w.Work[s * v + op.Chunk];
+            ref readonly var work = ref w.Work[s * v + op.Chunk];
             double kernelF = op.IsForward ? work.Forward * factor : 0, kernelB = op.IsForward ? 0 : work.Backward * factor;
             double kernelR = op.IsForward ? 0 : work.Recompute * factor, extra = stretch is null ? 0 : stretch[id];
             double tensorComm = op.IsForward ? work.ForwardTensorComm : work.BackwardTensorComm + work.RecomputeTensorComm;
@@ -161,7 +186,7 @@ internal sealed class TimelineEngine
                 if (double.IsNaN(SlotEnd[gate])) return;
                 // Streamed: the first piece must be in before the pass starts, the last piece before the pass's last part runs.
                 int pieces = Plan.Pieces[gate];
-                double bound = Math.Max(SlotStart[gate] + Plan.Seconds[gate] / pieces, SlotEnd[gate] + duration / pieces - duration);
+                double bound = Math.Max(SlotStart[gate] + (SlotEnd[gate] - SlotStart[gate]) / pieces, SlotEnd[gate] + duration / pieces - duration);
                 if (bound > at) (at, cause, because) = (bound, CollectiveCause, gate);
             }
             int blocking = Blocking(s, i);
@@ -185,7 +210,7 @@ internal sealed class TimelineEngine
             causeIndex[id] = because;
             free[g] = finish;
             next[g] = i + 1;
-            queue.Push(finish, new PendingEvent(PendingKind.PassEnd, g, i, -1));
+            queue.Push(finish, EventQueue.PassEnd(id));
             if (record) RecordPass(g, op, start, kernelR, kernelF + kernelB + extra, tensorComm, contextComm);
             IssueCollectives(g, s, i, op, start, finish, duration);
         }
@@ -224,13 +249,13 @@ internal sealed class TimelineEngine
         if (block >= 0 && w.Traffic[s].Overlap)
         {
             // Prefetch: the next pass's gather goes out as this one starts; the gradient reduce-scatter streams out block by block.
-            if (i + 1 < n) queue.Push(start, new PendingEvent(PendingKind.CollectiveRequest, g, block + 2 * (i + 1), id));
+            if (i + 1 < n) Request(g, block + 2 * (i + 1), id, start);
             if (!op.IsForward)
             {
                 int scatter = block + 2 * i + 1;
                 double piece = Plan.Seconds[scatter] / Plan.Pieces[scatter];
                 double at = Math.Max(start + duration / Plan.Pieces[scatter], finish + piece - Plan.Seconds[scatter]);
-                queue.Push(at, new PendingEvent(PendingKind.CollectiveRequest, g, scatter, id));
+                Request(g, scatter, id, at);
             }
         }
         if (!op.IsForward && op.MicroBatch == m - 1 && s < w.Traffic.Length && op.Chunk < w.Traffic[s].Buckets.Length)
@@ -239,7 +264,7 @@ internal sealed class TimelineEngine
             var buckets = w.Traffic[s].Buckets[op.Chunk];
             int first = Plan.BucketBase[s][op.Chunk];
             for (int b = 0; b < buckets.Length; b++)
-                queue.Push(start + duration * buckets[b].ReadyFraction, new PendingEvent(PendingKind.CollectiveRequest, g, first + b, id));
+                Request(g, first + b, id, start + duration * buckets[b].ReadyFraction);
         }
     }
 
@@ -270,11 +295,11 @@ internal sealed class TimelineEngine
         if (block >= 0 && !w.Traffic[s].Overlap)
         {
             // No overlap: the scatter follows the backward, the next gather follows the pass, each on demand.
-            if (!op.IsForward) queue.Push(now, new PendingEvent(PendingKind.CollectiveRequest, g, block + 2 * i + 1, id));
-            if (i + 1 < n) queue.Push(now, new PendingEvent(PendingKind.CollectiveRequest, g, block + 2 * (i + 1), id));
+            if (!op.IsForward) Request(g, block + 2 * i + 1, id, now);
+            if (i + 1 < n) Request(g, block + 2 * (i + 1), id, now);
         }
         if (i == n - 1 && Plan.AfterBackward[s] >= 0)
-            queue.Push(now, new PendingEvent(PendingKind.CollectiveRequest, g, Plan.AfterBackward[s], id));
+            Request(g, Plan.AfterBackward[s], id, now);
     }
 
     /// <summary>Puts one pass's output on the sender's link behind what it already carries; returns when it arrives.</summary>
@@ -283,30 +308,39 @@ internal sealed class TimelineEngine
         if (transfers.Length == 0 || transfers[g].Seconds <= 0) return now;
         var transfer = transfers[g];
         int lane = g * 2 + (int)transfer.Tier;
-        double start = Math.Max(now, link[lane]), arrive = start + transfer.Seconds;
-        link[lane] = arrive;
+        double start = Math.Max(now, sendFree[lane]), arrive = start + Shared(transfer.Seconds, collectiveFree[lane] - start);
+        sendFree[lane] = arrive;
         if (record) events.Add(new TimelineEvent(g, WorkKind.PipelineSend, op.Chunk, op.MicroBatch, start, arrive));
         return arrive;
     }
 
-    private void Request(int g, int slot, int by, double now)
+    /// <summary>
+    /// Group g will want collective <paramref name="slot"/> at time <paramref name="at"/> (never before the event being handled).
+    /// When every replica of the stage has said when, the collective's start is an event at the latest of those times.
+    /// </summary>
+    private void Request(int g, int slot, int by, double at)
     {
         arrivals[slot]++;
-        if (arrivals[slot] == 1 || now > ready[slot] || (now == ready[slot] && g < requesterGroup[slot]))
-            (ready[slot], requester[slot], requesterGroup[slot]) = (now, by, g);
-        if (arrivals[slot] < replicas) return;
+        if (arrivals[slot] == 1 || at > ready[slot] || (at == ready[slot] && g < requesterGroup[slot]))
+            (ready[slot], requester[slot], requesterGroup[slot]) = (at, by, g);
+        if (arrivals[slot] == replicas) queue.Push(ready[slot], EventQueue.CollectiveReady(slot));
+    }
 
+    /// <summary>Starts a collective every member asked for, once every member's collective stream is free.</summary>
+    private void Schedule(int slot)
+    {
         int s = Plan.Stage[slot], tier = (int)w.Traffic[s].Tier, first = s * replicas;
-        double start = ready[slot];
-        for (int d = 0; d < replicas; d++) start = Math.Max(start, link[(first + d) * 2 + tier]);
-        double finish = start + Plan.Seconds[slot];
+        double start = ready[slot], sending = 0;
+        for (int d = 0; d < replicas; d++) start = Math.Max(start, collectiveFree[(first + d) * 2 + tier]);
+        for (int d = 0; d < replicas; d++) sending = Math.Max(sending, sendFree[(first + d) * 2 + tier] - start);
+        double finish = start + Shared(Plan.Seconds[slot], sending);
         SlotStart[slot] = start;
         SlotEnd[slot] = finish;
         bool gradients = Plan.CarriesGradients(slot);
         for (int d = 0; d < replicas; d++)
         {
             int member = first + d;
-            link[member * 2 + tier] = finish;
+            collectiveFree[member * 2 + tier] = finish;
             dataParallelTotal[member] += Plan.Seconds[slot];
             if (record) events.Add(new TimelineEvent(member, Plan.Kind[slot], Plan.Chunk[slot], -1, start, finish));
             if (gradients)
@@ -315,8 +349,20 @@ internal sealed class TimelineEngine
                 if (finish >= lastGradientEnd[member]) (lastGradientEnd[member], gradientCause[member]) = (finish, slot);
             }
         }
-        for (int d = 0; d < replicas; d++) TryStart(first + d);
+        // A gather (or, without overlap, a ZeRO-3 scatter) may be what a pass waits for; the last gradient collective frees the optimizer.
+        bool gates = Plan.Kind[slot] is WorkKind.WeightGather || (Plan.Kind[slot] is WorkKind.GradientScatter && !w.Traffic[s].Overlap);
+        for (int d = 0; d < replicas; d++)
+        {
+            if (gates) TryStart(first + d);
+            else if (gradientLeft[first + d] == 0) TryFinish(first + d);
+        }
     }
+
+    /// <summary>
+    /// How long <paramref name="seconds"/> of traffic takes on a link whose other stream still sends for <paramref name="busy"/>
+    /// seconds: half speed while both send (fair share), full speed after: s + min(s, busy/2).
+    /// </summary>
+    private static double Shared(double seconds, double busy) => seconds + Math.Clamp(busy / 2, 0, seconds);
 
     /// <summary>The optimizer step, once every pass is done and every gradient collective has finished.</summary>
     private void TryFinish(int g)
@@ -392,12 +438,5 @@ internal sealed class TimelineEngine
         }
         path.Reverse();
         return path;
-    }
-
-    private static T[] Filled<T>(int length, T value)
-    {
-        var array = new T[length];
-        Array.Fill(array, value);
-        return array;
     }
 }
