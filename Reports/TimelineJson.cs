@@ -15,7 +15,7 @@ public static class TimelineJson
         int Group, int Replica, int Stage, int FirstDevice, int Devices, double Slowdown, double BusySeconds, double ExposedCommSeconds,
         double IdleSeconds, double EndSeconds, double DataParallelCommSeconds, SimulationJson.Time Time);
 
-    public sealed record Step(int Group, string Pass, double Start, double End);
+    public sealed record Step(int Group, string What, double Start, double End, double KernelSeconds);
 
     public sealed record Event(int Group, WorkKind Kind, int Chunk, int MicroBatch, double Start, double End);
 
@@ -36,7 +36,7 @@ public static class TimelineJson
             SimulationJson.TimeOf(t.Time),
             [.. t.Groups.Select(g => new GroupRow(g.Group, g.Replica, g.Stage, g.FirstDevice, g.Devices, g.Slowdown, g.BusySeconds, g.ExposedCommSeconds,
                 g.IdleSeconds, g.EndSeconds, g.DataParallelCommSeconds, SimulationJson.TimeOf(g.Time)))],
-            [.. t.CriticalPath.Select(c => new Step(c.Group, c.Op.ToString(), c.Start, c.End))],
+            [.. t.CriticalPath.Select(c => new Step(c.Group, c.ToString(), c.Start, c.End, c.KernelSeconds))],
             [.. t.Events.Select(e => new Event(e.Group, e.Kind, e.Chunk, e.MicroBatch, e.Start, e.End))]);
         return JsonSerializer.Serialize(document, JsonFormat.Options);
     }

@@ -10,7 +10,8 @@ internal sealed class CollectivePlan
     public readonly double[] Seconds;
     public readonly int[] Pieces;
     public readonly WorkKind[] Kind;
-    public readonly int[] Stage, Chunk;
+    /// <summary>Stage, chunk and (for ZeRO-3's per-pass collectives) micro-batch of each collective; −1 when it serves no single micro-batch.</summary>
+    public readonly int[] Stage, Chunk, MicroBatch;
     /// <summary>First collective of each stage; stage s owns [StageBase[s], StageBase[s + 1]).</summary>
     public readonly int[] StageBase;
     public readonly int[] WeightGatherBase, WeightGatherCount, AfterBackward, BlockBase;
@@ -33,6 +34,7 @@ internal sealed class CollectivePlan
         var kind = new List<WorkKind>();
         var stage = new List<int>();
         var chunk = new List<int>();
+        var microBatch = new List<int>();
         int current = 0;
 
         for (int s = 0; s < p; s++)
@@ -78,8 +80,8 @@ internal sealed class CollectivePlan
                     var op = order[s][i];
                     var gather = traffic.BlockGather[op.Chunk];
                     var scatter = traffic.BlockScatter[op.Chunk];
-                    Add(gather.Seconds, traffic.Overlap ? gather.Pieces : 1, WorkKind.WeightGather, op.Chunk);
-                    Add(op.IsForward ? 0 : scatter.Seconds, traffic.Overlap ? scatter.Pieces : 1, WorkKind.GradientScatter, op.Chunk);
+                    Add(gather.Seconds, traffic.Overlap ? gather.Pieces : 1, WorkKind.WeightGather, op.Chunk, op.MicroBatch);
+                    Add(op.IsForward ? 0 : scatter.Seconds, traffic.Overlap ? scatter.Pieces : 1, WorkKind.GradientScatter, op.Chunk, op.MicroBatch);
                     if (!op.IsForward) GradientCollectives[s]++;
                 }
             }
@@ -90,9 +92,11 @@ internal sealed class CollectivePlan
         Kind = [.. kind];
         Stage = [.. stage];
         Chunk = [.. chunk];
+        MicroBatch = [.. microBatch];
 
-        void Add(double time, int parts, WorkKind what, int c)
+        void Add(double time, int parts, WorkKind what, int c, int j = -1)
         {
+            microBatch.Add(j);
             seconds.Add(time);
             pieces.Add(Math.Max(1, parts));
             kind.Add(what);

@@ -44,7 +44,7 @@ internal sealed class TimelineEngine
     // Per collective.
     internal readonly CollectivePlan Plan;
     internal readonly double[] SlotStart, SlotEnd;
-    private readonly int[] arrivals, requester, requesterGroup;
+    private readonly int[] arrivals, requester, requesterGroup, linkCause, lastOnLane;
     private readonly double[] ready;
     private long processed;
 
@@ -98,6 +98,8 @@ internal sealed class TimelineEngine
         arrivals = new int[slots];
         requester = new int[slots];
         requesterGroup = new int[slots];
+        linkCause = new int[slots];
+        lastOnLane = new int[groups * 2];
         ready = new double[slots];
         queue = new EventQueue(groups * 4);
     }
@@ -143,6 +145,8 @@ internal sealed class TimelineEngine
         Array.Clear(requesterGroup);
         Array.Fill(gradientCause, -1);
         Array.Fill(requester, -1);
+        Array.Fill(linkCause, -1);
+        Array.Fill(lastOnLane, -1);
         Array.Fill(SlotStart, double.NaN);
         Array.Fill(SlotEnd, double.NaN);
         for (int g = 0; g < groups; g++) gradientLeft[g] = Plan.GradientCollectives[g / replicas];
@@ -331,7 +335,11 @@ internal sealed class TimelineEngine
     {
         int s = Plan.Stage[slot], tier = (int)w.Traffic[s].Tier, first = s * replicas;
         double start = ready[slot], sending = 0;
-        for (int d = 0; d < replicas; d++) start = Math.Max(start, collectiveFree[(first + d) * 2 + tier]);
+        for (int d = 0; d < replicas; d++)
+        {
+            int lane = (first + d) * 2 + tier;
+            if (collectiveFree[lane] > start) (start, linkCause[slot]) = (collectiveFree[lane], lastOnLane[lane]);
+        }
         for (int d = 0; d < replicas; d++) sending = Math.Max(sending, sendFree[(first + d) * 2 + tier] - start);
         double finish = start + Shared(Plan.Seconds[slot], sending);
         SlotStart[slot] = start;
@@ -341,8 +349,9 @@ internal sealed class TimelineEngine
         {
             int member = first + d;
             collectiveFree[member * 2 + tier] = finish;
+            lastOnLane[member * 2 + tier] = slot;
             dataParallelTotal[member] += Plan.Seconds[slot];
-            if (record) events.Add(new TimelineEvent(member, Plan.Kind[slot], Plan.Chunk[slot], -1, start, finish));
+            if (record) events.Add(new TimelineEvent(member, Plan.Kind[slot], Plan.Chunk[slot], Plan.MicroBatch[slot], start, finish));
             if (gradients)
             {
                 gradientLeft[member]--;
@@ -414,7 +423,11 @@ internal sealed class TimelineEngine
             record ? events : [], CriticalPath(step), processed);
     }
 
-    /// <summary>Walks back from the group that ends last through whatever set each pass's start: the pass before it, its input's producer, or the pass that asked for the collective it waited on.</summary>
+    /// <summary>
+    /// Walks back from the group that ends last through whatever set each start: for a pass, the pass before it on the group,
+    /// its input's producer or the collective it waited on; for a collective, the collective before it on a member's link
+    /// when the link was busy, else the pass that asked for it last.
+    /// </summary>
     private List<CriticalStep> CriticalPath(double step)
     {
         int last = 0;
@@ -422,19 +435,29 @@ internal sealed class TimelineEngine
         {
             if (end[g] >= step) { last = g; break; }
         }
-        int id = gradientCause[last] >= 0 && lastGradientEnd[last] > free[last] ? requester[gradientCause[last]] : last * n + n - 1;
+        bool waitedForGradients = gradientCause[last] >= 0 && lastGradientEnd[last] > free[last];
+        int pass = waitedForGradients ? -1 : last * n + n - 1, slot = waitedForGradients ? gradientCause[last] : -1;
         var path = new List<CriticalStep>();
-        for (int guard = 0; id >= 0 && guard <= groups * n; guard++)
+        for (int guard = 0; (pass >= 0 || slot >= 0) && guard <= groups * n + Plan.Count; guard++)
         {
-            int g = id / n, i = id % n;
-            path.Add(new CriticalStep(g, order[g / replicas][i], OpStart[id], OpEnd[id], opKernels[id]));
-            id = causeKind[id] switch
+            if (pass >= 0)
             {
-                DeviceCause => id - 1,
-                InputCause => causeIndex[id],
-                CollectiveCause => requester[causeIndex[id]],
-                _ => -1,
-            };
+                int g = pass / n;
+                var op = order[g / replicas][pass % n];
+                path.Add(new CriticalStep(g, op.IsForward ? WorkKind.Forward : WorkKind.Backward, op.Chunk, op.MicroBatch, OpStart[pass], OpEnd[pass], opKernels[pass]));
+                (pass, slot) = causeKind[pass] switch
+                {
+                    DeviceCause => (pass - 1, -1),
+                    InputCause => (causeIndex[pass], -1),
+                    CollectiveCause => (-1, causeIndex[pass]),
+                    _ => (-1, -1),
+                };
+            }
+            else
+            {
+                path.Add(new CriticalStep(requesterGroup[slot], Plan.Kind[slot], Plan.Chunk[slot], Plan.MicroBatch[slot], SlotStart[slot], SlotEnd[slot], 0));
+                (pass, slot) = linkCause[slot] >= 0 ? (-1, linkCause[slot]) : (requester[slot], -1);
+            }
         }
         path.Reverse();
         return path;

@@ -30,15 +30,26 @@ public sealed record GroupTimeline(int Group, int Replica, int Stage, int FirstD
     public double IdleSeconds => Time.PipelineBubble + Time.DataWait;
 }
 
-/// <summary>One pass on the critical path: the chain of passes and transfers that sets the step time.</summary>
-public readonly record struct CriticalStep(int Group, PipelineOp Op, double Start, double End, double KernelSeconds);
+/// <summary>
+/// One link of the critical path, the chain of passes and collectives that sets the step time: a pass (forward or backward,
+/// with its kernel time) or a data-parallel collective (kernel time 0) that the next link waited for.
+/// </summary>
+public readonly record struct CriticalStep(int Group, WorkKind Kind, int Chunk, int MicroBatch, double Start, double End, double KernelSeconds)
+{
+    public override string ToString() => Kind switch
+    {
+        WorkKind.Forward => new PipelineOp(PipelinePass.Forward, Chunk, MicroBatch).ToString(),
+        WorkKind.Backward => new PipelineOp(PipelinePass.Backward, Chunk, MicroBatch).ToString(),
+        _ => $"{Kind} of chunk {Chunk}" + (MicroBatch >= 0 ? $", micro-batch {MicroBatch}" : ""),
+    };
+}
 
 /// <summary>
 /// The event-driven step of <c>Replicas</c> pipelines of <c>Stages</c> stages, each with <c>Chunks</c> chunks per device, over
 /// <c>MicroBatches</c> micro-batches. <see cref="Time"/> is the breakdown of the critical group (the busiest; ties go to the
 /// first), whose parts add up to <see cref="StepTimeSeconds"/> as the closed form's do; <see cref="Groups"/> has every group's.
 /// <see cref="Events"/> holds every interval of every group when recording was asked for (empty otherwise);
-/// <see cref="CriticalPath"/> the passes that set the step time, first to last; <see cref="EventsProcessed"/> how many
+/// <see cref="CriticalPath"/> the passes and collectives that set the step time, first to last; <see cref="EventsProcessed"/> how many
 /// discrete events (pass ends, collective requests) the run took.
 /// </summary>
 public sealed record TimelineResult(
