@@ -7,8 +7,7 @@ namespace ScalePlanner.Tests.Simulator.Timeline;
 /// <summary>A slow device in a synchronous step: its pipeline waits for it, and every replica waits at the gradient reduction.</summary>
 public class StragglerTests
 {
-    // GPT-3 175B on 1,024 A100: 16 replicas of 8 stages of 8 tensor-parallel devices, 16 micro-batches per step.
-    private static readonly ScalePlanner.Simulator.Simulation.TrainingJob Gpt3 = Jobs.Of("gpt3-175b", "a100-sxm-80gb", 128, 256);
+    // 16 replicas of 8 stages of 8 tensor-parallel devices.
     private static readonly Layout OneFOneB = Layout.Parse("dp=16,tp=8,pp=8,sp=on,recompute=selective");
 
     [Theory]
@@ -21,7 +20,7 @@ public class StragglerTests
     public void Should_Slow_The_Step_By_At_Least_The_Stragglers_Extra_Time_On_The_Critical_Path(string layoutText, int globalBatch, int device)
     {
         var layout = Layout.Parse(layoutText);
-        var job = Jobs.Of("gpt3-175b", "a100-sxm-80gb", 128, globalBatch);
+        var job = Jobs.Gpt3On1024A100(globalBatch);
         var baseline = TimelineSimulator.Evaluate(job, layout).Timeline;
         var slowed = TimelineSimulator.Evaluate(job, layout, options: new TimelineOptions { SlowDevices = [new Slowdown(device, 1.2)] }).Timeline;
 
@@ -62,5 +61,5 @@ public class StragglerTests
         Assert.Equal(field, error.Field);
     }
 
-    private static TimelineResult Run(TimelineOptions options) => TimelineSimulator.Evaluate(Gpt3, OneFOneB, options: options).Timeline;
+    private static TimelineResult Run(TimelineOptions options) => TimelineSimulator.Evaluate(Jobs.Gpt3On1024A100(256), OneFOneB, options: options).Timeline;
 }

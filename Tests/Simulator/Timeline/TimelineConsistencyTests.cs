@@ -7,7 +7,7 @@ namespace ScalePlanner.Tests.Simulator.Timeline;
 /// <summary>The timeline against the closed form it shares its durations with, and its own bookkeeping.</summary>
 public class TimelineConsistencyTests
 {
-    private static readonly ScalePlanner.Simulator.Simulation.TrainingJob Gpt3 = Jobs.Of("gpt3-175b", "a100-sxm-80gb", 128, 512);
+    private static readonly ScalePlanner.Simulator.Simulation.TrainingJob Gpt3 = Jobs.Gpt3On1024A100(512);
 
     public static TheoryData<string> Layouts => new()
     {
@@ -73,7 +73,7 @@ public class TimelineConsistencyTests
     public void Should_Prefetch_ZeRO3_Gathers_And_Hide_Them_Behind_Compute()
     {
         // Micro-batches of 8 sequences: each pass computes longer than its weights take to gather, so prefetching can hide them.
-        var job = Jobs.Of("gpt3-175b", "a100-sxm-80gb", 128, 2048);
+        var job = Jobs.Gpt3On1024A100(2048);
         var overlapped = TimelineSimulator.Evaluate(job, Layout.Parse("dp=128,tp=8,mb=8,zero=3,recompute=full"), options: new TimelineOptions { RecordEvents = true });
         var blocking = TimelineSimulator.Evaluate(job, Layout.Parse("dp=128,tp=8,mb=8,zero=3,recompute=full,overlap=off"));
         Assert.True(overlapped.Timeline.Time.DataParallelCommExposed < 0.5 * blocking.Timeline.Time.DataParallelCommExposed);
