@@ -23,8 +23,8 @@ internal static class OverlapContention
         {
             // A stage's collectives occupy every member's link in turn, so they never overlap each other: sort them by start.
             var slots = Enumerable.Range(plan.StageBase[s], plan.StageBase[s + 1] - plan.StageBase[s])
-                .Where(c => !double.IsNaN(first.SlotStart[c]) && first.SlotEnd[c] > first.SlotStart[c])
-                .OrderBy(c => first.SlotStart[c]).ToArray();
+                .Where(c => !double.IsNaN(first.Slots[c].Start) && first.Slots[c].End > first.Slots[c].Start)
+                .OrderBy(c => first.Slots[c].Start).ToArray();
             if (slots.Length == 0) continue;
             for (int d = 0; d < replicas; d++)
             {
@@ -33,9 +33,9 @@ internal static class OverlapContention
                 {
                     int id = g * n + i;
                     double a = first.OpStart[id], b = first.OpEnd[id], overlap = 0;
-                    while (cursor < slots.Length && first.SlotEnd[slots[cursor]] <= a) cursor++;
-                    for (int c = cursor; c < slots.Length && first.SlotStart[slots[c]] < b; c++)
-                        overlap += Math.Min(b, first.SlotEnd[slots[c]]) - Math.Max(a, first.SlotStart[slots[c]]);
+                    while (cursor < slots.Length && first.Slots[slots[cursor]].End <= a) cursor++;
+                    for (int c = cursor; c < slots.Length && first.Slots[slots[c]].Start < b; c++)
+                        overlap += Math.Min(b, first.Slots[slots[c]].End) - Math.Max(a, first.Slots[slots[c]].Start);
                     stretch[id] = w.OverlapContention * overlap;
                 }
             }

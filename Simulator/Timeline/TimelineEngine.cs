@@ -35,17 +35,10 @@ internal sealed class TimelineEngine
     private readonly double[] forwardIn, backwardIn;
     private readonly int[] forwardFrom, backwardFrom;
 
-    // Per group.
-    private readonly int[] next, gradientLeft, gradientCause;
-    private readonly double[] free, end, lastGradientEnd, sendFree, collectiveFree;
-    private readonly bool[] finished;
-    private readonly double[] compute, recompute, tensor, context, bubble, pipeline, dataParallel, optimizer, dataParallelTotal;
-
-    // Per collective.
+    private readonly GroupState[] state;
+    private readonly Lane[] lanes;
     internal readonly CollectivePlan Plan;
-    internal readonly double[] SlotStart, SlotEnd;
-    private readonly int[] arrivals, requester, requesterGroup, linkCause, lastOnLane;
-    private readonly double[] ready;
+    internal readonly SlotState[] Slots;
     private long processed;
 
     /// <summary>Sets up the schedules, the collectives and the state; <see cref="Run"/> may then be called more than once, reusing the state's arrays.</summary>
@@ -73,34 +66,9 @@ internal sealed class TimelineEngine
         forwardFrom = new int[inputs];
         backwardFrom = new int[inputs];
 
-        next = new int[groups];
-        gradientLeft = new int[groups];
-        gradientCause = new int[groups];
-        free = new double[groups];
-        end = new double[groups];
-        lastGradientEnd = new double[groups];
-        sendFree = new double[groups * 2];
-        collectiveFree = new double[groups * 2];
-        finished = new bool[groups];
-        compute = new double[groups];
-        recompute = new double[groups];
-        tensor = new double[groups];
-        context = new double[groups];
-        bubble = new double[groups];
-        pipeline = new double[groups];
-        dataParallel = new double[groups];
-        optimizer = new double[groups];
-        dataParallelTotal = new double[groups];
-
-        int slots = Plan.Count;
-        SlotStart = new double[slots];
-        SlotEnd = new double[slots];
-        arrivals = new int[slots];
-        requester = new int[slots];
-        requesterGroup = new int[slots];
-        linkCause = new int[slots];
-        lastOnLane = new int[groups * 2];
-        ready = new double[slots];
+        state = new GroupState[groups];
+        lanes = new Lane[groups * 2];
+        Slots = new SlotState[Plan.Count];
         queue = new EventQueue(groups * 4);
     }
 
@@ -126,7 +94,7 @@ internal sealed class TimelineEngine
         }
         for (int g = 0; g < groups; g++)
         {
-            if (!finished[g]) throw new InvalidOperationException($"timeline: group {g} stopped at pass {next[g]} of {n}; the schedule deadlocked");
+            if (!state[g].Finished) throw new InvalidOperationException($"timeline: group {g} stopped at pass {state[g].Next} of {n}; the schedule deadlocked");
         }
         return Result();
     }
@@ -137,19 +105,9 @@ internal sealed class TimelineEngine
         processed = 0;
         Array.Fill(forwardIn, double.NaN);
         Array.Fill(backwardIn, double.NaN);
-        foreach (var array in new[] { free, end, lastGradientEnd, sendFree, collectiveFree, compute, recompute, tensor, context, bubble, pipeline, dataParallel, optimizer, dataParallelTotal, ready })
-            Array.Clear(array);
-        Array.Clear(next);
-        Array.Clear(finished);
-        Array.Clear(arrivals);
-        Array.Clear(requesterGroup);
-        Array.Fill(gradientCause, -1);
-        Array.Fill(requester, -1);
-        Array.Fill(linkCause, -1);
-        Array.Fill(lastOnLane, -1);
-        Array.Fill(SlotStart, double.NaN);
-        Array.Fill(SlotEnd, double.NaN);
-        for (int g = 0; g < groups; g++) gradientLeft[g] = Plan.GradientCollectives[g / replicas];
+        for (int g = 0; g < groups; g++) state[g] = new GroupState { GradientLeft = Plan.GradientCollectives[g / replicas], GradientCause = -1 };
+        Array.Fill(lanes, new Lane { LastSlot = -1 });
+        Array.Fill(Slots, new SlotState { Requester = -1, LinkCause = -1, Start = double.NaN, End = double.NaN });
     }
 
     /// <summary>Starts every pass of the group whose input and collectives are known, in schedule order; then the optimizer if all is done.</summary>
@@ -158,12 +116,12 @@ internal sealed class TimelineEngine
         int s = g / replicas;
         var ops = order[s];
         double factor = w.Slowdown.Length > 0 ? w.Slowdown[g] : 1;
-        while (next[g] < n)
+        while (state[g].Next < n)
         {
-            int i = next[g], id = g * n + i;
+            int i = state[g].Next, id = g * n + i;
             var op = ops[i];
             int k = op.Chunk * p + s;
-            double at = free[g], produced = double.NegativeInfinity, arrival = 0;
+            double at = state[g].Free, produced = double.NegativeInfinity, arrival = 0;
             byte cause = i > 0 ? DeviceCause : NoCause;
             int because = id - 1;
 
@@ -187,33 +145,33 @@ internal sealed class TimelineEngine
             int gate = Gate(s, i, op);
             if (gate >= 0)
             {
-                if (double.IsNaN(SlotEnd[gate])) return;
+                if (double.IsNaN(Slots[gate].End)) return;
                 // Streamed: the first piece must be in before the pass starts, the last piece before the pass's last part runs.
                 int pieces = Plan.Pieces[gate];
-                double bound = Math.Max(SlotStart[gate] + (SlotEnd[gate] - SlotStart[gate]) / pieces, SlotEnd[gate] + duration / pieces - duration);
+                double bound = Math.Max(Slots[gate].Start + (Slots[gate].End - Slots[gate].Start) / pieces, Slots[gate].End + duration / pieces - duration);
                 if (bound > at) (at, cause, because) = (bound, CollectiveCause, gate);
             }
             int blocking = Blocking(s, i);
             if (blocking >= 0)
             {
-                if (double.IsNaN(SlotEnd[blocking])) return;
-                if (SlotEnd[blocking] > at) (at, cause, because) = (SlotEnd[blocking], CollectiveCause, blocking);
+                if (double.IsNaN(Slots[blocking].End)) return;
+                if (Slots[blocking].End > at) (at, cause, because) = (Slots[blocking].End, CollectiveCause, blocking);
             }
 
             double start = at, finish = start + duration;
-            Attribute(g, free[g], start, produced, arrival);
-            compute[g] += kernelF + kernelB;
-            recompute[g] += kernelR;
-            tensor[g] += tensorComm;
-            context[g] += contextComm;
-            dataParallel[g] += extra;
+            Attribute(g, state[g].Free, start, produced, arrival);
+            state[g].Compute += kernelF + kernelB;
+            state[g].Recompute += kernelR;
+            state[g].Tensor += tensorComm;
+            state[g].Context += contextComm;
+            state[g].DataParallel += extra;
             OpStart[id] = start;
             OpEnd[id] = finish;
             opKernels[id] = kernelF + kernelB + kernelR;
             causeKind[id] = cause;
             causeIndex[id] = because;
-            free[g] = finish;
-            next[g] = i + 1;
+            state[g].Free = finish;
+            state[g].Next = i + 1;
             queue.Push(finish, EventQueue.PassEnd(id));
             if (record) RecordPass(g, op, start, kernelR, kernelF + kernelB + extra, tensorComm, contextComm);
             IssueCollectives(g, s, i, op, start, finish, duration);
@@ -228,9 +186,9 @@ internal sealed class TimelineEngine
         if (waited <= 0) return;
         double onProducer = Math.Clamp(produced - idleFrom, 0, waited);
         double onTransfer = Math.Clamp(arrival - Math.Max(idleFrom, produced), 0, waited - onProducer);
-        bubble[g] += onProducer;
-        pipeline[g] += onTransfer;
-        dataParallel[g] += waited - onProducer - onTransfer;
+        state[g].Bubble += onProducer;
+        state[g].Pipeline += onTransfer;
+        state[g].DataParallel += waited - onProducer - onTransfer;
     }
 
     /// <summary>The weight gather pass i needs before it runs, or −1.</summary>
@@ -312,8 +270,8 @@ internal sealed class TimelineEngine
         if (transfers.Length == 0 || transfers[g].Seconds <= 0) return now;
         var transfer = transfers[g];
         int lane = g * 2 + (int)transfer.Tier;
-        double start = Math.Max(now, sendFree[lane]), arrive = start + Shared(transfer.Seconds, collectiveFree[lane] - start);
-        sendFree[lane] = arrive;
+        double start = Math.Max(now, lanes[lane].SendFree), arrive = start + Shared(transfer.Seconds, lanes[lane].CollectiveFree - start);
+        lanes[lane].SendFree = arrive;
         if (record) events.Add(new TimelineEvent(g, WorkKind.PipelineSend, op.Chunk, op.MicroBatch, start, arrive));
         return arrive;
     }
@@ -324,38 +282,39 @@ internal sealed class TimelineEngine
     /// </summary>
     private void Request(int g, int slot, int by, double at)
     {
-        arrivals[slot]++;
-        if (arrivals[slot] == 1 || at > ready[slot] || (at == ready[slot] && g < requesterGroup[slot]))
-            (ready[slot], requester[slot], requesterGroup[slot]) = (at, by, g);
-        if (arrivals[slot] == replicas) queue.Push(ready[slot], EventQueue.CollectiveReady(slot));
+        ref var c = ref Slots[slot];
+        c.Arrivals++;
+        if (c.Arrivals == 1 || at > c.Ready || (at == c.Ready && g < c.RequesterGroup)) (c.Ready, c.Requester, c.RequesterGroup) = (at, by, g);
+        if (c.Arrivals == replicas) queue.Push(c.Ready, EventQueue.CollectiveReady(slot));
     }
 
     /// <summary>Starts a collective every member asked for, once every member's collective stream is free.</summary>
     private void Schedule(int slot)
     {
         int s = Plan.Stage[slot], tier = (int)w.Traffic[s].Tier, first = s * replicas;
-        double start = ready[slot], sending = 0;
+        double start = Slots[slot].Ready, sending = 0;
         for (int d = 0; d < replicas; d++)
         {
             int lane = (first + d) * 2 + tier;
-            if (collectiveFree[lane] > start) (start, linkCause[slot]) = (collectiveFree[lane], lastOnLane[lane]);
+            if (lanes[lane].CollectiveFree > start) (start, Slots[slot].LinkCause) = (lanes[lane].CollectiveFree, lanes[lane].LastSlot);
         }
-        for (int d = 0; d < replicas; d++) sending = Math.Max(sending, sendFree[(first + d) * 2 + tier] - start);
+        for (int d = 0; d < replicas; d++) sending = Math.Max(sending, lanes[(first + d) * 2 + tier].SendFree - start);
         double finish = start + Shared(Plan.Seconds[slot], sending);
-        SlotStart[slot] = start;
-        SlotEnd[slot] = finish;
+        Slots[slot].Start = start;
+        Slots[slot].End = finish;
         bool gradients = Plan.CarriesGradients(slot);
         for (int d = 0; d < replicas; d++)
         {
             int member = first + d;
-            collectiveFree[member * 2 + tier] = finish;
-            lastOnLane[member * 2 + tier] = slot;
-            dataParallelTotal[member] += Plan.Seconds[slot];
+            lanes[member * 2 + tier].CollectiveFree = finish;
+            lanes[member * 2 + tier].LastSlot = slot;
+            ref var group = ref state[member];
+            group.DataParallelTotal += Plan.Seconds[slot];
             if (record) events.Add(new TimelineEvent(member, Plan.Kind[slot], Plan.Chunk[slot], Plan.MicroBatch[slot], start, finish));
             if (gradients)
             {
-                gradientLeft[member]--;
-                if (finish >= lastGradientEnd[member]) (lastGradientEnd[member], gradientCause[member]) = (finish, slot);
+                group.GradientLeft--;
+                if (finish >= group.LastGradientEnd) (group.LastGradientEnd, group.GradientCause) = (finish, slot);
             }
         }
         // A gather (or, without overlap, a ZeRO-3 scatter) may be what a pass waits for; the last gradient collective frees the optimizer.
@@ -363,7 +322,7 @@ internal sealed class TimelineEngine
         for (int d = 0; d < replicas; d++)
         {
             if (gates) TryStart(first + d);
-            else if (gradientLeft[first + d] == 0) TryFinish(first + d);
+            else if (state[first + d].GradientLeft == 0) TryFinish(first + d);
         }
     }
 
@@ -371,20 +330,44 @@ internal sealed class TimelineEngine
     /// How long <paramref name="seconds"/> of traffic takes on a link whose other stream still sends for <paramref name="busy"/>
     /// seconds: half speed while both send (fair share), full speed after: s + min(s, busy/2).
     /// </summary>
+    /// <summary>One group's progress, and where its step went so far.</summary>
+    private struct GroupState
+    {
+        public int Next, GradientLeft, GradientCause;
+        public double Free, End, LastGradientEnd;
+        public bool Finished;
+        public double Compute, Recompute, Tensor, Context, Bubble, Pipeline, DataParallel, Optimizer, DataParallelTotal;
+    }
+
+    /// <summary>One group's link on one tier: when its point-to-point and its collective streams are next free, and the collective last put on it.</summary>
+    private struct Lane
+    {
+        public double SendFree, CollectiveFree;
+        public int LastSlot;
+    }
+
+    /// <summary>One collective: how many members asked and the latest ask (time, member, pass), what held it back on a link, when it ran.</summary>
+    internal struct SlotState
+    {
+        public int Arrivals, Requester, RequesterGroup, LinkCause;
+        public double Ready, Start, End;
+    }
+
     private static double Shared(double seconds, double busy) => seconds + Math.Clamp(busy / 2, 0, seconds);
 
     /// <summary>The optimizer step, once every pass is done and every gradient collective has finished.</summary>
     private void TryFinish(int g)
     {
-        if (finished[g] || next[g] < n || gradientLeft[g] > 0) return;
-        finished[g] = true;
+        ref var group = ref state[g];
+        if (group.Finished || group.Next < n || group.GradientLeft > 0) return;
+        group.Finished = true;
         int s = g / replicas;
-        double start = Math.Max(free[g], lastGradientEnd[g]);
-        dataParallel[g] += start - free[g];
+        double start = Math.Max(group.Free, group.LastGradientEnd);
+        group.DataParallel += start - group.Free;
         double seconds = (w.OptimizerSeconds.Length > 0 ? w.OptimizerSeconds[s] : 0) * (w.Slowdown.Length > 0 ? w.Slowdown[g] : 1);
-        optimizer[g] = seconds;
-        end[g] = start + seconds;
-        if (record && seconds > 0) events.Add(new TimelineEvent(g, WorkKind.OptimizerStep, 0, -1, start, end[g]));
+        group.Optimizer = seconds;
+        group.End = start + seconds;
+        if (record && seconds > 0) events.Add(new TimelineEvent(g, WorkKind.OptimizerStep, 0, -1, start, group.End));
     }
 
     private void RecordPass(int g, PipelineOp op, double start, double recomputeSeconds, double kernelSeconds, double tensorComm, double contextComm)
@@ -406,17 +389,18 @@ internal sealed class TimelineEngine
     private TimelineResult Result()
     {
         double step = 0;
-        for (int g = 0; g < groups; g++) step = Math.Max(step, end[g]);
+        for (int g = 0; g < groups; g++) step = Math.Max(step, state[g].End);
         double dataWait = Math.Max(0, w.BatchLoadSeconds - step);
         var rows = new GroupTimeline[groups];
         int critical = 0;
         double busiest = -1;
         for (int g = 0; g < groups; g++)
         {
-            var time = new TimeParts(compute[g], recompute[g], bubble[g] + step - end[g], tensor[g], context[g], dataParallel[g], pipeline[g], optimizer[g], dataWait);
+            ref readonly var a = ref state[g];
+            var time = new TimeParts(a.Compute, a.Recompute, a.Bubble + step - a.End, a.Tensor, a.Context, a.DataParallel, a.Pipeline, a.Optimizer, dataWait);
             rows[g] = new GroupTimeline(g, g % replicas, g / replicas, g * w.DevicesPerGroup, w.DevicesPerGroup,
-                w.Slowdown.Length > 0 ? w.Slowdown[g] : 1, time, end[g], dataParallelTotal[g]);
-            double busy = compute[g] + recompute[g] + tensor[g] + context[g] + optimizer[g];
+                w.Slowdown.Length > 0 ? w.Slowdown[g] : 1, time, a.End, a.DataParallelTotal);
+            double busy = a.Compute + a.Recompute + a.Tensor + a.Context + a.Optimizer;
             if (busy > busiest) (busiest, critical) = (busy, g);
         }
         return new TimelineResult(step + dataWait, rows[critical].Time, critical, p, v, replicas, m, rows,
@@ -433,10 +417,11 @@ internal sealed class TimelineEngine
         int last = 0;
         for (int g = 0; g < groups; g++)
         {
-            if (end[g] >= step) { last = g; break; }
+            if (state[g].End >= step) { last = g; break; }
         }
-        bool waitedForGradients = gradientCause[last] >= 0 && lastGradientEnd[last] > free[last];
-        int pass = waitedForGradients ? -1 : last * n + n - 1, slot = waitedForGradients ? gradientCause[last] : -1;
+        ref readonly var final = ref state[last];
+        bool waitedForGradients = final.GradientCause >= 0 && final.LastGradientEnd > final.Free;
+        int pass = waitedForGradients ? -1 : last * n + n - 1, slot = waitedForGradients ? final.GradientCause : -1;
         var path = new List<CriticalStep>();
         for (int guard = 0; (pass >= 0 || slot >= 0) && guard <= groups * n + Plan.Count; guard++)
         {
@@ -455,8 +440,9 @@ internal sealed class TimelineEngine
             }
             else
             {
-                path.Add(new CriticalStep(requesterGroup[slot], Plan.Kind[slot], Plan.Chunk[slot], Plan.MicroBatch[slot], SlotStart[slot], SlotEnd[slot], 0));
-                (pass, slot) = linkCause[slot] >= 0 ? (-1, linkCause[slot]) : (requester[slot], -1);
+                ref readonly var c = ref Slots[slot];
+                path.Add(new CriticalStep(c.RequesterGroup, Plan.Kind[slot], Plan.Chunk[slot], Plan.MicroBatch[slot], c.Start, c.End, 0));
+                (pass, slot) = c.LinkCause >= 0 ? (-1, c.LinkCause) : (c.Requester, -1);
             }
         }
         path.Reverse();
