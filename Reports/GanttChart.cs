@@ -6,7 +6,8 @@ namespace ScalePlanner.Reports;
 /// <summary>
 /// The simulated step as a Gantt chart: one row per device group (the tp·cp devices of one replica at one stage, which run in
 /// lockstep), its compute stream on top and its network link in a thin lane below, one colour per kind of work. Replicas
-/// without a slowdown run the same timeline as replica 0, so only replica 0 and slowed replicas are drawn.
+/// without a slowdown all run the same timeline, so the rows are the replicas whose events were recorded: one of those and
+/// every slowed one.
 /// </summary>
 public static class GanttChart
 {
@@ -27,12 +28,9 @@ public static class GanttChart
         [WorkKind.GradientScatter] = ("gradient reduce-scatter (link)", Color.FromHex("#BAB0AC")),
     };
 
-    /// <summary>The groups drawn, top to bottom: every stage of replica 0 and of each slowed replica, at most <see cref="MaxRows"/>.</summary>
-    public static IReadOnlyList<GroupTimeline> Rows(TimelineResult timeline)
-    {
-        var replicas = timeline.Groups.Where(g => g.Replica == 0 || g.Slowdown > 1).Select(g => g.Replica).Distinct().Order();
-        return [.. replicas.SelectMany(r => timeline.Groups.Where(g => g.Replica == r)).OrderBy(g => g.Replica).ThenBy(g => g.Stage).Take(MaxRows)];
-    }
+    /// <summary>The groups drawn, top to bottom: every stage of each recorded replica, at most <see cref="MaxRows"/>.</summary>
+    public static IReadOnlyList<GroupTimeline> Rows(TimelineResult timeline) =>
+        [.. timeline.Groups.Where(g => timeline.RecordedReplicas.Contains(g.Replica)).OrderBy(g => g.Replica).ThenBy(g => g.Stage).Take(MaxRows)];
 
     public static Plot Build(TimelineResult timeline, string title)
     {

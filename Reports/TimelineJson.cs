@@ -4,7 +4,11 @@ using ScalePlanner.Simulator.Timeline;
 
 namespace ScalePlanner.Reports;
 
-/// <summary>timeline.json: the simulated step, every group's breakdown, the critical path and every event; and the summary `simulate --timeline --format json` adds to the contract.</summary>
+/// <summary>
+/// timeline.json: the simulated step, every group's breakdown, the critical path and the events of <c>eventsOfReplicas</c>
+/// (one replica without a slowdown, which all others without one repeat exactly, and every slowed one); and the summary
+/// `simulate --timeline --format json` adds to the contract.
+/// </summary>
 public static class TimelineJson
 {
     public sealed record Summary(
@@ -21,7 +25,7 @@ public static class TimelineJson
 
     public sealed record Document(
         string Layout, Summary Summary, int Stages, int Chunks, int Replicas, int MicroBatches, SimulationJson.Time Time,
-        IReadOnlyList<GroupRow> Groups, IReadOnlyList<Step> CriticalPath, IReadOnlyList<Event> Events);
+        IReadOnlyList<GroupRow> Groups, IReadOnlyList<Step> CriticalPath, IReadOnlyList<int> EventsOfReplicas, IReadOnlyList<Event> Events);
 
     public static Summary Summarize(TimelineResult t, SimulationResult closedForm) => new(
         t.StepTimeSeconds, closedForm.StepTimeSeconds, t.BubbleFraction, t.ExposedCommSeconds, t.CriticalGroup,
@@ -37,6 +41,7 @@ public static class TimelineJson
             [.. t.Groups.Select(g => new GroupRow(g.Group, g.Replica, g.Stage, g.FirstDevice, g.Devices, g.Slowdown, g.BusySeconds, g.ExposedCommSeconds,
                 g.IdleSeconds, g.EndSeconds, g.DataParallelCommSeconds, SimulationJson.TimeOf(g.Time)))],
             [.. t.CriticalPath.Select(c => new Step(c.Group, c.ToString(), c.Start, c.End, c.KernelSeconds))],
+            t.RecordedReplicas,
             [.. t.Events.Select(e => new Event(e.Group, e.Kind, e.Chunk, e.MicroBatch, e.Start, e.End))]);
         return JsonSerializer.Serialize(document, JsonFormat.Options);
     }

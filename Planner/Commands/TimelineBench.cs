@@ -57,9 +57,9 @@ public static class TimelineBench
 
     private static (double Median, double Min) Measure(int runs, Action action)
     {
-        // Warm-up until the JIT has had time to tier the hot methods up: at least three runs and a quarter of a second.
+        // Warm-up until the JIT has had time to tier the hot methods up: at least three runs and half a second.
         var warmUp = Stopwatch.StartNew();
-        for (int i = 0; i < 3 || warmUp.Elapsed.TotalSeconds < 0.25; i++) action();
+        for (int i = 0; i < 3 || warmUp.Elapsed.TotalSeconds < 0.5; i++) action();
         var milliseconds = new double[runs];
         for (int i = 0; i < runs; i++)
         {

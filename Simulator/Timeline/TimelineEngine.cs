@@ -23,6 +23,9 @@ internal sealed class TimelineEngine
     private readonly EventQueue queue;
     private double[]? stretch;
     private bool record;
+    /// <summary>Replicas whose events are kept: one without a slowdown (the others run exactly as it does) and every slowed one.</summary>
+    private readonly int[] recordedReplicas;
+    private readonly bool[] recorded;
     private List<TimelineEvent> events = [];
 
     // Per pass (group · n + position in the schedule).
@@ -66,6 +69,10 @@ internal sealed class TimelineEngine
         forwardFrom = new int[inputs];
         backwardFrom = new int[inputs];
 
+        recordedReplicas = RecordedReplicas(w);
+        recorded = new bool[groups];
+        foreach (int replica in recordedReplicas)
+            for (int s = 0; s < p; s++) recorded[s * replicas + replica] = true;
         state = new GroupState[groups];
         lanes = new Lane[groups * 2];
         Slots = new SlotState[Plan.Count];
@@ -173,7 +180,7 @@ internal sealed class TimelineEngine
             state[g].Free = finish;
             state[g].Next = i + 1;
             queue.Push(finish, EventQueue.PassEnd(id));
-            if (record) RecordPass(g, op, start, kernelR, kernelF + kernelB + extra, tensorComm, contextComm);
+            if (record && recorded[g]) RecordPass(g, op, start, kernelR, kernelF + kernelB + extra, tensorComm, contextComm);
             IssueCollectives(g, s, i, op, start, finish, duration);
         }
         TryFinish(g);
@@ -272,7 +279,7 @@ internal sealed class TimelineEngine
         int lane = g * 2 + (int)transfer.Tier;
         double start = Math.Max(now, lanes[lane].SendFree), arrive = start + Shared(transfer.Seconds, lanes[lane].CollectiveFree - start);
         lanes[lane].SendFree = arrive;
-        if (record) events.Add(new TimelineEvent(g, WorkKind.PipelineSend, op.Chunk, op.MicroBatch, start, arrive));
+        if (record && recorded[g]) events.Add(new TimelineEvent(g, WorkKind.PipelineSend, op.Chunk, op.MicroBatch, start, arrive));
         return arrive;
     }
 
@@ -310,7 +317,7 @@ internal sealed class TimelineEngine
             lanes[member * 2 + tier].LastSlot = slot;
             ref var group = ref state[member];
             group.DataParallelTotal += Plan.Seconds[slot];
-            if (record) events.Add(new TimelineEvent(member, Plan.Kind[slot], Plan.Chunk[slot], Plan.MicroBatch[slot], start, finish));
+            if (record && recorded[member]) events.Add(new TimelineEvent(member, Plan.Kind[slot], Plan.Chunk[slot], Plan.MicroBatch[slot], start, finish));
             if (gradients)
             {
                 group.GradientLeft--;
@@ -330,6 +337,18 @@ internal sealed class TimelineEngine
     /// How long <paramref name="seconds"/> of traffic takes on a link whose other stream still sends for <paramref name="busy"/>
     /// seconds: half speed while both send (fair share), full speed after: s + min(s, busy/2).
     /// </summary>
+    /// <summary>
+    /// Replicas without a slowdown see the same inputs and the same collectives, so their timelines are identical: events are
+    /// kept for the first of them and for every slowed replica.
+    /// </summary>
+    private static int[] RecordedReplicas(StepWorkload w)
+    {
+        bool Slowed(int replica) => w.Slowdown.Length > 0 && Enumerable.Range(0, w.Stages).Any(s => w.Slowdown[s * w.Replicas + replica] > 1);
+        var slowed = Enumerable.Range(0, w.Replicas).Where(Slowed).ToList();
+        int nominal = Enumerable.Range(0, w.Replicas).FirstOrDefault(r => !Slowed(r), -1);
+        return [.. slowed.Append(nominal).Where(r => r >= 0).Order()];
+    }
+
     /// <summary>One group's progress, and where its step went so far.</summary>
     private struct GroupState
     {
@@ -367,7 +386,7 @@ internal sealed class TimelineEngine
         double seconds = (w.OptimizerSeconds.Length > 0 ? w.OptimizerSeconds[s] : 0) * (w.Slowdown.Length > 0 ? w.Slowdown[g] : 1);
         group.Optimizer = seconds;
         group.End = start + seconds;
-        if (record && seconds > 0) events.Add(new TimelineEvent(g, WorkKind.OptimizerStep, 0, -1, start, group.End));
+        if (record && recorded[g] && seconds > 0) events.Add(new TimelineEvent(g, WorkKind.OptimizerStep, 0, -1, start, group.End));
     }
 
     private void RecordPass(int g, PipelineOp op, double start, double recomputeSeconds, double kernelSeconds, double tensorComm, double contextComm)
@@ -404,7 +423,7 @@ internal sealed class TimelineEngine
             if (busy > busiest) (busiest, critical) = (busy, g);
         }
         return new TimelineResult(step + dataWait, rows[critical].Time, critical, p, v, replicas, m, rows,
-            record ? events : [], CriticalPath(step), processed);
+            record ? events : [], record ? recordedReplicas : [], CriticalPath(step), processed);
     }
 
     /// <summary>

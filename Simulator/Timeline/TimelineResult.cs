@@ -48,13 +48,16 @@ public readonly record struct CriticalStep(int Group, WorkKind Kind, int Chunk, 
 /// The event-driven step of <c>Replicas</c> pipelines of <c>Stages</c> stages, each with <c>Chunks</c> chunks per device, over
 /// <c>MicroBatches</c> micro-batches. <see cref="Time"/> is the breakdown of the critical group (the busiest; ties go to the
 /// first), whose parts add up to <see cref="StepTimeSeconds"/> as the closed form's do; <see cref="Groups"/> has every group's.
-/// <see cref="Events"/> holds every interval of every group when recording was asked for (empty otherwise);
+/// <see cref="Events"/> holds, when recording was asked for (empty otherwise), every interval of every group of the
+/// <see cref="RecordedReplicas"/>: one replica without a slowdown, which every other such replica repeats exactly, and each
+/// slowed replica;
 /// <see cref="CriticalPath"/> the passes and collectives that set the step time, first to last; <see cref="EventsProcessed"/> how many
 /// discrete events (pass ends, collective requests) the run took.
 /// </summary>
 public sealed record TimelineResult(
     double StepTimeSeconds, TimeParts Time, int CriticalGroup, int Stages, int Chunks, int Replicas, int MicroBatches,
-    IReadOnlyList<GroupTimeline> Groups, IReadOnlyList<TimelineEvent> Events, IReadOnlyList<CriticalStep> CriticalPath, long EventsProcessed)
+    IReadOnlyList<GroupTimeline> Groups, IReadOnlyList<TimelineEvent> Events, IReadOnlyList<int> RecordedReplicas,
+    IReadOnlyList<CriticalStep> CriticalPath, long EventsProcessed)
 {
     /// <summary>The bubble as a fraction of the ideal time, m·(t_f + t_b) (Narayanan et al. SC21 §2.2: (p−1)/m, or (p−1)/(v·m) interleaved).</summary>
     public double BubbleFraction => Time.PipelineBubble / (Time.Compute + Time.Recompute + Time.TensorParallelComm + Time.ContextParallelComm);

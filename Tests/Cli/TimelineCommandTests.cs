@@ -48,6 +48,9 @@ public class TimelineCommandTests
         // Device 130 is in stage 1, replica 0 (devices 128–135): that group carries the slowdown.
         var slowed = root.GetProperty("groups").EnumerateArray().Single(g => g.GetProperty("slowdown").GetDouble() > 1);
         Assert.Equal(128, slowed.GetProperty("firstDevice").GetInt32());
+        // Events are kept for the slowed replica and one nominal replica, which stands for all the others.
+        Assert.Equal([0, 1], root.GetProperty("eventsOfReplicas").EnumerateArray().Select(r => r.GetInt32()));
+        Assert.All(events, e => Assert.InRange(e.GetProperty("group").GetInt32() % 16, 0, 1));
         Assert.NotEmpty(root.GetProperty("criticalPath").EnumerateArray());
         Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
     }

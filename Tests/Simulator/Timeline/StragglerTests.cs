@@ -50,6 +50,18 @@ public class StragglerTests
         Assert.True(first.StepTimeSeconds > Run(new TimelineOptions()).StepTimeSeconds);
     }
 
+    [Fact]
+    public void Should_Run_Every_Replica_Without_A_Slowdown_Identically()
+    {
+        // Why one nominal replica's events stand for all of them: same inputs, same collectives, same timeline.
+        var t = Run(new TimelineOptions { SlowDevices = [new Slowdown(300, 1.3)], RecordEvents = true });
+        int slowedReplica = 300 / 8 % 16;
+        var nominal = t.Groups.Where(g => g.Replica != slowedReplica).GroupBy(g => g.Stage);
+        Assert.All(nominal, stage => Assert.Single(stage.Select(g => (g.Time, g.EndSeconds)).Distinct()));
+        Assert.Equal([0, slowedReplica], t.RecordedReplicas);
+        Assert.All(t.Events, e => Assert.Contains(t.Groups[e.Group].Replica, t.RecordedReplicas));
+    }
+
     [Theory]
     [InlineData(1024, 1.2, "--straggler")]
     [InlineData(-1, 1.2, "--straggler")]
