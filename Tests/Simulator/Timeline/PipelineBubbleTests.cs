@@ -45,6 +45,19 @@ public class PipelineBubbleTests
         Assert.All(result.Groups, g => Assert.Equal((p - 1) * (Forward + Backward), g.Time.PipelineBubble));
     }
 
+    [Theory]
+    [InlineData(PipelineSchedule.Interleaved, 4, 2, 3)]    // fewer micro-batches than stages
+    [InlineData(PipelineSchedule.Interleaved, 4, 2, 10)]   // not a multiple of the stages (Megatron-LM refuses it; the schedule still runs)
+    [InlineData(PipelineSchedule.Interleaved, 3, 4, 5)]
+    [InlineData(PipelineSchedule.OneFOneB, 8, 1, 3)]
+    [InlineData(PipelineSchedule.GPipe, 5, 1, 2)]
+    public void Should_Finish_Every_Schedule_Without_Deadlock_And_With_At_Least_The_Published_Bubble(PipelineSchedule schedule, int p, int v, int m)
+    {
+        var result = StepTimeline.Run(Uniform(schedule, p, v, m));
+        Assert.Equal(m * v * (Forward + Backward), result.Time.Compute);
+        Assert.True(result.BubbleFraction >= (p - 1.0) / (v * m) - 1e-12, $"bubble {result.BubbleFraction} below (p−1)/(v·m)");
+    }
+
     [Fact]
     public void Should_Have_No_Bubble_Without_A_Pipeline()
     {
