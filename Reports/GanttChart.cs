@@ -14,6 +14,7 @@ public static class GanttChart
     /// <summary>Most rows drawn; beyond it the chart would be unreadable at any size.</summary>
     public const int MaxRows = 128;
 
+    // Colours of the Tableau 10 palette (Vega's tableau10 scheme).
     private static readonly Dictionary<WorkKind, (string Label, Color Color)> Styles = new()
     {
         [WorkKind.Forward] = ("forward", Color.FromHex("#4C78A8")),

@@ -50,7 +50,7 @@ public static class StepWorkloadBuilder
         {
             DevicesPerGroup = perGroup, ForwardSend = forward, BackwardSend = backward, Traffic = traffic,
             OptimizerSeconds = optimizer, Slowdown = slowdown, OverlapContention = stepModel.Profile.OverlappedCommunicationCost,
-            BatchLoadSeconds = stepModel.DataWait(layout, 0),
+            BatchLoadSeconds = stepModel.DataWait(layout, 0), // the wait of a step that took no time: all of the batch's load time
         };
 
         // Each tensor-parallel rank sends its slice to its counterpart; the pair of groups is as slow as its slowest rank pair.

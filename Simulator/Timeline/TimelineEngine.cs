@@ -335,7 +335,7 @@ internal sealed class TimelineEngine
 
     /// <summary>
     /// How long <paramref name="seconds"/> of traffic takes on a link whose other stream still sends for <paramref name="busy"/>
-    /// seconds: half speed while both send (fair share), full speed after: s + min(s, busy/2).
+    /// seconds: half speed while both send (max-min fair sharing of one link between two flows), full speed after: s + min(s, busy/2).
     /// </summary>
     /// <summary>
     /// Replicas without a slowdown see the same inputs and the same collectives, so their timelines are identical: events are
