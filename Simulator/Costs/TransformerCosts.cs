@@ -41,8 +41,8 @@ public sealed class TransformerCosts
         h = model.Hidden;
     }
 
-    /// <summary>One transformer block: attention and MLP with their norms, residuals, dropout and communication.</summary>
-    public PassCost Block()
+    /// <summary>One transformer block: attention and MLP with their norms, residuals, dropout and communication, and where that communication falls.</summary>
+    public (PassCost Cost, CommSplit Comm) Block()
     {
         double qkvCols = (headsT + 2 * kvHeadsT) * hd, mlpUpCols = (model.GatedMlp ? 2 : 1) * ffnT;
         double gemmFlops = 2 * tokens * h * (qkvCols + headsT * hd + mlpUpCols + ffnT);
@@ -99,10 +99,8 @@ public sealed class TransformerCosts
             recomputeTime = attnFwd;
             recomputeFlops = attnFlops;
         }
-        return new PassCost(fwd, bwd, recomputeTime, tensorComm, contextComm, modelFlops, modelFlops + recomputeFlops)
-        {
-            ForwardTensorComm = forwardTensorComm, RecomputeTensorComm = recomputeTensorComm, ForwardContextComm = forwardContextComm,
-        };
+        return (new PassCost(fwd, bwd, recomputeTime, tensorComm, contextComm, modelFlops, modelFlops + recomputeFlops),
+                new CommSplit(forwardTensorComm, recomputeTensorComm, forwardContextComm));
     }
 
     /// <summary>Scores, softmax, dropout and the weighted sum of values: (forward time, backward time, forward FLOPs counted as dense).</summary>

@@ -53,7 +53,8 @@ public sealed class StepModel
             : 0;
         double tokens = layout.MicroBatch * (double)model.SequenceLength / layout.Cp;
         double logits = tokens * model.Vocab / layout.Tp * (precision.ActivationBytes() + 4); // logits and their fp32 softmax for the cross-entropy
-        return new MicroBatchCosts(costs.Block(), costs.Embedding(), costs.Head(), perBlock, working, logits, timer);
+        var (block, blockComm) = costs.Block();
+        return new MicroBatchCosts(block, costs.Embedding(), costs.Head(), perBlock, working, logits, timer, blockComm);
     }
 
     /// <summary>Memory per device of the most loaded stage: the first holds the most micro-batches in flight, the last the logits.</summary>
@@ -144,16 +145,19 @@ public sealed class StepModel
     public double BoundaryBytes(in Layout layout) =>
         layout.MicroBatch * (double)model.SequenceLength / layout.Cp * model.Hidden * layout.Precision.ActivationBytes() / layout.Tp;
 
-    /// <summary>Per-micro-batch cost of one model chunk (virtual stage k of pp·vp): its blocks, the embedding on the first, the head on the last.</summary>
-    public PassCost ChunkCost(in MicroBatchCosts shape, in Layout layout, int virtualStage)
+    /// <summary>
+    /// Per-micro-batch cost of one model chunk (virtual stage k of pp·vp): its blocks, the embedding on the first, the head on
+    /// the last; and where its communication falls (all of it in the blocks).
+    /// </summary>
+    public (PassCost Cost, CommSplit Comm) ChunkCost(in MicroBatchCosts shape, in Layout layout, int virtualStage)
     {
-        int chunks = layout.Pp * layout.Vp;
-        var cost = model.Layers / chunks * shape.Block;
+        int chunks = layout.Pp * layout.Vp, layers = layout.LayersPerChunk(model);
+        var cost = layers * shape.Block;
         if (virtualStage == 0) cost += shape.Embedding;
         if (virtualStage == chunks - 1) cost += shape.Head;
         if (!training.FusedGradientAccumulation)
             cost += GradientAccumulation(StageParameters.Chunk(model, layout, virtualStage), layout.Precision, shape.Timer);
-        return cost;
+        return (cost, layers * shape.BlockComm);
     }
 
     /// <summary>The optimizer step of a device holding <paramref name="deviceParams"/>: memory-bound, over the shard ZeRO ≥ 1 leaves it.</summary>

@@ -41,8 +41,9 @@ public readonly record struct ChunkWork(
     double ForwardTensorComm, double BackwardTensorComm, double RecomputeTensorComm,
     double ForwardContextComm, double BackwardContextComm)
 {
-    public static ChunkWork From(in PassCost cost) => new(cost.Forward, cost.Backward, cost.Recompute,
-        cost.ForwardTensorComm, cost.BackwardTensorComm, cost.RecomputeTensorComm, cost.ForwardContextComm, cost.BackwardContextComm);
+    public static ChunkWork From(in PassCost cost, in CommSplit comm) => new(cost.Forward, cost.Backward, cost.Recompute,
+        comm.ForwardTensorComm, cost.TensorComm - comm.ForwardTensorComm - comm.RecomputeTensorComm, comm.RecomputeTensorComm,
+        comm.ForwardContextComm, cost.ContextComm - comm.ForwardContextComm);
 
     /// <summary>Pure compute, no communication: the idealised pipeline of the bubble formulas.</summary>
     public static ChunkWork ComputeOnly(double forward, double backward, double recompute = 0) => new(forward, backward, recompute, 0, 0, 0, 0, 0);

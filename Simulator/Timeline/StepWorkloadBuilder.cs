@@ -19,7 +19,11 @@ public static class StepWorkloadBuilder
 
         var work = new ChunkWork[p * v];
         for (int s = 0; s < p; s++)
-            for (int c = 0; c < v; c++) work[s * v + c] = ChunkWork.From(stepModel.ChunkCost(shape, layout, c * p + s));
+            for (int c = 0; c < v; c++)
+            {
+                var (cost, comm) = stepModel.ChunkCost(shape, layout, c * p + s);
+                work[s * v + c] = ChunkWork.From(cost, comm);
+            }
 
         var forward = new Transfer[p == 1 ? 0 : groups];
         var backward = new Transfer[p == 1 ? 0 : groups];
