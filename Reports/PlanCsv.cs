@@ -33,6 +33,7 @@ public static partial class PlanCsv
         [CsvColumn("goodput")] public double Goodput { get; set; }
         [CsvColumn("time_to_train_s")] public double TimeToTrainSeconds { get; set; }
         [CsvColumn("cost_dollars")] public double? CostDollars { get; set; }
+        [CsvColumn("engine")] public string Engine { get; set; } = "";
     }
 
     public static IEnumerable<Row> Rows(IEnumerable<RankedLayout> ranked) => ranked.Select(x =>
@@ -47,7 +48,7 @@ public static partial class PlanCsv
             TensorParallelComm = r.Time.TensorParallelComm, ContextParallelComm = r.Time.ContextParallelComm,
             DataParallelCommExposed = r.Time.DataParallelCommExposed, PipelineComm = r.Time.PipelineComm, OptimizerStep = r.Time.OptimizerStep,
             DataWait = r.Time.DataWait, CheckpointIntervalSeconds = r.CheckpointIntervalSeconds, Goodput = r.Goodput,
-            TimeToTrainSeconds = r.TimeToTrainSeconds, CostDollars = r.CostDollars,
+            TimeToTrainSeconds = r.TimeToTrainSeconds, CostDollars = r.CostDollars, Engine = x.Timeline is null ? "closed-form" : "timeline",
         };
     });
 

@@ -3,7 +3,7 @@ using ScalePlanner.Simulator.Simulation;
 
 namespace ScalePlanner.Reports;
 
-/// <summary>`plan --format json`: an array of ranked layouts, each the `simulate` contract plus its rank and cluster.</summary>
+/// <summary>`plan --format json`: an array of ranked layouts, each the `simulate` contract plus its rank, cluster and the engine that timed it.</summary>
 public static class PlanJson
 {
     public static string Serialize(PlanResult plan) =>
@@ -12,13 +12,15 @@ public static class PlanJson
     /// <summary>The contract's fields at the top level of each element, with rank and cluster added.</summary>
     private static Dictionary<string, object?> Flatten(RankedLayout ranked)
     {
-        var element = JsonSerializer.SerializeToElement(SimulationJson.From(ranked.Result), JsonFormat.Options);
+        var timeline = ranked.Timeline is { } t ? TimelineJson.Summarize(t.Timeline, t.ClosedForm) : null;
+        var element = JsonSerializer.SerializeToElement(SimulationJson.From(ranked.Result, timeline), JsonFormat.Options);
         var fields = new Dictionary<string, object?>
         {
             ["rank"] = ranked.Rank,
             ["accelerator"] = ranked.Cluster.Accelerator.Key,
             ["nodes"] = ranked.Cluster.Nodes,
             ["devicesPerNode"] = ranked.Cluster.DevicesPerNode,
+            ["engine"] = ranked.Timeline is null ? "closed-form" : "timeline",
         };
         foreach (var property in element.EnumerateObject()) fields[property.Name] = property.Value;
         return fields;

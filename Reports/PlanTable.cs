@@ -17,6 +17,8 @@ public static class PlanTable
         if (plan.Top.Count > 0)
         {
             console.Write(Ranked("best layouts", plan.Top));
+            if (plan.Refined > 0)
+                console.WriteLine($"ranks 1–{plan.Refined} re-ranked with the event-driven timeline (step and time to train from the timeline; closed form below)");
             console.Write(Ranked("Pareto front: time to train vs dollars (fastest layout per cluster option)", plan.Pareto));
         }
         foreach (var line in plan.WhatWouldFit) console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");

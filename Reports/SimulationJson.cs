@@ -15,16 +15,20 @@ public static class SimulationJson
         string Layout, bool Fits, double StepTimeSeconds, double TokensPerSecond, double ModelTflopsPerGpu, double HardwareTflopsPerGpu,
         double ModelFlopsPerStep, double HardwareFlopsPerStep, double Mfu, double Hfu, double MemoryPerGpuBytes, double MemoryCapacityBytes, Memory Memory, Time Time, int Devices, int MicroBatches,
         double Steps, double FailureFreeTimeToTrainSeconds, double CheckpointWriteSeconds, double CheckpointIntervalSeconds,
-        double ExpectedInterruptions, double Goodput, double TimeToTrainSeconds, double DeviceHours, double? CostDollars);
+        double ExpectedInterruptions, double Goodput, double TimeToTrainSeconds, double DeviceHours, double? CostDollars,
+        TimelineJson.Summary? Timeline = null);
 
-    public static Result From(SimulationResult r) => new(
+    public static Time TimeOf(in TimeParts t) => new(t.Compute, t.Recompute, t.PipelineBubble, t.TensorParallelComm, t.ContextParallelComm,
+        t.DataParallelCommExposed, t.PipelineComm, t.OptimizerStep, t.DataWait);
+
+    /// <summary>The contract; with a timeline, the step's time and parts are the timeline's and a summary of it is added.</summary>
+    public static Result From(SimulationResult r, TimelineJson.Summary? timeline = null) => new(
         r.Layout.ToString(), r.Fits, r.StepTimeSeconds, r.TokensPerSecond, r.ModelTflopsPerGpu, r.HardwareTflopsPerGpu, r.ModelFlopsPerStep, r.HardwareFlopsPerStep, r.Mfu, r.Hfu,
         r.MemoryPerGpuBytes, r.MemoryCapacityBytes,
         new Memory(r.Memory.Weights, r.Memory.Gradients, r.Memory.OptimizerStates, r.Memory.Activations, r.Memory.Other),
-        new Time(r.Time.Compute, r.Time.Recompute, r.Time.PipelineBubble, r.Time.TensorParallelComm, r.Time.ContextParallelComm,
-            r.Time.DataParallelCommExposed, r.Time.PipelineComm, r.Time.OptimizerStep, r.Time.DataWait),
+        TimeOf(r.Time),
         r.Devices, r.MicroBatches, r.Steps, r.FailureFreeTimeToTrainSeconds, r.CheckpointWriteSeconds, r.CheckpointIntervalSeconds,
-        r.ExpectedInterruptions, r.Goodput, r.TimeToTrainSeconds, r.DeviceHours, r.CostDollars);
+        r.ExpectedInterruptions, r.Goodput, r.TimeToTrainSeconds, r.DeviceHours, r.CostDollars, timeline);
 
-    public static string Serialize(SimulationResult result) => JsonSerializer.Serialize(From(result), JsonFormat.Options);
+    public static string Serialize(SimulationResult result, TimelineJson.Summary? timeline = null) => JsonSerializer.Serialize(From(result, timeline), JsonFormat.Options);
 }

@@ -1,9 +1,10 @@
 using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Timeline;
 using Spectre.Console;
 
 namespace ScalePlanner.Reports;
 
-/// <summary>One layout's prediction for the terminal: headline figures, the step-time breakdown and the memory breakdown.</summary>
+/// <summary>One layout's prediction for the terminal: headline figures, the step-time breakdown and the memory breakdown, and the timeline's figures when it ran.</summary>
 public static class SimulationTable
 {
     public static void Write(string scenario, TrainingJob job, SimulationResult r, IAnsiConsole? console = null)
@@ -42,5 +43,22 @@ public static class SimulationTable
         foreach (var (name, value) in new[] { ("weights", mem.Weights), ("gradients", mem.Gradients), ("optimizer states", mem.OptimizerStates), ("activations", mem.Activations), ("other", mem.Other) })
             memory.AddRow(name, Units.Bytes(value));
         console.Write(memory);
+    }
+
+    /// <summary>The timeline's headline after the usual breakdown: against the closed form, the bubble, the critical group, busy and idle spread.</summary>
+    public static void WriteTimeline(TimelineSimulation simulation, IAnsiConsole? console = null)
+    {
+        console ??= AnsiConsole.Console;
+        var t = simulation.Timeline;
+        var critical = t.Groups[t.CriticalGroup];
+        var table = new Table().Title("event-driven timeline").AddColumns("figure", "value");
+        table.AddRow("step time (timeline / closed form)", $"{Units.Seconds(t.StepTimeSeconds)} / {Units.Seconds(simulation.ClosedForm.StepTimeSeconds)}");
+        table.AddRow("bubble (fraction of the ideal time)", $"{t.BubbleFraction:P2}");
+        table.AddRow("exposed communication (critical group)", Units.Seconds(t.ExposedCommSeconds));
+        table.AddRow("critical group", Markup.Escape($"stage {critical.Stage}, replica {critical.Replica}, devices {critical.FirstDevice}–{critical.FirstDevice + critical.Devices - 1}"));
+        table.AddRow("busy per device (min / max)", $"{Units.Seconds(t.Groups.Min(g => g.BusySeconds))} / {Units.Seconds(t.Groups.Max(g => g.BusySeconds))}");
+        table.AddRow("idle per device (min / max)", $"{Units.Seconds(t.Groups.Min(g => g.IdleSeconds))} / {Units.Seconds(t.Groups.Max(g => g.IdleSeconds))}");
+        table.AddRow("groups × passes, events processed", $"{t.Groups.Count} × {2 * t.MicroBatches * t.Chunks}, {t.EventsProcessed:N0}");
+        console.Write(table);
     }
 }

@@ -16,11 +16,18 @@ public static class BenchCommand
     public static Command Create()
     {
         var repeat = new Option<int>("--repeat") { Description = "Measured repetitions per problem.", DefaultValueFactory = _ => 5 };
-        var command = new Command("bench", "Measure search speed: candidates per second and wall time for GPT-3 175B on 1,024 and 4,096 A100.") { repeat };
+        var timelineOnly = new Option<bool>("--timeline") { Description = "Only the event-driven timeline's speed (one step of 1,024 devices with 64 micro-batches)." };
+        var command = new Command("bench", "Measure search speed (GPT-3 175B on 1,024 and 4,096 A100) and the timeline's speed (one step on 1,024 A100, 64 micro-batches).") { repeat, timelineOnly };
         command.SetAction(parse =>
         {
             int n = parse.GetValue(repeat);
             if (n < 1) throw new SpecException("--repeat", $"must be a positive integer, got {n}");
+            if (parse.GetValue(timelineOnly))
+            {
+                AnsiConsole.Write(TimelineBench.Run(n));
+                AnsiConsole.WriteLine($"{Environment.ProcessorCount} logical processors");
+                return 0;
+            }
             var table = new Table().AddColumns("problem", "valid layouts", "fit", "median wall s", "min wall s", "M layouts/s (median)");
             foreach (int nodes in new[] { 128, 512 })
             {
@@ -31,6 +38,7 @@ public static class BenchCommand
                 table.AddRow(scenario.Name, $"{median.Counts.Considered:N0}", $"{median.Counts.Fit:N0}", $"{median.WallSeconds:F3}", $"{runs[0].WallSeconds:F3}", $"{median.CandidatesPerSecond / 1e6:F1}");
             }
             AnsiConsole.Write(table);
+            AnsiConsole.Write(TimelineBench.Run(n));
             AnsiConsole.WriteLine($"{Environment.ProcessorCount} logical processors");
             return 0;
         });

@@ -19,11 +19,13 @@ public static class PlanCommand
         objective.AcceptOnlyFromAmong("time", "cost", "mfu");
         var output = new Option<string?>("--out") { Description = "Folder for plan.csv, plan.json and the Pareto plot (PNG, SVG)." };
         var profile = CommonOptions.Profile();
-        var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, with the Pareto front of time vs dollars.") { scenario, top, objective, format, output, profile };
+        var refine = new Option<int?>("--refine") { Description = "Re-rank the best K layouts with the event-driven timeline of one step (K ≤ --top)." };
+        var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, with the Pareto front of time vs dollars.") { scenario, top, objective, format, output, profile, refine };
         command.SetAction(parse =>
         {
             int n = parse.GetValue(top);
             if (n < 1) throw new Simulator.Specs.SpecException("--top", $"must be a positive integer, got {n}");
+            if (parse.GetValue(refine) is { } k && (k < 1 || k > n)) throw new Simulator.Specs.SpecException("--refine", $"must be between 1 and --top ({n}), got {k}");
             string path = parse.GetValue(scenario) ?? Path.Combine(AppContext.BaseDirectory, "scenarios", DefaultScenario);
             var loaded = ScenarioLoader.Load(path);
             if (parse.GetValue(objective) is { } kind)
@@ -31,6 +33,7 @@ public static class PlanCommand
             var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
             var plan = PlanSearch.Run(loaded, n, deviceProfile, SearchProgress.ToStandardError());
             if (plan.Top.Count == 0) plan = plan with { WhatWouldFit = FitAdvisor.Suggest(loaded, deviceProfile) };
+            else if (parse.GetValue(refine) is { } refined) plan = TimelineRefinement.Refine(plan, loaded, refined, deviceProfile);
             switch (parse.GetValue(format))
             {
                 case "json": Console.WriteLine(PlanJson.Serialize(plan)); break;

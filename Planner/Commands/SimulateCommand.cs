@@ -2,10 +2,15 @@ using System.CommandLine;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Reports;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Specs;
+using ScalePlanner.Simulator.Timeline;
 
 namespace ScalePlanner.Planner.Commands;
 
-/// <summary>`scaleplan simulate SCENARIO.json --layout "dp=..,tp=.."`: the cost model's full prediction for one layout.</summary>
+/// <summary>
+/// `scaleplan simulate SCENARIO.json --layout "dp=..,tp=.."`: the cost model's full prediction for one layout; with
+/// `--timeline` the step comes from the event-driven simulation, and `--out DIR` writes it as timeline.json and a Gantt chart.
+/// </summary>
 public static class SimulateCommand
 {
     public static Command Create()
@@ -14,15 +19,39 @@ public static class SimulateCommand
         var layout = new Option<string>("--layout") { Description = "Layout, e.g. \"dp=32,tp=8,pp=4,mb=1\"; omitted keys take their defaults.", Required = true };
         var format = CommonOptions.Format("table", "json");
         var profile = CommonOptions.Profile();
-        var command = new Command("simulate", "Predict step time, memory, throughput, time and cost to train for one layout.") { scenario, layout, format, profile };
+        var timeline = new Option<bool>("--timeline") { Description = "Simulate the step event by event (pipeline schedule, overlap, stragglers) instead of the closed form." };
+        var output = new Option<string?>("--out") { Description = "With --timeline: folder for timeline.json, gantt.png and gantt.svg." };
+        var timelineOptions = new TimelineOptionsParser();
+        var command = new Command("simulate", "Predict step time, memory, throughput, time and cost to train for one layout.") { scenario, layout, format, profile, timeline, output };
+        foreach (var option in timelineOptions.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
+            string? folder = parse.GetValue(output);
+            bool useTimeline = parse.GetValue(timeline);
+            if (!useTimeline && folder is not null) throw new SpecException("--out", "writes the timeline's files; add --timeline");
+            if (!useTimeline && timelineOptions.AnyGiven(parse)) throw new SpecException("--timeline", "--bucket-mb, --straggler and --slow-node steer the timeline; add --timeline");
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
             var parsed = Layout.Parse(parse.GetValue(layout)!);
             var job = loaded.JobWith(parsed.Devices);
-            var result = Simulator.Simulation.Simulator.Evaluate(job, parsed, CommonOptions.LoadProfile(parse.GetValue(profile)));
-            if (parse.GetValue(format) == "json") Console.WriteLine(SimulationJson.Serialize(result));
-            else SimulationTable.Write(loaded.Name, job, result);
+            var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
+            bool json = parse.GetValue(format) == "json";
+            if (!useTimeline)
+            {
+                var result = Simulator.Simulation.Simulator.Evaluate(job, parsed, deviceProfile);
+                if (json) Console.WriteLine(SimulationJson.Serialize(result));
+                else SimulationTable.Write(loaded.Name, job, result);
+                return 0;
+            }
+
+            var simulation = TimelineSimulator.Evaluate(job, parsed, deviceProfile, timelineOptions.Read(parse, recordEvents: folder is not null));
+            var written = folder is null ? [] : TimelineFiles.Write(simulation, $"{loaded.Name}: {PlanTable.ShortLayout(simulation.Result)}", folder);
+            if (json) Console.WriteLine(SimulationJson.Serialize(simulation.Result, TimelineJson.Summarize(simulation.Timeline, simulation.ClosedForm)));
+            else
+            {
+                SimulationTable.Write(loaded.Name, job, simulation.Result);
+                SimulationTable.WriteTimeline(simulation);
+            }
+            foreach (var path in written) Console.Error.WriteLine($"wrote {path}");
             return 0;
         });
         return command;

@@ -17,6 +17,10 @@ public sealed record Objective(ObjectiveKind Kind, double? DeadlineSeconds = nul
         _ => -mfu,
     };
 
+    /// <summary>What the objective counts as dollars: device-hours at the cluster's price, or device-hours alone when it has none.</summary>
+    public static double Dollars(double wallSeconds, int devices, double pricePerDeviceHour) =>
+        wallSeconds * devices / 3600 * (pricePerDeviceHour > 0 ? pricePerDeviceHour : 1);
+
     public bool Allows(double wallSeconds, double dollars) =>
         (DeadlineSeconds is not { } deadline || wallSeconds <= deadline) && (BudgetDollars is not { } budget || dollars <= budget);
 

@@ -123,7 +123,7 @@ public static class PlanSearch
                                     }
                                     var estimate = stepModel.Estimate(costs, layout, memory);
                                     var failures = FailureModel.Of(steps * estimate.Time.Total, estimate.CheckpointBytes, layout.Devices, cluster.Nodes, cluster.Reliability);
-                                    double dollars = failures.WallSeconds * layout.Devices / 3600 * (cluster.PricePerDeviceHour > 0 ? cluster.PricePerDeviceHour : 1);
+                                    double dollars = Objective.Dollars(failures.WallSeconds, layout.Devices, cluster.PricePerDeviceHour);
                                     if (!objective.Allows(failures.WallSeconds, dollars))
                                     {
                                         acc.OutsideConstraints++;

@@ -21,10 +21,9 @@ public readonly struct GroupLink
     public GroupLink(int size, int stride, ClusterSpec cluster, DeviceProfile profile)
     {
         Size = size;
-        // A measured intra-node alpha–beta (calibrated profile) replaces the cluster's link times its efficiency.
-        double intra = profile.IntraNodeLink is { } measured ? measured.BytesPerSecond : cluster.IntraNode.BytesPerSecond * profile.IntraNodeLinkEfficiency;
-        double intraLatency = profile.IntraNodeLink?.LatencySeconds ?? cluster.IntraNode.LatencySeconds;
-        double inter = cluster.InterNode.BytesPerSecond * profile.InterNodeLinkEfficiency;
+        double intra = TierBandwidth(false, cluster, profile);
+        double inter = TierBandwidth(true, cluster, profile);
+        double intraLatency = TierLatency(false, cluster, profile);
         CrossesNodes = (long)size * stride > cluster.DevicesPerNode;
         intraBandwidth = intra;
         intraAlpha = intraLatency;
@@ -59,4 +58,30 @@ public readonly struct GroupLink
     public double ReduceScatter(double bytes) => Collectives.RingGather(bytes, Size, Bandwidth, Alpha);
 
     public double PointToPoint(double bytes) => Collectives.PointToPoint(bytes, pointToPointBandwidth, Alpha);
+
+    /// <summary>All-gathers of <paramref name="bytes"/> split into <paramref name="blocks"/> equal pieces, one per block (FSDP wraps each block).</summary>
+    public double BlockwiseAllGather(double bytes, double blocks) => blocks * AllGather(bytes / blocks);
+
+    /// <summary>Reduce-scatters of <paramref name="bytes"/> split into <paramref name="blocks"/> equal pieces, one per block.</summary>
+    public double BlockwiseReduceScatter(double bytes, double blocks) => blocks * ReduceScatter(bytes / blocks);
+
+    /// <summary>
+    /// Achieved bandwidth of one tier: the link's rate times the profile's collective efficiency on that tier; a measured
+    /// intra-node alpha–beta (calibrated profile) replaces the intra-node link outright.
+    /// </summary>
+    public static double TierBandwidth(bool interNode, ClusterSpec cluster, DeviceProfile profile) => interNode
+        ? cluster.InterNode.BytesPerSecond * profile.InterNodeLinkEfficiency
+        : profile.IntraNodeLink is { } measured ? measured.BytesPerSecond : cluster.IntraNode.BytesPerSecond * profile.IntraNodeLinkEfficiency;
+
+    /// <summary>Per-step latency of one tier (the measured one where the profile has it).</summary>
+    public static double TierLatency(bool interNode, ClusterSpec cluster, DeviceProfile profile) => interNode
+        ? cluster.InterNode.LatencySeconds
+        : profile.IntraNodeLink?.LatencySeconds ?? cluster.IntraNode.LatencySeconds;
+
+    /// <summary>One message between two devices, on the intra-node tier when they share a node and the inter-node tier otherwise.</summary>
+    public static double PointToPoint(double bytes, int fromDevice, int toDevice, ClusterSpec cluster, DeviceProfile profile)
+    {
+        bool interNode = fromDevice / cluster.DevicesPerNode != toDevice / cluster.DevicesPerNode;
+        return Collectives.PointToPoint(bytes, TierBandwidth(interNode, cluster, profile), TierLatency(interNode, cluster, profile));
+    }
 }

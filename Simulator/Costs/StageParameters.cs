@@ -14,13 +14,29 @@ public readonly record struct StageParameters(double First, double Middle, doubl
 
     public static StageParameters Of(ModelSpec model, Layout layout)
     {
-        double t = layout.Tp;
-        double blocks = (double)model.Layers / layout.Pp * model.BlockParameters / t;
-        double embedding = model.EmbeddingParameters / t;
-        double output = (double)(model.TiedEmbeddings && layout.Pp > 1 ? (long)model.Vocab * model.Hidden : model.OutputParameters) / t;
-        double head = output + model.NormParameters;
+        double blocks = (double)model.Layers / layout.Pp * model.BlockParameters / layout.Tp;
+        var (embedding, head) = Ends(model, layout);
         return layout.Pp == 1
             ? new StageParameters(blocks + embedding + head, blocks + embedding + head, blocks + embedding + head)
             : new StageParameters(blocks + embedding, blocks, blocks + head);
+    }
+
+    /// <summary>Parameters of one model chunk (virtual stage k of pp·vp, Narayanan et al. SC21 §2.2.2) on one device.</summary>
+    public static double Chunk(ModelSpec model, Layout layout, int virtualStage)
+    {
+        int chunks = layout.Pp * layout.Vp;
+        double parameters = (double)model.Layers / chunks * model.BlockParameters / layout.Tp;
+        var (embedding, head) = Ends(model, layout);
+        if (virtualStage == 0) parameters += embedding;
+        if (virtualStage == chunks - 1) parameters += head;
+        return parameters;
+    }
+
+    /// <summary>The embedding's and the output head's parameters on one tensor-parallel rank.</summary>
+    private static (double Embedding, double Head) Ends(ModelSpec model, Layout layout)
+    {
+        double t = layout.Tp;
+        double output = (double)(model.TiedEmbeddings && layout.Pp > 1 ? (long)model.Vocab * model.Hidden : model.OutputParameters) / t;
+        return (model.EmbeddingParameters / t, output + model.NormParameters);
     }
 }

@@ -42,8 +42,8 @@ public sealed class TransformerCosts
         h = model.Hidden;
     }
 
-    /// <summary>One transformer block: attention and MLP with their norms, residuals, dropout and communication.</summary>
-    public PassCost Block()
+    /// <summary>One transformer block: attention and MLP with their norms, residuals, dropout and communication, and where that communication falls.</summary>
+    public (PassCost Cost, CommSplit Comm) Block()
     {
         double qkvCols = (headsT + 2 * kvHeadsT) * hd, mlpUpCols = (model.GatedMlp ? 2 : 1) * ffnT;
         double gemmFlops = 2 * tokens * h * (qkvCols + headsT * hd + mlpUpCols + ffnT);
@@ -78,28 +78,30 @@ public sealed class TransformerCosts
         // with sequence parallelism each becomes a reduce-scatter + all-gather of the same volume (Korthikanti et al. 2022, §4.2.2).
         double activationBytes = tokens * h * e;
         double exchange = sp ? tensorLink.ReduceScatter(activationBytes) + tensorLink.AllGather(activationBytes) : tensorLink.AllReduce(activationBytes);
-        double tensorComm = 4 * exchange;
+        double tensorComm = 4 * exchange, forwardTensorComm = 2 * exchange, recomputeTensorComm = 0;
 
         // Context parallelism: key/value blocks travel the cp ring (cp−1 hops forward; keys, values and their gradients backward),
         // overlapped with the attention kernels (Megatron-LM context parallel, ring attention of Liu et al. 2023).
         double kvBytes = 2 * tokens * kvHeadsT * hd * e;
         double ringHops = contextLink.Size - 1;
-        double contextComm = Math.Max(0, ringHops * contextLink.PointToPoint(kvBytes) - attnFwd)
-                           + Math.Max(0, ringHops * contextLink.PointToPoint(2 * kvBytes) - attnBwd);
+        double forwardContextComm = Math.Max(0, ringHops * contextLink.PointToPoint(kvBytes) - attnFwd);
+        double contextComm = forwardContextComm + Math.Max(0, ringHops * contextLink.PointToPoint(2 * kvBytes) - attnBwd);
 
         double recomputeTime = 0, recomputeFlops = 0;
         if (recompute == RecomputeMode.Full)
         {
             recomputeTime = fwd;
             recomputeFlops = gemmFlops + attnFlops;
-            tensorComm += 2 * exchange;
+            recomputeTensorComm = 2 * exchange; // the recomputed forward repeats its two exchanges
+            tensorComm += recomputeTensorComm;
         }
         else if (recompute == RecomputeMode.Selective && !flash)
         {
             recomputeTime = attnFwd;
             recomputeFlops = attnFlops;
         }
-        return new PassCost(fwd, bwd, recomputeTime, tensorComm, contextComm, modelFlops, modelFlops + recomputeFlops);
+        return (new PassCost(fwd, bwd, recomputeTime, tensorComm, contextComm, modelFlops, modelFlops + recomputeFlops),
+                new CommSplit(forwardTensorComm, recomputeTensorComm, forwardContextComm));
     }
 
     /// <summary>The attention core alone (scores, mask and softmax, dropout, weighted sum of values), forward and backward.</summary>

@@ -9,4 +9,4 @@ namespace ScalePlanner.Simulator.Simulation;
 public readonly record struct MicroBatchCosts(
     PassCost Block, PassCost Embedding, PassCost Head, PassCost Attention,
     double ActivationBytesPerBlock, double RecomputeWorkingBytes, double LogitsBytes,
-    KernelTimer Timer);
+    KernelTimer Timer, CommSplit BlockComm);

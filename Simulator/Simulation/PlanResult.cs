@@ -2,8 +2,11 @@ using ScalePlanner.Simulator.Hardware;
 
 namespace ScalePlanner.Simulator.Simulation;
 
-/// <summary>One ranked layout of a search: which cluster, and the full prediction.</summary>
-public sealed record RankedLayout(int Rank, ClusterSpec Cluster, SimulationResult Result);
+/// <summary>One ranked layout of a search: which cluster, and the full prediction (from the event-driven timeline when <see cref="Timeline"/> is set).</summary>
+public sealed record RankedLayout(int Rank, ClusterSpec Cluster, SimulationResult Result)
+{
+    public Timeline.TimelineSimulation? Timeline { get; init; }
+}
 
 /// <summary>How many candidates a search met, and why the others were left out.</summary>
 public sealed record SearchCounts(
@@ -22,5 +25,8 @@ public sealed record PlanResult(
     IReadOnlyList<RankedLayout> Pareto, SearchCounts Counts,
     double WallSeconds, IReadOnlyList<string> WhatWouldFit)
 {
+    /// <summary>How many of the best layouts were re-ranked with the event-driven timeline (`plan --refine K`).</summary>
+    public int Refined { get; init; }
+
     public double CandidatesPerSecond => Counts.Considered / Math.Max(WallSeconds, 1e-9);
 }

@@ -16,7 +16,7 @@ namespace ScalePlanner.Simulator.Simulation;
 public sealed class StepModel
 {
     /// <summary>PyTorch DDP's default gradient bucket (torch.nn.parallel.DistributedDataParallel, bucket_cap_mb = 25).</summary>
-    private const double BucketBytes = 25e6;
+    public const double BucketBytes = 25e6;
 
     private readonly ModelSpec model;
     private readonly TrainingSpec training;
@@ -53,7 +53,8 @@ public sealed class StepModel
             : 0;
         double tokens = layout.MicroBatch * (double)model.SequenceLength / layout.Cp;
         double logits = tokens * model.Vocab / layout.Tp * (precision.ActivationBytes() + 4); // logits and their fp32 softmax for the cross-entropy
-        return new MicroBatchCosts(costs.Block(), costs.Embedding(), costs.Head(), costs.Attention(), perBlock, working, logits, timer);
+        var (block, blockComm) = costs.Block();
+        return new MicroBatchCosts(block, costs.Embedding(), costs.Head(), costs.Attention(), perBlock, working, logits, timer, blockComm);
     }
 
     /// <summary>Memory per device of the most loaded stage: the first holds the most micro-batches in flight, the last the logits.</summary>
@@ -117,22 +118,16 @@ public sealed class StepModel
         // Pipeline point-to-point: with tp > 1 each rank sends 1/tp of the activation (scatter/gather, Narayanan et al. SC21 §4.1).
         // In the steady state a stage sends one tensor each way per micro-batch and chunk at once (send_forward_recv_backward,
         // full-duplex links); warm-up and cool-down add p−1 one-way transfers each.
-        double e = precision.ActivationBytes();
-        double boundaryBytes = layout.MicroBatch * (double)model.SequenceLength / cp * model.Hidden * e / t;
-        double pipelineComm = p == 1 ? 0 : (m * v + 2 * (p - 1)) * new GroupLink(p, t * cp * dp, cluster, Profile).PointToPoint(boundaryBytes);
+        double pipelineComm = p == 1 ? 0 : (m * v + 2 * (p - 1)) * new GroupLink(p, t * cp * dp, cluster, Profile).PointToPoint(BoundaryBytes(layout));
 
         double deviceParams = parameters.Largest;
         var dataLink = new GroupLink(dp * cp, t, cluster, Profile); // gradients are reduced over dp × cp (same weights)
         double dataComm = DataParallelExposed(layout, deviceParams, m, bottleneck, dataLink, timer);
 
-        double optimizerParams = deviceParams / (layout.Zero >= 1 ? dp * cp : 1);
-        double optimizerStep = timer.Memory(optimizerParams * OptimizerCosts.StepBytesPerParameter(layout.Optimizer, precision, adafactorFraction));
+        double optimizerStep = OptimizerStep(layout, deviceParams, timer);
 
         double busy = compute + recompute + tensorComm + contextComm + bubble + pipelineComm + dataComm + optimizerStep;
-        double tokensPerStep = (double)training.GlobalBatchSize * model.SequenceLength;
-        double dataWait = training.LoaderTokensPerSecondPerDevice is { } rate
-            ? Math.Max(0, tokensPerStep / dp / cp / rate - busy) // loading the next batch overlaps the step (prefetch depth ≥ 1)
-            : 0;
+        double dataWait = DataWait(layout, busy);
         var time = new TimeParts(compute, recompute, bubble, tensorComm, contextComm, dataComm, pipelineComm, optimizerStep, dataWait);
 
         // FLOPs of the whole step: every micro-batch of every replica through every layer, summed over tp and cp ranks.
@@ -144,6 +139,41 @@ public sealed class StepModel
         double checkpoint = model.ParameterCount * (precision.IsMixed() ? 2 : 4)
                           + model.ParameterCount * OptimizerCosts.StateBytesPerParameter(layout.Optimizer, precision, adafactorFraction);
         return new StepEstimate(time, memory, m, modelFlops, hardwareFlops, checkpoint);
+    }
+
+    /// <summary>Bytes one tensor-parallel rank sends to the next stage per micro-batch: 1/tp of the boundary activation (scatter/gather, Narayanan et al. SC21 §4.1).</summary>
+    public double BoundaryBytes(in Layout layout) =>
+        layout.MicroBatch * (double)model.SequenceLength / layout.Cp * model.Hidden * layout.Precision.ActivationBytes() / layout.Tp;
+
+    /// <summary>
+    /// Per-micro-batch cost of one model chunk (virtual stage k of pp·vp): its blocks, the embedding on the first, the head on
+    /// the last; and where its communication falls (all of it in the blocks).
+    /// </summary>
+    public (PassCost Cost, CommSplit Comm) ChunkCost(in MicroBatchCosts shape, in Layout layout, int virtualStage)
+    {
+        int chunks = layout.Pp * layout.Vp, layers = layout.LayersPerChunk(model);
+        var cost = layers * shape.Block;
+        if (virtualStage == 0) cost += shape.Embedding;
+        if (virtualStage == chunks - 1) cost += shape.Head;
+        if (!training.FusedGradientAccumulation)
+            cost += GradientAccumulation(StageParameters.Chunk(model, layout, virtualStage), layout.Precision, shape.Timer);
+        return (cost, layers * shape.BlockComm);
+    }
+
+    /// <summary>The optimizer step of a device holding <paramref name="deviceParams"/>: memory-bound, over the shard ZeRO ≥ 1 leaves it.</summary>
+    public double OptimizerStep(in Layout layout, double deviceParams, in KernelTimer timer)
+    {
+        double optimizerParams = deviceParams / (layout.Zero >= 1 ? layout.Dp * layout.Cp : 1);
+        return timer.Memory(optimizerParams * OptimizerCosts.StepBytesPerParameter(layout.Optimizer, layout.Precision, adafactorFraction));
+    }
+
+    /// <summary>Input-pipeline wait of a step whose other parts take <paramref name="busy"/> seconds.</summary>
+    public double DataWait(in Layout layout, double busy)
+    {
+        double tokensPerStep = (double)training.GlobalBatchSize * model.SequenceLength;
+        return training.LoaderTokensPerSecondPerDevice is { } rate
+            ? Math.Max(0, tokensPerStep / layout.Dp / layout.Cp / rate - busy) // loading the next batch overlaps the step (prefetch depth ≥ 1)
+            : 0;
     }
 
     /// <summary>
@@ -185,7 +215,7 @@ public sealed class StepModel
         else
         {
             double blocks = (double)model.Layers / layout.Pp;
-            double perMicroBatch = blocks * (2 * link.AllGather(weightVolume / blocks) + link.ReduceScatter(gradientBytes / blocks));
+            double perMicroBatch = 2 * link.BlockwiseAllGather(weightVolume, blocks) + link.BlockwiseReduceScatter(gradientBytes, blocks);
             exposed = layout.Overlap ? m * Hidden(perMicroBatch, stage.Forward + backward, 0) + tail : m * perMicroBatch;
         }
         return exposed + compressionTime;
@@ -199,7 +229,7 @@ public sealed class StepModel
     /// PowerSGD of rank r sends r·(rows + cols) per matrix instead of rows·cols and costs two rank-r GEMMs per matrix
     /// (Vogels et al. NeurIPS 2019, Alg. 1); vectors are sent uncompressed.
     /// </summary>
-    private (double Bytes, double Seconds) CompressedGradient(in Layout layout, double deviceParams, double weightBytes, in KernelTimer timer)
+    public (double Bytes, double Seconds) CompressedGradient(in Layout layout, double deviceParams, double weightBytes, in KernelTimer timer)
     {
         double dense = deviceParams * weightBytes;
         switch (layout.Compression.Kind)

@@ -1,0 +1,11 @@
+namespace ScalePlanner.Simulator.Costs;
+
+/// <summary>
+/// Where a pass's tensor- and context-parallel communication (<see cref="PassCost.TensorComm"/>, <see cref="PassCost.ContextComm"/>)
+/// falls: the part in the forward, the part a full recomputation repeats; the backward has the rest. Kept apart from
+/// <see cref="PassCost"/>, which the search's inner loop adds and scales millions of times and which needs only the totals.
+/// </summary>
+public readonly record struct CommSplit(double ForwardTensorComm, double RecomputeTensorComm, double ForwardContextComm)
+{
+    public static CommSplit operator *(double k, CommSplit s) => new(k * s.ForwardTensorComm, k * s.RecomputeTensorComm, k * s.ForwardContextComm);
+}
