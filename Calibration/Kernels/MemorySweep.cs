@@ -13,6 +13,8 @@ namespace ScalePlanner.Calibration.Kernels;
 public static class MemorySweep
 {
     private const int RowLength = 1024;
+    /// <summary>The masked softmax runs on 256×256 score blocks, an attention row length, so sizes down to 256 KB can be measured.</summary>
+    private const int ScoreLength = 256;
 
     public static long[] Elements(bool quick) => quick
         ? [16_384, 131_072, 1_048_576, 4_194_304, 16_777_216]
@@ -21,7 +23,7 @@ public static class MemorySweep
     public static List<MemoryMeasurement> Run(Device device, bool quick, Microrun microrun, Action<string> progress)
     {
         var results = new List<MemoryMeasurement>();
-        using var mask = full(RowLength, RowLength, float.NegativeInfinity, device: device).triu(1);
+        using var mask = full(ScoreLength, ScoreLength, float.NegativeInfinity, device: device).triu(1);
         foreach (long n in Elements(quick))
         {
             using var a = randn([n / RowLength, RowLength], device: device);
@@ -33,14 +35,14 @@ public static class MemorySweep
             Add(MemoryKernel.Elementwise, "multiply", 3 * n * e, () => mul(a, b));
             Add(MemoryKernel.Normalization, "layer_norm", 2 * n * e, () => nn.functional.layer_norm(a, [RowLength]));
             Add(MemoryKernel.Activation, "gelu", 2 * n * e, () => nn.functional.gelu(a));
-            Add(MemoryKernel.Softmax, "masked_softmax", 2 * n * e, () => a.view(-1, RowLength, RowLength).add(mask).softmax(-1));
+            Add(MemoryKernel.Softmax, "masked_softmax", 2 * n * e, () => a.view(-1, ScoreLength, ScoreLength).add(mask).softmax(-1));
         }
         progress($"memory kernels: {results.Count} measurements");
         return results;
 
         void Add(MemoryKernel kernel, string op, long bytes, Action action)
         {
-            if (op == "masked_softmax" && bytes / 2 / sizeof(float) % (RowLength * RowLength) != 0) return; // needs whole s×s blocks
+            if (op == "masked_softmax" && bytes / 2 / sizeof(float) % (ScoreLength * ScoreLength) != 0) return; // needs whole s×s blocks
             results.Add(new MemoryMeasurement(kernel, op, bytes, microrun.Time(action)));
         }
     }
