@@ -17,6 +17,7 @@ public static class Program
             ValidateCommand.Create(),
             BenchCommand.Create(),
             CalibrateCommand.Create(),
+            FitCommand.Create(),
             CollectiveWorkerCommand.Create(),
             MpiCheckCommand.Create(),
         };

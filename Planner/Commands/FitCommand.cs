@@ -1,0 +1,62 @@
+using System.CommandLine;
+using ScalePlanner.Planner.Scenarios;
+using ScalePlanner.Planner.ScalingLaws;
+using ScalePlanner.Planner.Search;
+using ScalePlanner.Reports;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Planner.Commands;
+
+/// <summary>`scaleplan fit RUNS.csv`: fit a loss law with bootstrap uncertainty and, for a budget, the compute-optimal model and data size.</summary>
+public static class FitCommand
+{
+    public static Command Create()
+    {
+        var runs = new Argument<string>("runs") { Description = "CSV with columns params, tokens (or flops), loss." };
+        var form = new Option<string>("--form") { Description = "chinchilla (E + A/N^α + B/D^β) or kaplan (Kaplan et al. eq. 1.5).", DefaultValueFactory = _ => "chinchilla" };
+        form.AcceptOnlyFromAmong("chinchilla", "kaplan");
+        var budget = new Option<double?>("--budget") { Description = "Compute budget in FLOPs for the compute-optimal answer." };
+        var dollars = new Option<double?>("--budget-dollars") { Description = "Budget in dollars, turned into FLOPs at the best layout's throughput on --scenario's cluster." };
+        var scenario = new Option<string?>("--scenario") { Description = "Scenario whose cluster and best layout price the dollars." };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap refits for the intervals.", DefaultValueFactory = _ => 200 };
+        var delta = new Option<double>("--delta") { Description = "Huber δ on log-loss residuals (Hoffmann et al.: 1e-3).", DefaultValueFactory = _ => 1e-3 };
+        var format = CommonOptions.Format("table", "json");
+        var output = new Option<string?>("--out") { Description = "Folder for fit.json and the plots (observed vs fitted, frontier, IsoFLOP, residuals)." };
+        var command = new Command("fit", "Fit loss against model size and data (Chinchilla or Kaplan form) and recommend N and D for a budget.")
+            { runs, form, budget, dollars, scenario, bootstrap, delta, format, output };
+        command.SetAction(parse =>
+        {
+            int resamples = parse.GetValue(bootstrap);
+            if (resamples < 10) throw new SpecException("--bootstrap", $"must be at least 10, got {resamples}");
+            double huber = Guard.Positive("--delta", parse.GetValue(delta));
+            var data = RunsFile.Read(parse.GetValue(runs)!);
+            double? flops = Budget(parse.GetValue(budget), parse.GetValue(dollars), parse.GetValue(scenario));
+            IScalingForm law = parse.GetValue(form) == "kaplan" ? new KaplanForm() : new ChinchillaForm();
+            var fit = new ScalingLawFit(law, data, huber);
+            var report = ScalingLawReporter.Build(fit, data, huber, fit.Bootstrap(resamples, seed: 20221), flops);
+            if (parse.GetValue(format) == "json") Console.WriteLine(report.Json());
+            else report.WriteTable();
+            if (parse.GetValue(output) is { } folder)
+            {
+                foreach (var written in ScalingLawPlots.Write(report, folder)) Console.Error.WriteLine($"wrote {written}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>FLOPs for the answer: given directly, or dollars × model FLOPs per dollar of the scenario's best layout (6ND-style model FLOPs).</summary>
+    private static double? Budget(double? flops, double? dollars, string? scenario)
+    {
+        if (flops is { } f) return Guard.Positive("--budget", f);
+        if (dollars is not { } d) return null;
+        Guard.Positive("--budget-dollars", d);
+        if (scenario is null) throw new SpecException("--scenario", "is required with --budget-dollars (its cluster prices the compute)");
+        var best = PlanSearch.Run(ScenarioLoader.Load(scenario), 1).Top.FirstOrDefault()
+                   ?? throw new SpecException("--scenario", "no layout fits its cluster, so it cannot price compute");
+        var r = best.Result;
+        double dollarsPerSecond = best.Cluster.Devices * best.Cluster.PricePerDeviceHour / 3600;
+        if (dollarsPerSecond <= 0) throw new SpecException("--scenario", "its cluster has no price (cluster.pricePerDeviceHour)");
+        return d / dollarsPerSecond * r.ModelTflopsPerGpu * 1e12 * best.Cluster.Devices;
+    }
+}

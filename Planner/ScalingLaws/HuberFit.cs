@@ -1,0 +1,64 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+
+namespace ScalePlanner.Planner.ScalingLaws;
+
+/// <summary>
+/// Minimises Σ Huber_δ(log L̂(θ; N, D) − log L) over the runs (Hoffmann et al. 2022, Appendix D.2) with L-BFGS
+/// (MathNet.Numerics), started from the best points of the form's initialisation grid; the lowest objective wins.
+/// </summary>
+public static class HuberFit
+{
+    /// <summary>L-BFGS is started from this many of the grid's best points (scoring the whole grid is cheap, optimising from all of it is not).</summary>
+    public const int Starts = 24;
+
+    public static double[] Fit(IScalingForm form, IReadOnlyList<ScalingRun> runs, double delta, IEnumerable<double[]> starts)
+    {
+        double[] best = [];
+        double bestValue = double.PositiveInfinity;
+        var minimizer = new LimitedMemoryBfgsMinimizer(1e-10, 1e-12, 1e-12, 10, 2000);
+        foreach (var start in starts)
+        {
+            double[] theta;
+            double value;
+            try
+            {
+                var result = minimizer.FindMinimum(ObjectiveFunction.Gradient(v => Objective(form, runs, delta, v)), Vector<double>.Build.DenseOfArray(start));
+                theta = result.MinimizingPoint.ToArray();
+                value = result.FunctionInfoAtMinimum.Value;
+            }
+            catch (Exception ex) when (ex is MaximumIterationsException or OptimizationException or ArgumentException)
+            {
+                continue; // this start diverged or stalled; the others decide
+            }
+            if (double.IsFinite(value) && value < bestValue)
+            {
+                bestValue = value;
+                best = theta;
+            }
+        }
+        return best.Length > 0 ? best : throw new InvalidOperationException($"the {form.Name} fit did not converge from any start");
+    }
+
+    /// <summary>The best <see cref="Starts"/> points of the form's grid by objective value.</summary>
+    public static IEnumerable<double[]> GridStarts(IScalingForm form, IReadOnlyList<ScalingRun> runs, double delta) =>
+        form.InitialGrid().Select(t => (Theta: t, Value: Objective(form, runs, delta, Vector<double>.Build.DenseOfArray(t)).Value))
+            .Where(p => double.IsFinite(p.Value)).OrderBy(p => p.Value).Take(Starts).Select(p => p.Theta);
+
+    public static (double Value, Vector<double> Gradient) Objective(IScalingForm form, IReadOnlyList<ScalingRun> runs, double delta, Vector<double> theta)
+    {
+        var t = theta.ToArray();
+        var total = new double[t.Length];
+        Span<double> g = stackalloc double[t.Length];
+        double value = 0;
+        foreach (var run in runs)
+        {
+            double r = form.LogLoss(t, Math.Log(run.Parameters), Math.Log(run.Tokens), g) - Math.Log(run.Loss);
+            // Huber (1964): r²/2 inside ±δ, δ(|r| − δ/2) outside; its derivative is r clipped to ±δ.
+            value += Math.Abs(r) <= delta ? r * r / 2 : delta * (Math.Abs(r) - delta / 2);
+            double slope = Math.Clamp(r, -delta, delta);
+            for (int i = 0; i < t.Length; i++) total[i] += slope * g[i];
+        }
+        return (value, Vector<double>.Build.DenseOfArray(total));
+    }
+}

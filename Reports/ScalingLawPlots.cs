@@ -1,0 +1,69 @@
+namespace ScalePlanner.Reports;
+
+/// <summary>The three plots of `fit --out`: observed vs fitted loss, loss vs compute with the compute-optimal frontier, IsoFLOP curves, and residuals.</summary>
+public static class ScalingLawPlots
+{
+    public static ScottPlot.Plot ObservedVersusFitted(ScalingLawReport report)
+    {
+        var plot = new ScottPlot.Plot();
+        plot.Title($"{report.Form} law: observed vs fitted loss");
+        plot.XLabel("fitted loss");
+        plot.YLabel("observed loss");
+        var points = plot.Add.ScatterPoints(report.Points.Select(p => p.Fitted).ToArray(), report.Points.Select(p => p.Observed).ToArray());
+        points.LegendText = "runs";
+        double low = report.Points.Min(p => Math.Min(p.Fitted, p.Observed)), high = report.Points.Max(p => Math.Max(p.Fitted, p.Observed));
+        plot.Add.ScatterLine(new[] { low, high }, new[] { low, high }).LegendText = "observed = fitted";
+        plot.ShowLegend();
+        return plot;
+    }
+
+    /// <summary>Loss against log10 compute: the runs, the compute-optimal frontier, and each IsoFLOP curve's minimum marked on it.</summary>
+    public static ScottPlot.Plot Frontier(ScalingLawReport report)
+    {
+        var plot = new ScottPlot.Plot();
+        plot.Title($"{report.Form} law: loss vs compute");
+        plot.XLabel("log10 training FLOPs (6ND)");
+        plot.YLabel("loss");
+        plot.Add.ScatterPoints(report.Points.Select(p => Math.Log10(p.Flops)).ToArray(), report.Points.Select(p => p.Observed).ToArray()).LegendText = "runs";
+        plot.Add.ScatterLine(report.Frontier.X.Select(Math.Log10).ToArray(), report.Frontier.Y).LegendText = "compute-optimal frontier";
+        plot.ShowLegend();
+        return plot;
+    }
+
+    public static ScottPlot.Plot IsoFlop(ScalingLawReport report)
+    {
+        var plot = new ScottPlot.Plot();
+        plot.Title($"{report.Form} law: IsoFLOP curves");
+        plot.XLabel("log10 parameters");
+        plot.YLabel("loss");
+        foreach (var curve in report.IsoFlop)
+            plot.Add.ScatterLine(curve.X.Select(Math.Log10).ToArray(), curve.Y).LegendText = curve.Name;
+        plot.ShowLegend();
+        return plot;
+    }
+
+    public static ScottPlot.Plot Residuals(ScalingLawReport report)
+    {
+        var plot = new ScottPlot.Plot();
+        plot.Title($"{report.Form} law: residuals");
+        plot.XLabel("log10 training FLOPs (6ND)");
+        plot.YLabel("log observed − log fitted");
+        plot.Add.ScatterPoints(report.Points.Select(p => Math.Log10(p.Flops)).ToArray(), report.Points.Select(p => Math.Log(p.Observed / p.Fitted)).ToArray());
+        return plot;
+    }
+
+    public static IReadOnlyList<string> Write(ScalingLawReport report, string folder)
+    {
+        var plots = new Dictionary<string, ScottPlot.Plot>
+        {
+            ["observed-vs-fitted"] = ObservedVersusFitted(report), ["frontier"] = Frontier(report), ["isoflop"] = IsoFlop(report), ["residuals"] = Residuals(report),
+        };
+        var files = new Dictionary<string, Action<string>> { ["fit.json"] = path => File.WriteAllText(path, report.Json()) };
+        foreach (var (name, plot) in plots)
+        {
+            files[$"{name}.png"] = path => plot.SavePng(path, 900, 600);
+            files[$"{name}.svg"] = path => plot.SaveSvg(path, 900, 600);
+        }
+        return OutputFolder.Write(folder, files);
+    }
+}
