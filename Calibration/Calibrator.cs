@@ -49,7 +49,7 @@ public static class Calibrator
         }
 
         var links = AlphaBeta.Fit(collectives);
-        fits.AddRange(links.Select(l => new CurveFit($"{l.Kind} ({collectives.First(c => c.Kind == l.Kind).Ranks} ranks)", "alpha-beta",
+        fits.AddRange(links.Select(l => new CurveFit($"{l.Kind} ({l.Ranks} ranks)", "alpha-beta",
             new Dictionary<string, double> { ["alphaMicroseconds"] = l.Spec.LatencySeconds * 1e6, ["GBps"] = l.Spec.GBps }, l.Fit.FitMapePercent, l.Fit.HeldOutMapePercent)));
 
         var info = DeviceInformation(options.Device);

@@ -8,6 +8,18 @@ public static class OutputFolder
 {
     public static IReadOnlyList<string> Write(string folder, IReadOnlyDictionary<string, Action<string>> files)
     {
+        try
+        {
+            return WriteAll(folder, files);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new Simulator.Specs.SpecException("--out", $"cannot write to '{folder}': {ex.Message}");
+        }
+    }
+
+    private static IReadOnlyList<string> WriteAll(string folder, IReadOnlyDictionary<string, Action<string>> files)
+    {
         Directory.CreateDirectory(folder);
         var staged = new List<(string Temp, string Final)>();
         try

@@ -11,7 +11,7 @@ namespace ScalePlanner.Calibration.Collectives;
 /// </summary>
 public static class AlphaBeta
 {
-    public sealed record Link(string Kind, LinkSpec Spec, LineFit.Result Fit);
+    public sealed record Link(string Kind, int Ranks, LinkSpec Spec, LineFit.Result Fit);
 
     public static IReadOnlyList<Link> Fit(IReadOnlyList<CollectiveMeasurement> measurements) =>
         [.. measurements.GroupBy(m => m.Kind).Select(g =>
@@ -26,6 +26,6 @@ public static class AlphaBeta
             };
             double volume = g.Key == nameof(CollectiveKind.SendRecv) ? 1 : steps / n; // bytes each rank sends per byte of buffer
             double bandwidth = fit.BytesPerSecond * volume;
-            return new Link(g.Key, new LinkSpec(bandwidth / 1e9, fit.FixedSeconds / steps), fit);
+            return new Link(g.Key, n, new LinkSpec(bandwidth / 1e9, fit.FixedSeconds / steps), fit);
         })];
 }

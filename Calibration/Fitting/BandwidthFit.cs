@@ -37,8 +37,8 @@ public static class BandwidthFit
     private static EfficiencyCurve Line(List<(double Bytes, double Seconds)> points, double reference)
     {
         var line = LineFit.Solve(points);
-        double bandwidth = 1 / line.PerByte;
-        return EfficiencyCurve.Saturating(Math.Min(1, bandwidth / reference), line.Fixed * bandwidth / 1e6);
+        double bandwidth = Math.Min(1 / line.PerByte, reference); // efficiency cannot exceed 1: cap the bandwidth, then derive Half from it
+        return EfficiencyCurve.Saturating(bandwidth / reference, line.Fixed * bandwidth / 1e6);
     }
 
     private static EfficiencyCurve Table(List<(double Bytes, double Seconds)> points, double reference) =>

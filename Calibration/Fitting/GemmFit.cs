@@ -23,7 +23,7 @@ public static class GemmFit
 
     public static Result Fit(string name, IReadOnlyList<GemmMeasurement> measurements)
     {
-        if (measurements.Count < 4) throw new InvalidOperationException($"{name}: {measurements.Count} shapes are too few to fit a curve");
+        if (measurements.Count < 4) throw new Simulator.Specs.SpecException("calibrate", $"{name}: {measurements.Count} shapes are too few to fit a curve");
         var sorted = measurements.OrderBy(m => m.GflopPerProduct).ToList();
         var train = sorted.Where((_, i) => !RelativeLeastSquares.HeldOut(i)).ToList();
         var held = sorted.Where((_, i) => RelativeLeastSquares.HeldOut(i)).ToList();
@@ -52,7 +52,7 @@ public static class GemmFit
         {
             var c = RelativeLeastSquares.Fit([.. points.Select(m => new[] { m.Batch * m.GflopPerProduct, (double)m.Batch })], [.. points.Select(m => m.Time.Median)]);
             double perGflop = c[0], fixedGflop = Math.Max(0, c[1]);
-            if (perGflop <= 0) throw new InvalidOperationException("matmul times do not grow with size: the measurements are unusable");
+            if (perGflop <= 0) throw new Simulator.Specs.SpecException("calibrate", "matmul times do not grow with size: the measurements are unusable (was the machine busy?)");
             return new Saturating(1 / perGflop, fixedGflop / perGflop);
         }
     }

@@ -10,7 +10,7 @@ public static class LineFit
 
     public static Result Fit(IReadOnlyList<(double Bytes, double Seconds)> points)
     {
-        if (points.Count < 3) throw new InvalidOperationException($"{points.Count} sizes are too few to fit a line");
+        if (points.Count < 3) throw new Simulator.Specs.SpecException("calibrate", $"{points.Count} sizes are too few to fit a line");
         var sorted = points.OrderBy(p => p.Bytes).ToList();
         var train = sorted.Where((_, i) => !RelativeLeastSquares.HeldOut(i)).ToList();
         var held = sorted.Where((_, i) => RelativeLeastSquares.HeldOut(i)).ToList();

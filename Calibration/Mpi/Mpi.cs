@@ -24,11 +24,8 @@ public sealed unsafe class Mpi : IDisposable
     private readonly delegate* unmanaged<void*, void*, int, nint, nint, nint, int> reduceScatterBlock;
     private readonly delegate* unmanaged<void*, int, nint, int, int, nint, int> send;
     private readonly delegate* unmanaged<void*, int, nint, int, int, nint, void*, int> recv;
-    private readonly delegate* unmanaged<void*, int, nint, int, nint, int> bcast;
-    private readonly delegate* unmanaged<nint, int, int, nint*, int> commSplit;
-    private readonly delegate* unmanaged<nint, int, int> abort;
     private readonly delegate* unmanaged<double> wtime;
-    private readonly nint floatType, doubleType, byteType, sum, max;
+    private readonly nint floatType, doubleType, sum, max;
 
     /// <summary>Loads Open MPI and calls MPI_Init (once per process).</summary>
     public Mpi()
@@ -46,14 +43,10 @@ public sealed unsafe class Mpi : IDisposable
         reduceScatterBlock = (delegate* unmanaged<void*, void*, int, nint, nint, nint, int>)Export("MPI_Reduce_scatter_block");
         send = (delegate* unmanaged<void*, int, nint, int, int, nint, int>)Export("MPI_Send");
         recv = (delegate* unmanaged<void*, int, nint, int, int, nint, void*, int>)Export("MPI_Recv");
-        bcast = (delegate* unmanaged<void*, int, nint, int, nint, int>)Export("MPI_Bcast");
-        commSplit = (delegate* unmanaged<nint, int, int, nint*, int>)Export("MPI_Comm_split");
-        abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
         wtime = (delegate* unmanaged<double>)Export("MPI_Wtime");
         World = Export("ompi_mpi_comm_world");
         floatType = Export("ompi_mpi_float");
         doubleType = Export("ompi_mpi_double");
-        byteType = Export("ompi_mpi_byte");
         sum = Export("ompi_mpi_op_sum");
         max = Export("ompi_mpi_op_max");
 
@@ -117,22 +110,6 @@ public sealed unsafe class Mpi : IDisposable
     {
         fixed (float* p = data) Check(recv(p, data.Length, floatType, source, tag, comm, null), "MPI_Recv");
     }
-
-    public void Broadcast(Span<byte> data, int root, nint comm)
-    {
-        fixed (byte* p = data) Check(bcast(p, data.Length, byteType, root, comm), "MPI_Bcast");
-    }
-
-    /// <summary>Ranks with the same colour form one new communicator, ordered by key.</summary>
-    public nint Split(nint comm, int color, int key)
-    {
-        nint result;
-        Check(commSplit(comm, color, key, &result), "MPI_Comm_split");
-        return result;
-    }
-
-    /// <summary>Stops every rank of the job (a failed rank must not leave the others waiting in a collective).</summary>
-    public void Abort(int code) => abort(World, code);
 
     public void Dispose()
     {

@@ -43,12 +43,20 @@ public static class CalibrateCommand
             progress("collectives: skipped, Open MPI (mpirun) is not installed; run tools/install-prerequisites.sh. The profile keeps the catalog's link figures.");
             return [];
         }
-        string file = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-collectives-").FullName, "collectives.json");
-        progress($"collectives: all-reduce, all-gather, reduce-scatter, send/recv on {CollectiveRanks} ranks under mpirun");
-        int exit = MpiLauncher.Run(CollectiveRanks, ["calibrate-collectives", "--out", file, .. quick ? new[] { "--quick" } : []]);
-        if (exit != 0 || !File.Exists(file)) throw new MpiException($"the collective microruns under mpirun failed (exit code {exit})");
-        var measurements = ProfileFile.ReadCollectives(file);
-        progress($"collectives: {measurements.Count} measurements");
-        return measurements;
+        var folder = Directory.CreateTempSubdirectory("scaleplan-collectives-");
+        try
+        {
+            string file = Path.Combine(folder.FullName, "collectives.json");
+            progress($"collectives: all-reduce, all-gather, reduce-scatter, send/recv on {CollectiveRanks} ranks under mpirun");
+            int exit = MpiLauncher.Run(CollectiveRanks, ["calibrate-collectives", "--out", file, .. quick ? new[] { "--quick" } : []]);
+            if (exit != 0 || !File.Exists(file)) throw new MpiException($"the collective microruns under mpirun failed (exit code {exit})");
+            var measurements = ProfileFile.ReadCollectives(file);
+            progress($"collectives: {measurements.Count} measurements");
+            return measurements;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }

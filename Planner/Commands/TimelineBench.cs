@@ -29,7 +29,6 @@ public static class TimelineBench
 
     public static Table Run(int repeat)
     {
-        int runs = Math.Max(repeat, 9);
         var table = new Table().AddColumns("one step, 1,024 A100, m = 64", "groups × passes", "events", "timeline only: median ms", "min ms",
             "with event list: median ms", "cost model + timeline: median ms");
         foreach (var text in Layouts)
@@ -40,9 +39,9 @@ public static class TimelineBench
             var stepModel = new StepModel(job);
             var shape = stepModel.Shape(layout);
             var workload = StepWorkloadBuilder.Build(job, stepModel, shape, layout, new TimelineOptions());
-            var bare = Measure(runs, () => StepTimeline.Run(workload));
-            var recorded = Measure(runs, () => StepTimeline.Run(workload, recordEvents: true));
-            var whole = Measure(runs, () => TimelineSimulator.Evaluate(job, layout));
+            var bare = Measure(repeat, () => StepTimeline.Run(workload));
+            var recorded = Measure(repeat, () => StepTimeline.Run(workload, recordEvents: true));
+            var whole = Measure(repeat, () => TimelineSimulator.Evaluate(job, layout));
             var result = StepTimeline.Run(workload);
             table.AddRow(Markup.Escape(text), $"{workload.Groups} × {workload.OpsPerGroup}", $"{result.EventsProcessed:N0}",
                 $"{bare.Median:F1}", $"{bare.Min:F1}", $"{recorded.Median:F1}", $"{whole.Median:F1}");

@@ -5,7 +5,7 @@ using ScalePlanner.Simulator.Timeline;
 
 namespace ScalePlanner.Planner.Commands;
 
-/// <summary>The options that steer the event-driven timeline (`--bucket-mb`, `--straggler`, `--slow-node`), shared by simulate and plan.</summary>
+/// <summary>The options that steer the event-driven timeline (`--bucket-mb`, `--straggler`, `--slow-node`), read by simulate.</summary>
 public sealed class TimelineOptionsParser
 {
     public Option<double?> BucketMegabytes { get; } = new("--bucket-mb") { Description = "Gradient bucket size in MB for the timeline (default 25, PyTorch DDP's)." };

@@ -37,7 +37,7 @@ public static class HuberFit
                 best = theta;
             }
         }
-        return best.Length > 0 ? best : throw new InvalidOperationException($"the {form.Name} fit did not converge from any start");
+        return best.Length > 0 ? best : throw new Simulator.Specs.SpecException("RUNS.csv", $"the {form.Name} law could not be fitted to these runs from any start");
     }
 
     /// <summary>The best <see cref="Starts"/> points of the form's grid by objective value.</summary>

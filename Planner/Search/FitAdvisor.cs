@@ -23,8 +23,11 @@ public static class FitAdvisor
         {
             var unconstrained = scenario with { Objective = scenario.Objective with { DeadlineSeconds = null, BudgetDollars = null } };
             if (Best(profile, unconstrained) is { } fastest)
-                advice.Add($"Layouts fit in memory, but none meets the deadline/budget: the best by {scenario.Objective.Kind.ToString().ToLowerInvariant()} takes {Units.Seconds(fastest.Result.TimeToTrainSeconds)}"
-                    + (fastest.Result.CostDollars is { } d ? $" and ${d:N0}" : "") + $" ({fastest.Cluster.Devices} × {fastest.Cluster.Accelerator.Key}, {fastest.Result.Layout}).");
+            {
+                // Memory is not the problem: the deadline or budget is, and that is the whole answer.
+                return [$"Layouts fit in memory, but none meets the deadline/budget: the best by {scenario.Objective.Kind.ToString().ToLowerInvariant()} takes {Units.Seconds(fastest.Result.TimeToTrainSeconds)}"
+                    + (fastest.Result.CostDollars is { } d ? $" and ${d:N0}" : "") + $" ({fastest.Cluster.Devices} × {fastest.Cluster.Accelerator.Key}, {fastest.Result.Layout})."];
+            }
             open = open with { Objective = unconstrained.Objective };
         }
 

@@ -43,19 +43,23 @@ public sealed class LayoutSpace
     /// <summary>Values of tp, pp and cp left out because they do not divide heads, layers or the sequence.</summary>
     public long DivisibilityExcluded { get; }
 
-    /// <summary>The data-parallel degree for a split, or 0 when tp·cp·pp does not divide the devices or the search excludes it.</summary>
+    /// <summary>The data-parallel degree for a split, or 0 when tp·cp·pp does not divide the devices.</summary>
     public int DataParallel(int tp, int cp, int pp)
     {
         int devices = cluster.Devices, split = tp * cp * pp;
-        if (devices % split != 0) return 0;
-        int dp = devices / split;
-        return search.Dp is null || search.Dp.Contains(dp) ? dp : 0;
+        return devices % split == 0 ? devices / split : 0;
     }
+
+    /// <summary>Whether the scenario's search allows this data-parallel degree.</summary>
+    public bool Allows(int dp) => search.Dp is null || search.Dp.Contains(dp);
+
+    /// <summary>Whether dp replicas can share the global batch evenly.</summary>
+    public bool DividesBatch(int dp) => training.GlobalBatchSize % dp == 0;
 
     /// <summary>Micro-batch sizes for a data-parallel degree: the divisors of the per-replica batch.</summary>
     public int[] MicroBatches(int dp)
     {
-        if (training.GlobalBatchSize % dp != 0) return [];
+        if (!DividesBatch(dp)) return [];
         var sizes = Divisors(training.GlobalBatchSize / dp);
         return search.MicroBatch is null ? sizes : [.. sizes.Where(search.MicroBatch.Contains)];
     }

@@ -47,7 +47,9 @@ public static class PlanSearch
         var counts = new SearchCounts(total.Considered, total.Fit, total.OverMemory, total.OutsideConstraints, divisibility, batch, items.Count);
         var ranked = total.Top.Items.Select((c, i) => Rank(i + 1, c, jobs)).ToList();
         var fastest = total.Fastest.Where(f => f.HasValue).Select(f => f!.Value).OrderBy(f => f.WallSeconds).ThenBy(f => f.Cluster).ToList();
-        var pareto = fastest.Where(a => !fastest.Any(b => Dominates(b, a))).ToList();
+        // Dollars of a priced cluster and device-hours of an unpriced one are not comparable: with any price given, the front is among priced options.
+        var comparable = fastest.Any(f => jobs[f.Cluster].Cluster.PricePerDeviceHour > 0) ? fastest.Where(f => jobs[f.Cluster].Cluster.PricePerDeviceHour > 0).ToList() : fastest;
+        var pareto = comparable.Where(a => !comparable.Any(b => Dominates(b, a))).ToList();
         return new PlanResult(scenario.Name, scenario.Objective.Describe(), ranked, Ranked(fastest, jobs), Ranked(pareto, jobs), counts, clock.Elapsed.TotalSeconds, []);
     }
 
@@ -66,14 +68,19 @@ public static class PlanSearch
                     var microBatches = new SortedSet<int>();
                     foreach (int pp in space.Pp)
                     {
-                        if (space.DataParallel(tp, cp, pp) is var dp && dp == 0)
+                        int dp = space.DataParallel(tp, cp, pp);
+                        if (dp == 0)
                         {
                             divisibility++;
                             continue;
                         }
-                        var sizes = space.MicroBatches(dp);
-                        if (sizes.Length == 0) batch++;
-                        microBatches.UnionWith(sizes);
+                        if (!space.Allows(dp)) continue; // restricted by the scenario, not invalid
+                        if (!space.DividesBatch(dp))
+                        {
+                            batch++;
+                            continue;
+                        }
+                        microBatches.UnionWith(space.MicroBatches(dp));
                     }
                     foreach (int mb in microBatches)
                         foreach (bool sp in space.SequenceParallel(tp))
@@ -94,20 +101,24 @@ public static class PlanSearch
         double capacity = cluster.Accelerator.MemoryBytes;
         double tokensPerStep = (double)training.GlobalBatchSize * job.Model.SequenceLength;
         double steps = training.Tokens / tokensPerStep;
+        double peak = cluster.Accelerator.PeakFlops(item.Precision);
 
         foreach (int pp in space.Pp)
         {
             int dp = space.DataParallel(item.Tp, item.Cp, pp);
-            if (dp == 0 || training.GlobalBatchSize % dp != 0 || training.GlobalBatchSize / dp % item.MicroBatch != 0) continue;
+            if (dp == 0 || !space.Allows(dp) || !space.DividesBatch(dp) || training.GlobalBatchSize / dp % item.MicroBatch != 0) continue;
             shape ??= stepModel.Shape(shapeLayout);
             var costs = shape.Value;
             int shards = dp * item.Cp;
+            var zeros = space.ZeroStages(shards);
+            var compressions = space.Compressions(shards, item.Precision);
+            var overlaps = space.Overlaps(shards);
             foreach (int vp in space.VirtualStages(pp))
                 foreach (var schedule in space.Schedules(pp, vp))
-                    foreach (int zero in space.ZeroStages(shards))
+                    foreach (int zero in zeros)
                         foreach (var optimizer in space.Optimizers)
-                            foreach (var compression in space.Compressions(shards, item.Precision))
-                                foreach (bool overlap in space.Overlaps(shards))
+                            foreach (var compression in compressions)
+                                foreach (bool overlap in overlaps)
                                 {
                                     var layout = shapeLayout with
                                     {
@@ -130,10 +141,11 @@ public static class PlanSearch
                                         continue;
                                     }
                                     acc.Fit++;
-                                    double mfu = estimate.ModelFlops / estimate.Time.Total / layout.Devices / cluster.Accelerator.PeakFlops(layout.Precision);
+                                    double mfu = estimate.ModelFlops / estimate.Time.Total / layout.Devices / peak;
                                     double score = objective.Score(failures.WallSeconds, dollars, mfu);
-                                    if (acc.Fastest[item.Cluster] is not { } fastest || failures.WallSeconds < fastest.WallSeconds)
-                                        acc.Fastest[item.Cluster] = new Candidate(item.Cluster, layout, failures.WallSeconds, failures.WallSeconds, dollars, estimate);
+                                    var asFastest = new Candidate(item.Cluster, layout, failures.WallSeconds, failures.WallSeconds, dollars, estimate);
+                                    if (acc.Fastest[item.Cluster] is not { } fastest || Candidate.Compare(asFastest, fastest) < 0)
+                                        acc.Fastest[item.Cluster] = asFastest;
                                     if (!acc.Top.Rejects(score))
                                         acc.Top.Offer(new Candidate(item.Cluster, layout, score, failures.WallSeconds, dollars, estimate));
                                 }

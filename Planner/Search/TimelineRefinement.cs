@@ -8,7 +8,8 @@ namespace ScalePlanner.Planner.Search;
 /// <summary>
 /// `plan --refine K`: the closed form ranks every layout; the event-driven timeline then simulates the best K step by step
 /// (uneven stages, few micro-batches, bucketed overlap) and they are ranked again by the objective with the timeline's step
-/// time. Layouts below rank K keep the closed form's numbers and their places after the refined ones.
+/// time; one that then misses the deadline or budget is dropped. Layouts below rank K keep the closed form's numbers and
+/// their places after the refined ones.
 /// </summary>
 public static class TimelineRefinement
 {
@@ -24,10 +25,12 @@ public static class TimelineRefinement
             var simulation = TimelineSimulator.Evaluate(job, ranked.Result.Layout, profile);
             var r = simulation.Result;
             refined[i] = ranked with { Result = r, Timeline = simulation };
-            scores[i] = scenario.Objective.Score(r.TimeToTrainSeconds, Objective.Dollars(r.TimeToTrainSeconds, r.Devices, ranked.Cluster.PricePerDeviceHour), r.Mfu);
+            double dollars = Objective.Dollars(r.TimeToTrainSeconds, r.Devices, ranked.Cluster.PricePerDeviceHour);
+            // A layout whose simulated time no longer meets the deadline or budget leaves the ranking.
+            scores[i] = scenario.Objective.Allows(r.TimeToTrainSeconds, dollars) ? scenario.Objective.Score(r.TimeToTrainSeconds, dollars, r.Mfu) : double.NaN;
         });
         // Ties keep the closed form's order, so the ranking never depends on thread timing.
-        var order = Enumerable.Range(0, count).OrderBy(i => scores[i]).ThenBy(i => i);
+        var order = Enumerable.Range(0, count).Where(i => !double.IsNaN(scores[i])).OrderBy(i => scores[i]).ThenBy(i => i);
         var top = order.Select((i, rank) => refined[i] with { Rank = rank + 1 }).Concat(plan.Top.Skip(count)).ToList();
         return plan with { Top = top, Refined = count };
     }

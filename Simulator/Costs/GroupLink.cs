@@ -46,7 +46,7 @@ public readonly struct GroupLink
     {
         if (Size <= 1) return 0;
         double best = Math.Min(Collectives.RingAllReduce(bytes, Size, Bandwidth, Alpha), Collectives.TreeAllReduce(bytes, Size, Bandwidth, Alpha));
-        if (!CrossesNodes || perNode == 1) return best;
+        if (!CrossesNodes || perNode == 1 || Size % perNode != 0) return best; // the hierarchical scheme needs equal members per node
         // Hierarchical (Jia et al. 2018, §4.2): reduce-scatter inside the node, all-reduce of 1/k across nodes (one link per member), all-gather inside.
         double inNode = 2 * Collectives.RingGather(bytes, perNode, intraBandwidth, intraAlpha);
         double acrossNodes = Collectives.RingAllReduce(bytes / perNode, Size / perNode, Bandwidth / perNode, Alpha);

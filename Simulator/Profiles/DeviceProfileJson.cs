@@ -26,18 +26,33 @@ public static class DeviceProfileJson
         }
         catch (JsonException ex)
         {
-            throw new SpecException("profile", $"'{source}' is not a device profile: {ex.Message.Split('.')[0]}");
+            string where = ex.Path is { Length: > 0 } path ? $" at {path}" : "";
+            throw new SpecException("profile", $"'{source}' is not a device profile (JSON line {ex.LineNumber + 1}{where}): missing or malformed fields");
         }
     }
 
-    public static DeviceProfile Load(string path) =>
-        File.Exists(path) ? Deserialize(File.ReadAllText(path), path) : throw new SpecException("--profile", $"file '{path}' does not exist");
+    public static DeviceProfile Load(string path)
+    {
+        if (!File.Exists(path)) throw new SpecException("--profile", $"file '{path}' does not exist");
+        try
+        {
+            return Deserialize(File.ReadAllText(path), path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SpecException("--profile", $"cannot read '{path}': {ex.Message}");
+        }
+    }
 
     private static DeviceProfile Validated(DeviceProfile p)
     {
-        if (p.Gemm.Count == 0) throw new SpecException("profile.gemm", "needs at least one precision's curve");
-        foreach (var curve in p.Gemm) Fraction($"profile.gemm[{curve.Precision.Key()}].efficiencyByGflop.max", curve.EfficiencyByGflop.Max);
-        Fraction("profile.memoryByMegabyte.max", p.MemoryByMegabyte.Max);
+        if (p.Gemm is not { Count: > 0 }) throw new SpecException("profile.gemm", "needs at least one precision's curve");
+        foreach (var curve in p.Gemm) Curve($"profile.gemm[{curve.Precision.Key()}].efficiencyByGflop", curve.EfficiencyByGflop);
+        Curve("profile.memoryByMegabyte", p.MemoryByMegabyte);
+        foreach (var kernel in p.MemoryKernels ?? []) Curve($"profile.memoryKernels[{kernel.Kernel}].curve", kernel.Curve);
+        foreach (var peak in p.PeakTflops ?? []) Guard.Positive($"profile.peakTflops[{peak.Precision.Key()}]", peak.Tflops);
+        if (p.MemoryTBps is { } bandwidth) Guard.Positive("profile.memoryTBps", bandwidth);
+        p.IntraNodeLink?.Validated("profile.intraNodeLink.");
         Fraction("profile.fusedAttentionEfficiency", p.FusedAttentionEfficiency);
         Fraction("profile.sustainedClockFraction", p.SustainedClockFraction);
         Fraction("profile.intraNodeLinkEfficiency", p.IntraNodeLinkEfficiency);
@@ -46,6 +61,26 @@ public static class DeviceProfileJson
         Guard.NonNegative("profile.kernelOverheadSeconds", p.KernelOverheadSeconds);
         Guard.NonNegative("profile.reservedMemoryGB", p.ReservedMemoryGB);
         return p;
+    }
+
+    /// <summary>A saturating curve needs Max in (0, 1] and Half ≥ 0; a table needs (size &gt; 0, efficiency in (0, 1]) pairs in order of size.</summary>
+    private static void Curve(string field, EfficiencyCurve? curve)
+    {
+        if (curve is null) throw new SpecException(field, "is missing");
+        if (curve.Points is null)
+        {
+            Fraction($"{field}.max", curve.Max);
+            Guard.NonNegative($"{field}.half", curve.Half);
+            return;
+        }
+        if (curve.Points.Count == 0) throw new SpecException($"{field}.points", "is empty");
+        for (int i = 0; i < curve.Points.Count; i++)
+        {
+            var point = curve.Points[i];
+            if (point is not { Length: 2 } || !(point[0] > 0) || (i > 0 && point[0] <= curve.Points[i - 1][0]))
+                throw new SpecException($"{field}.points[{i}]", "must be [size, efficiency] with sizes positive and increasing");
+            Fraction($"{field}.points[{i}][1]", point[1]);
+        }
     }
 
     private static void Fraction(string field, double value)

@@ -10,10 +10,7 @@ public sealed record RankedLayout(int Rank, ClusterSpec Cluster, SimulationResul
 
 /// <summary>How many candidates a search met, and why the others were left out.</summary>
 public sealed record SearchCounts(
-    long Considered, long Fit, long OverMemory, long OutsideConstraints, long DivisibilityExcluded, long BatchExcluded, int Shapes)
-{
-    public long Timed => Fit;
-}
+    long Considered, long Fit, long OverMemory, long OutsideConstraints, long DivisibilityExcluded, long BatchExcluded, int Shapes);
 
 /// <summary>
 /// The answer of a layout search: the best layouts by the objective, the fastest layout of each cluster option, the

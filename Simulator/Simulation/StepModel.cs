@@ -10,7 +10,7 @@ namespace ScalePlanner.Simulator.Simulation;
 /// <summary>
 /// The closed-form cost model of one training step, in two phases: <see cref="Shape"/> costs one micro-batch kernel by kernel
 /// (the expensive part, shared by all layouts with the same tp, cp, mb, sp, recompute and precision); <see cref="Estimate"/>
-/// adds the pipeline, data parallelism, optimizer and memory for one layout with plain arithmetic and no allocation.
+/// adds the pipeline, data parallelism, optimizer and memory for one layout with plain arithmetic.
 /// Layouts must already be valid for the job (see <see cref="Layout.Validated"/>).
 /// </summary>
 public sealed class StepModel

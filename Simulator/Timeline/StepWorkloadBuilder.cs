@@ -77,7 +77,7 @@ public static class StepWorkloadBuilder
             var weightGather = new StreamedCollective[layout.Zero is 1 or 2 ? v : 0];
             var blockGather = new StreamedCollective[layout.Zero == 3 ? v : 0];
             var blockScatter = new StreamedCollective[blockGather.Length];
-            double blocks = Math.Max(1, model.Layers / (p * v));
+            double blocks = layout.LayersPerChunk(model);
             for (int c = 0; c < v; c++)
             {
                 double parameters = StageParameters.Chunk(model, layout, c * p + s), share = parameters / stageParameters;

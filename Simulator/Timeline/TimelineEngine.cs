@@ -334,10 +334,6 @@ internal sealed class TimelineEngine
     }
 
     /// <summary>
-    /// How long <paramref name="seconds"/> of traffic takes on a link whose other stream still sends for <paramref name="busy"/>
-    /// seconds: half speed while both send (max-min fair sharing of one link between two flows), full speed after: s + min(s, busy/2).
-    /// </summary>
-    /// <summary>
     /// Replicas without a slowdown see the same inputs and the same collectives, so their timelines are identical: events are
     /// kept for the first of them and for every slowed replica.
     /// </summary>
@@ -372,6 +368,10 @@ internal sealed class TimelineEngine
         public double Ready, Start, End;
     }
 
+    /// <summary>
+    /// How long <paramref name="seconds"/> of traffic takes on a link whose other stream still sends for <paramref name="busy"/>
+    /// seconds: half speed while both send (max-min fair sharing of one link between two flows), full speed after: s + min(s, busy/2).
+    /// </summary>
     private static double Shared(double seconds, double busy) => seconds + Math.Clamp(busy / 2, 0, seconds);
 
     /// <summary>The optimizer step, once every pass is done and every gradient collective has finished.</summary>
