@@ -143,9 +143,12 @@ public static class PlanSearch
                                     acc.Fit++;
                                     double mfu = estimate.ModelFlops / estimate.Time.Total / layout.Devices / peak;
                                     double score = objective.Score(failures.WallSeconds, dollars, mfu);
-                                    var asFastest = new Candidate(item.Cluster, layout, failures.WallSeconds, failures.WallSeconds, dollars, estimate);
-                                    if (acc.Fastest[item.Cluster] is not { } fastest || Candidate.Compare(asFastest, fastest) < 0)
-                                        acc.Fastest[item.Cluster] = asFastest;
+                                    var fastest = acc.Fastest[item.Cluster];
+                                    if (fastest is null || failures.WallSeconds <= fastest.Value.WallSeconds)
+                                    {
+                                        var asFastest = new Candidate(item.Cluster, layout, failures.WallSeconds, failures.WallSeconds, dollars, estimate);
+                                        if (fastest is null || Candidate.Compare(asFastest, fastest.Value) < 0) acc.Fastest[item.Cluster] = asFastest;
+                                    }
                                     if (!acc.Top.Rejects(score))
                                         acc.Top.Offer(new Candidate(item.Cluster, layout, score, failures.WallSeconds, dollars, estimate));
                                 }
