@@ -66,12 +66,9 @@ public sealed record ModelSpec
 
     public long NormParameters => Norm == NormKind.LayerNorm ? 2L * Hidden : Hidden;
 
-    public long BlockMatrixParameters()
-    {
-        long total = 0;
-        foreach (var (rows, cols) in BlockMatrices()) total += rows * cols;
-        return total;
-    }
+    /// <summary>The sum of <see cref="BlockMatrices"/> in closed form (no iterator: the search calls it per candidate).</summary>
+    public long BlockMatrixParameters() =>
+        2L * Hidden * Hidden + 2L * Hidden * KvHidden + (GatedMlp ? 3L : 2L) * Hidden * FfnHidden;
 
     public long BlockParameters => BlockMatrixParameters() + BlockVectorParameters();
 

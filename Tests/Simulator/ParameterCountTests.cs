@@ -52,4 +52,13 @@ public class ParameterCountTests
         long perLayer = 2L * 4096 * (4096 - 1024);
         Assert.Equal(32 * perLayer, mha.ParameterCount - gqa.ParameterCount);
     }
+
+    [Theory]
+    [InlineData("gpt2-small")]
+    [InlineData("llama3-70b")]
+    public void Should_Count_Block_Matrices_In_Closed_Form_As_Their_Sum(string preset)
+    {
+        var model = ModelPresets.Get(preset);
+        Assert.Equal(model.BlockMatrices().Sum(m => m.Rows * m.Cols), model.BlockMatrixParameters());
+    }
 }
