@@ -1,0 +1,24 @@
+using ScalePlanner.Simulator.Specs;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Executor.Model;
+
+/// <summary>The feed-forward block: GeLU(x·W_up)·W_down (Radford et al. 2019), or SwiGLU (SiLU(x·W_gate) ⊙ x·W_up)·W_down (Shazeer 2020).</summary>
+public sealed class Mlp : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear up_proj, down_proj;
+    private readonly Linear? gate_proj;
+
+    public Mlp(ModelSpec model) : base(nameof(Mlp))
+    {
+        up_proj = nn.Linear(model.Hidden, model.FfnHidden, hasBias: model.Biases);
+        gate_proj = model.GatedMlp ? nn.Linear(model.Hidden, model.FfnHidden, hasBias: model.Biases) : null;
+        down_proj = nn.Linear(model.FfnHidden, model.Hidden, hasBias: model.Biases);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => down_proj.forward(gate_proj is null
+        ? nn.functional.gelu(up_proj.forward(x))
+        : nn.functional.silu(gate_proj.forward(x)) * up_proj.forward(x));
+}

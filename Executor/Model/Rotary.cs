@@ -1,0 +1,29 @@
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Executor.Model;
+
+/// <summary>
+/// Rotary position embedding (Su et al. 2021, eq. 34, in the rotate-half arrangement of GPT-NeoX and Llama): each pair of
+/// channels (i, i + d/2) of a head is rotated by position·θ_i with θ_i = 10000^(−2i/d). Holds no parameters.
+/// </summary>
+public sealed class Rotary(int headDim, int maxPositions)
+{
+    private readonly Tensor cos = Angles(headDim, maxPositions).cos(), sin = Angles(headDim, maxPositions).sin();
+
+    private static Tensor Angles(int d, int positions)
+    {
+        var inverse = pow(10000.0, -arange(0, d, 2, dtype: float32) / d);                      // (d/2)
+        var angles = outer(arange(positions, dtype: float32), inverse);                          // (T, d/2)
+        return cat([angles, angles], -1);                                                        // (T, d)
+    }
+
+    /// <summary>Rotates (B, heads, T, d) queries or keys.</summary>
+    public Tensor Apply(Tensor x)
+    {
+        long t = x.shape[2], half = x.shape[3] / 2;
+        var c = cos[..(int)t].to(x.device).to(x.dtype);
+        var s = sin[..(int)t].to(x.device).to(x.dtype);
+        var rotated = cat([-x[.., .., .., (int)half..], x[.., .., .., ..(int)half]], -1);
+        return x * c + rotated * s;
+    }
+}
