@@ -39,12 +39,14 @@ public static class OptimizerCosts
         return clipping + unscale + 2 * masterAndStates + weightBytes + (precision.IsMixed() ? weightBytes : 0) + lambNorms;
     }
 
-    /// <summary>Adafactor's state as a fraction of the parameter count: rows + cols per block matrix, full second moments for vectors.</summary>
+    /// <summary>Adafactor's state as a fraction of the parameter count: rows + cols per matrix (blocks, embeddings, untied output), full second moments for vectors (biases, norms).</summary>
     public static double AdafactorStateFraction(ModelSpec model)
     {
         double factored = 0;
         foreach (var (rows, cols) in model.BlockMatrices()) factored += rows + cols;
-        factored = model.Layers * (factored + model.BlockVectorParameters()) + 2.0 * (model.Vocab + model.Hidden);
+        double embeddings = model.Vocab + model.Hidden + (model.Positions == PositionEmbedding.Learned ? model.SequenceLength + model.Hidden : 0);
+        double output = model.TiedEmbeddings ? 0 : model.Vocab + model.Hidden;
+        factored = model.Layers * (factored + model.BlockVectorParameters()) + embeddings + output + model.NormParameters;
         return factored / model.ParameterCount;
     }
 }

@@ -1,0 +1,54 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Executor.Optimizers;
+
+/// <summary>
+/// Adafactor without momentum (Shazeer &amp; Stern 2018, Alg. 4 and 5 with the defaults of §9): a matrix keeps only row and
+/// column sums of its squared gradients (rows + cols numbers), a vector its full second moment. β̂₂ₜ = 1 − t^−0.8,
+/// relative step ρₜ = min(10⁻², 1/√t), α = max(ε₂, RMS(W))·ρₜ, update clipping at d = 1. TorchSharp has no Adafactor.
+/// </summary>
+public sealed class Adafactor(IReadOnlyList<Parameter> parameters, double eps1 = 1e-30, double eps2 = 1e-3, double clip = 1.0)
+{
+    private readonly Dictionary<Parameter, (Tensor Row, Tensor Column)> factored = [];
+    private readonly Dictionary<Parameter, Tensor> full = [];
+    private int step;
+
+    /// <summary>Numbers of optimizer state: rows + cols per matrix, the size of every vector.</summary>
+    public long StateElements => parameters.Sum(p => p.dim() >= 2 ? p.shape[0] + p.shape[1] : p.numel());
+
+    public void Step()
+    {
+        step++;
+        double decay = 1 - Math.Pow(step, -0.8);
+        double rho = Math.Min(1e-2, 1 / Math.Sqrt(step));
+        using var noGrad = no_grad();
+        foreach (var p in parameters)
+        {
+            if (p.grad is not { } g) continue;
+            using var scope = NewDisposeScope();
+            var squared = g.pow(2) + eps1;
+            Tensor update;
+            if (p.dim() >= 2)
+            {
+                if (!factored.TryGetValue(p, out var state))
+                    factored[p] = state = (zeros(p.shape[0], dtype: p.dtype).MoveToOuterDisposeScope(), zeros(p.shape[1], dtype: p.dtype).MoveToOuterDisposeScope());
+                state.Row.mul_(decay).add_(squared.sum(dim: 1), alpha: 1 - decay);        // R = β̂R + (1 − β̂)(G² + ε₁)1
+                state.Column.mul_(decay).add_(squared.sum(dim: 0), alpha: 1 - decay);     // C = β̂C + (1 − β̂)1ᵀ(G² + ε₁); `dim:` named: a bare 0 binds to the ScalarType overload
+                var second = outer(state.Row, state.Column) / state.Row.sum();       // V̂ = RC / 1ᵀR
+                update = g / second.sqrt();
+            }
+            else
+            {
+                if (!full.TryGetValue(p, out var v)) full[p] = v = zeros_like(p).MoveToOuterDisposeScope();
+                v.mul_(decay).add_(squared, alpha: 1 - decay);
+                update = g / v.sqrt();
+            }
+            update = update / Math.Max(1.0, Rms(update) / clip);                     // Û = U / max(1, RMS(U)/d)
+            double alpha = Math.Max(eps2, Rms(p)) * rho;
+            p.sub_(update * alpha);
+        }
+    }
+
+    private static double Rms(Tensor t) => t.pow(2).mean().sqrt().item<float>();
+}
