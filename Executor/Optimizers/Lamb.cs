@@ -12,6 +12,8 @@ public sealed class Lamb(IReadOnlyList<Parameter> parameters, double lr, double 
     private readonly Dictionary<Parameter, (Tensor M, Tensor V)> moments = [];
     private int step;
 
+    public double LearningRate { get; set; } = lr;
+
     /// <summary>Two moments per parameter, as for Adam.</summary>
     public long StateElements => 2 * parameters.Sum(p => p.numel());
 
@@ -31,7 +33,7 @@ public sealed class Lamb(IReadOnlyList<Parameter> parameters, double lr, double 
             var r = state.M / correction1 / ((state.V / correction2).sqrt() + eps) + weightDecay * p;
             double weightNorm = p.norm().item<float>(), updateNorm = r.norm().item<float>();
             double trust = weightNorm > 0 && updateNorm > 0 ? weightNorm / updateNorm : 1;
-            p.sub_(r * (lr * trust));
+            p.sub_(r * (LearningRate * trust));
         }
     }
 }

@@ -1,0 +1,75 @@
+using ScalePlanner.Executor.Data;
+using ScalePlanner.Executor.Model;
+using ScalePlanner.Executor.Training;
+using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Specs;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Tests.Executor;
+
+public class TrainerTests
+{
+    private static readonly ModelSpec Tiny = new()
+    {
+        Name = "tiny", Layers = 2, Hidden = 64, Heads = 4, KvHeads = 4, FfnHidden = 256, Vocab = 32, SequenceLength = 32,
+        GatedMlp = false, Biases = true, TiedEmbeddings = true, Norm = NormKind.LayerNorm, Positions = PositionEmbedding.Learned,
+    };
+
+    private static Func<(Tensor, Tensor)> Batches(MarkovSource source, int microBatch, int seed)
+    {
+        var random = new Random(seed);
+        return () =>
+        {
+            var rows = Enumerable.Range(0, microBatch).SelectMany(_ => source.Sample(Tiny.SequenceLength + 1, random)).Select(t => (long)t).ToArray();
+            var all = tensor(rows).reshape(microBatch, Tiny.SequenceLength + 1);
+            return (all[.., ..Tiny.SequenceLength], all[.., 1..]);
+        };
+    }
+
+    [Fact]
+    public void Should_Warm_Up_Linearly_Then_Decay_By_Cosine_To_The_Floor()
+    {
+        var schedule = new LearningRateSchedule(1e-3, 10, 110);
+        Assert.Equal(1e-4, schedule.At(0), 12);
+        Assert.Equal(1e-3, schedule.At(9), 12);
+        Assert.Equal(0.55e-3, schedule.At(60), 12);   // halfway through the decay: floor + (peak − floor)/2
+        Assert.Equal(1e-4, schedule.At(110), 12);
+        for (int s = 10; s < 110; s++) Assert.True(schedule.At(s + 1) <= schedule.At(s));
+    }
+
+    [Fact]
+    public void Should_Give_The_Same_Step_With_Gradient_Accumulation_As_With_One_Large_Micro_Batch()
+    {
+        var source = new MarkovSource(Tiny.Vocab, 3, seed: 2);
+        var options = new TrainerOptions(8, 8, 1, new LearningRateSchedule(0.1, 1, 1), OptimizerKind.Sgd, WeightDecay: 0, ClipNorm: 1e9);
+        manual_seed(5);
+        using var whole = new GptModel(Tiny);
+        manual_seed(5);
+        using var accumulated = new GptModel(Tiny);
+        Trainer.Run(whole, options, Batches(source, 8, seed: 9));
+        Trainer.Run(accumulated, options with { MicroBatch = 2 }, Batches(source, 2, seed: 9));
+        foreach (var (a, b) in whole.parameters().Zip(accumulated.parameters()))
+            Assert.True(a.allclose(b, rtol: 1e-4, atol: 1e-6), "accumulated gradients should equal the large micro-batch's");
+    }
+
+    [Fact]
+    public void Should_Be_Deterministic_Under_A_Seed_And_Learn_Towards_The_Sources_Entropy()
+    {
+        var source = new MarkovSource(Tiny.Vocab, 2, seed: 4);
+        var options = new TrainerOptions(16, 8, 80, new LearningRateSchedule(3e-3, 10, 80));
+        List<StepMetrics> Train()
+        {
+            manual_seed(7);
+            using var model = new GptModel(Tiny);
+            return Trainer.Run(model, options, Batches(source, 8, seed: 3));
+        }
+        var first = Train();
+        var second = Train();
+        Assert.Equal(first.Select(m => m.Loss), second.Select(m => m.Loss));
+        double start = first[0].Loss, end = first.TakeLast(5).Average(m => m.Loss);
+        Assert.InRange(start, Math.Log(Tiny.Vocab) - 0.3, Math.Log(Tiny.Vocab) + 0.3);
+        Assert.True(end < source.EntropyRate + 0.5 * (start - source.EntropyRate), $"loss {start:F3} → {end:F3}, entropy rate {source.EntropyRate:F3}");
+        Assert.True(end > source.EntropyRate - 0.05, "no model beats the source's entropy rate");
+        Assert.All(first, m => Assert.True(m.ForwardSeconds > 0 && m.BackwardSeconds > 0 && m.GradientNorm > 0 && m.TokensPerSecond > 0));
+    }
+}
