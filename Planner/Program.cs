@@ -18,6 +18,7 @@ public static class Program
             BenchCommand.Create(),
             CalibrateCommand.Create(),
             FitCommand.Create(),
+            ExecuteCommand.Create(),
             CollectiveWorkerCommand.Create(),
             MpiCheckCommand.Create(),
         };

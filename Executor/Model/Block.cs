@@ -10,10 +10,10 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     private readonly CausalSelfAttention attn;
     private readonly Mlp mlp;
 
-    public Block(ModelSpec model) : base(nameof(Block))
+    public Block(ModelSpec model, bool fusedAttention) : base(nameof(Block))
     {
         ln_1 = Norm.Of(model);
-        attn = new CausalSelfAttention(model);
+        attn = new CausalSelfAttention(model, fusedAttention);
         ln_2 = Norm.Of(model);
         mlp = new Mlp(model);
         RegisterComponents();

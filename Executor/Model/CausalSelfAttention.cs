@@ -10,9 +10,14 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     private readonly Linear q_proj, k_proj, v_proj, o_proj;
     private readonly int heads, kvHeads, headDim;
     private readonly Rotary? rotary;
+    private readonly bool fused;
+    private readonly Tensor? mask;
 
-    public CausalSelfAttention(ModelSpec model) : base(nameof(CausalSelfAttention))
+    /// <param name="fused">LibTorch's fused scaled-dot-product kernel (FlashAttention-style) or the explicit scores → mask → softmax → values path the 2021 kernels and the cost model's unfused path take.</param>
+    public CausalSelfAttention(ModelSpec model, bool fused) : base(nameof(CausalSelfAttention))
     {
+        this.fused = fused;
+        mask = fused ? null : full(model.SequenceLength, model.SequenceLength, float.NegativeInfinity).triu(1);
         heads = model.Heads;
         kvHeads = model.KvHeads;
         headDim = model.HeadDim;
@@ -40,7 +45,9 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
             k = k.repeat_interleave(heads / kvHeads, dim: 1);                       // (B, nh, T, hs)
             v = v.repeat_interleave(heads / kvHeads, dim: 1);
         }
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true); // softmax(qkᵀ/√d + mask)·v
+        var y = fused
+            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)                          // softmax(qkᵀ/√d + mask)·v
+            : (q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headDim)).add(mask![..(int)t, ..(int)t].to(x.device).to(x.dtype)).softmax(-1).matmul(v);
         return o_proj.forward(y.transpose(1, 2).reshape(b, t, heads * headDim));    // (B, T, C)
     }
 }

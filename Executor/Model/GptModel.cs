@@ -17,12 +17,12 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> ln_f;
     private readonly Linear? lm_head;
 
-    public GptModel(ModelSpec model) : base(nameof(GptModel))
+    public GptModel(ModelSpec model, bool fusedAttention = true) : base(nameof(GptModel))
     {
         Spec = model.Validated();
         wte = nn.Embedding(model.Vocab, model.Hidden);
         wpe = model.Positions == PositionEmbedding.Learned ? nn.Embedding(model.SequenceLength, model.Hidden) : null;
-        h = nn.ModuleList([.. Enumerable.Range(0, model.Layers).Select(_ => new Block(model))]);
+        h = nn.ModuleList([.. Enumerable.Range(0, model.Layers).Select(_ => new Block(model, fusedAttention))]);
         ln_f = Norm.Of(model);
         lm_head = model.TiedEmbeddings ? null : nn.Linear(model.Hidden, model.Vocab, hasBias: false);
         RegisterComponents();

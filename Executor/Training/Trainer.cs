@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Simulation;
 using static TorchSharp.torch;
 
 namespace ScalePlanner.Executor.Training;

@@ -57,4 +57,18 @@ public class GptModelTests
         Assert.InRange(first, Math.Log(spec.Vocab) - 1.5, Math.Log(spec.Vocab) + 1.5); // starts near uniform over the vocabulary
         Assert.True(last < first / 10, $"loss {first:F3} → {last:F3}: the model did not learn a period-7 sequence");
     }
+
+    [Fact]
+    public void Should_Compute_The_Same_Attention_Fused_And_Unfused()
+    {
+        var spec = Small("llama3-8b");
+        manual_seed(3);
+        using var fused = new GptModel(spec, fusedAttention: true);
+        manual_seed(3);
+        using var unfused = new GptModel(spec, fusedAttention: false);
+        using var tokens = randint(0, spec.Vocab, [2, 16]);
+        using var a = fused.forward(tokens);
+        using var b = unfused.forward(tokens);
+        Assert.True(a.allclose(b, rtol: 1e-4, atol: 1e-5));
+    }
 }

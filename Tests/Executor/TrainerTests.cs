@@ -2,6 +2,7 @@ using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Executor.Training;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-namespace ScalePlanner.Executor.Training;
+namespace ScalePlanner.Simulator.Simulation;
 
 /// <summary>What one optimizer step measured: loss, throughput, where the time went, the gradient norm before clipping, the learning rate.</summary>
 public sealed record StepMetrics(

@@ -1,0 +1,35 @@
+namespace ScalePlanner.Tests.Cli;
+
+public class ExecuteCommandTests
+{
+    private const string Tiny = """
+        { "model": { "layers": 2, "hidden": 64, "heads": 4, "vocab": 256, "sequenceLength": 32, "tiedEmbeddings": true, "biases": true },
+          "cluster": { "accelerator": "cpu", "nodes": 1, "devicesPerNode": 1 },
+          "training": { "globalBatchSize": 8, "tokens": 1e6, "flashAttention": false } }
+        """;
+
+    [Fact]
+    public void Should_Train_Report_Predicted_Against_Measured_And_Write_Steps()
+    {
+        string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-exec-").FullName, "run");
+        var outcome = Cli.Run("execute", Cli.TempScenario(Tiny), "--layout", "dp=1,mb=4,precision=fp32", "--steps", "5", "--out", folder);
+        Assert.True(outcome.ExitCode == 0, outcome.StdErr);
+        Assert.Contains("step time (median after warm-up)", outcome.StdOut);
+        Assert.Contains("step 5/5: loss", outcome.StdErr);
+        var rows = File.ReadAllLines(Path.Combine(folder, "steps.csv"));
+        Assert.StartsWith("step,loss,tokens_per_s,step_s,", rows[0]);
+        Assert.Equal(6, rows.Length);
+    }
+
+    [Theory]
+    [InlineData("dp=2,mb=4,precision=fp32", "error: layout: distributed execution")]
+    [InlineData("dp=1,mb=4,precision=bf16", "error: layout.precision: bf16 execution is not built yet")]
+    public void Should_Say_What_Is_Not_Built_In_One_Line(string layout, string message)
+    {
+        string scenario = Tiny.Replace("\"devicesPerNode\": 1", layout.StartsWith("dp=2") ? "\"devicesPerNode\": 2" : "\"devicesPerNode\": 1");
+        var outcome = Cli.Run("execute", Cli.TempScenario(scenario), "--layout", layout);
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal("", outcome.StdOut);
+        Assert.StartsWith(message, outcome.StdErr.Trim());
+    }
+}
