@@ -40,18 +40,12 @@ public static class ExecuteCommand
             var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, CommonOptions.LoadProfile(parse.GetValue(profile)));
 
             var source = new MarkovSource(job.Model.Vocab, Math.Min(Branching, job.Model.Vocab), seed: 1);
-            var random = new Random(2);
-            int sequence = job.Model.SequenceLength, micro = parsed.MicroBatch;
-            (Tensor, Tensor) Next()
-            {
-                var rows = Enumerable.Range(0, micro).SelectMany(_ => source.Sample(sequence + 1, random)).Select(t => (long)t).ToArray();
-                var all = tensor(rows).reshape(micro, sequence + 1);
-                return (all[.., ..sequence], all[.., 1..]);
-            }
+            int micro = parsed.MicroBatch;
+            var next = SyntheticBatches.From(source, micro, job.Model.SequenceLength, seed: 2);
             manual_seed(1);
             using var model = new GptModel(job.Model, job.Training.FlashAttention);
             var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer);
-            var metrics = Trainer.Run(model, options, Next, m => Console.Error.WriteLine(
+            var metrics = Trainer.Run(model, options, next, m => Console.Error.WriteLine(
                 $"step {m.Step + 1}/{n}: loss {m.Loss:F4}, {m.StepSeconds:F3} s (data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), {m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}"));
             ExecutionReport.Write(loaded.Name, predicted, metrics, source.EntropyRate);
             if (parse.GetValue(output) is { } folder)

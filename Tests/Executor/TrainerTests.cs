@@ -16,16 +16,8 @@ public class TrainerTests
         GatedMlp = false, Biases = true, TiedEmbeddings = true, Norm = NormKind.LayerNorm, Positions = PositionEmbedding.Learned,
     };
 
-    private static Func<(Tensor, Tensor)> Batches(MarkovSource source, int microBatch, int seed)
-    {
-        var random = new Random(seed);
-        return () =>
-        {
-            var rows = Enumerable.Range(0, microBatch).SelectMany(_ => source.Sample(Tiny.SequenceLength + 1, random)).Select(t => (long)t).ToArray();
-            var all = tensor(rows).reshape(microBatch, Tiny.SequenceLength + 1);
-            return (all[.., ..Tiny.SequenceLength], all[.., 1..]);
-        };
-    }
+    private static Func<(Tensor, Tensor)> Batches(MarkovSource source, int microBatch, int seed) =>
+        SyntheticBatches.From(source, microBatch, Tiny.SequenceLength, seed);
 
     [Fact]
     public void Should_Warm_Up_Linearly_Then_Decay_By_Cosine_To_The_Floor()
