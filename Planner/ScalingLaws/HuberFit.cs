@@ -5,7 +5,8 @@ namespace ScalePlanner.Planner.ScalingLaws;
 
 /// <summary>
 /// Minimises Σ Huber_δ(log L̂(θ; N, D) − log L) over the runs (Hoffmann et al. 2022, Appendix D.2) with L-BFGS
-/// (MathNet.Numerics), started from the best points of the form's initialisation grid; the lowest objective wins.
+/// (MathNet.Numerics), started from the best points of the form's initialisation grid (Nelder–Mead where L-BFGS gives up);
+/// the lowest objective wins.
 /// </summary>
 public static class HuberFit
 {
@@ -29,7 +30,9 @@ public static class HuberFit
             }
             catch (Exception ex) when (ex is MaximumIterationsException or OptimizationException or ArgumentException)
             {
-                continue; // this start diverged or stalled; the others decide
+                // L-BFGS's line search gives up on flat, poorly conditioned objectives (few runs): finish this start without derivatives.
+                if (NelderMead(form, runs, delta, start) is not { } fallback) continue;
+                (theta, value) = fallback;
             }
             if (double.IsFinite(value) && value < bestValue)
             {
@@ -38,6 +41,20 @@ public static class HuberFit
             }
         }
         return best.Length > 0 ? best : throw new Simulator.Specs.SpecException("RUNS.csv", $"the {form.Name} law could not be fitted to these runs from any start");
+    }
+
+    /// <summary>Derivative-free Nelder–Mead simplex (Nelder &amp; Mead 1965, MathNet.Numerics) from one start; null when it fails too.</summary>
+    private static (double[] Theta, double Value)? NelderMead(IScalingForm form, IReadOnlyList<ScalingRun> runs, double delta, double[] start)
+    {
+        try
+        {
+            var result = NelderMeadSimplex.Minimum(ObjectiveFunction.Value(v => Objective(form, runs, delta, v).Value), Vector<double>.Build.DenseOfArray(start), 1e-12, 20_000);
+            return (result.MinimizingPoint.ToArray(), result.FunctionInfoAtMinimum.Value);
+        }
+        catch (Exception ex) when (ex is MaximumIterationsException or OptimizationException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The best <see cref="Starts"/> points of the form's grid by objective value.</summary>

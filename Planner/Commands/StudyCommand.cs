@@ -1,0 +1,35 @@
+using System.CommandLine;
+using ScalePlanner.Planner.ScalingLaws;
+using ScalePlanner.Reports;
+
+namespace ScalePlanner.Planner.Commands;
+
+/// <summary>`scaleplan study [--quick]`: train a grid of small GPTs on the synthetic source, fit L(N, D), and set the fitted E against the source's entropy rate.</summary>
+public static class StudyCommand
+{
+    public static Command Create()
+    {
+        var quick = new Option<bool>("--quick") { Description = "3 widths × 3 token budgets instead of 4 × 4." };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap refits for the intervals.", DefaultValueFactory = _ => 200 };
+        var output = new Option<string?>("--out") { Description = "Folder for runs.csv, fit.json and the plots." };
+        var command = new Command("study", "Train a grid of small GPTs with the executor on the synthetic source and fit a scaling law to them.") { quick, bootstrap, output };
+        command.SetAction(parse =>
+        {
+            var grid = parse.GetValue(quick) ? ScalingStudy.Quick : ScalingStudy.Full;
+            var (runs, entropy) = ScalingStudy.Run(grid, line => Console.Error.WriteLine(line));
+            const double delta = 1e-3;
+            var fit = new ScalingLawFit(new ChinchillaForm(), runs, delta);
+            var report = ScalingLawReporter.Build(fit, runs, delta, fit.Bootstrap(parse.GetValue(bootstrap), seed: 20221), null);
+            report.WriteTable();
+            var e = report.Parameters.First(p => p.Name == "E");
+            Console.WriteLine($"fitted irreducible loss E = {e.Value:F4} [{e.Ci95[0]:F4}, {e.Ci95[1]:F4}]; the source's entropy rate is {entropy:F4} nats/token ({(e.Value - entropy) / entropy * 100:+0.0;-0.0} %)");
+            if (parse.GetValue(output) is { } folder)
+            {
+                foreach (var written in ScalingLawPlots.Write(report, folder)) Console.Error.WriteLine($"wrote {written}");
+                foreach (var written in RunsFile.Write(runs, folder)) Console.Error.WriteLine($"wrote {written}");
+            }
+            return 0;
+        });
+        return command;
+    }
+}
