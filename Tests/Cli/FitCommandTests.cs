@@ -42,4 +42,25 @@ public class FitCommandTests
         foreach (var file in new[] { "fit.json", "observed-vs-fitted.png", "frontier.png", "isoflop.svg", "residuals.png" })
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 0, $"{file} missing");
     }
+
+    [Fact]
+    public void Should_Price_A_Dollar_Budget_At_The_Scenarios_Best_Layout()
+    {
+        string Run(string dollars) => Cli.Run("fit", Cli.Scenario("synthetic-chinchilla-runs.csv"), "--budget-dollars", dollars, "--scenario", Cli.Scenario("gpt3-175b-1024-a100.json"), "--bootstrap", "10", "--format", "json").StdOut;
+        using var small = JsonDocument.Parse(Run("1e5"));
+        using var large = JsonDocument.Parse(Run("1e7"));
+        double c1 = small.RootElement.GetProperty("recommendation").GetProperty("budgetFlops").GetDouble();
+        double c2 = large.RootElement.GetProperty("recommendation").GetProperty("budgetFlops").GetDouble();
+        Assert.Equal(100, c2 / c1, 6);   // FLOPs are proportional to dollars at one layout's throughput
+        // $100k at the scenario's $2 per A100-hour buys 50,000 GPU-hours: at most 5.6e22 FLOPs at the 312 TFLOP/s peak, less by the MFU.
+        Assert.InRange(c1, 0.3 * 5.616e22, 5.616e22);
+    }
+
+    [Fact]
+    public void Should_Require_A_Scenario_For_A_Dollar_Budget()
+    {
+        var outcome = Cli.Run("fit", Cli.Scenario("synthetic-chinchilla-runs.csv"), "--budget-dollars", "1e5");
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.StartsWith("error: --scenario: is required with --budget-dollars", outcome.StdErr.Trim());
+    }
 }
