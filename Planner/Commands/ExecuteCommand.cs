@@ -13,7 +13,8 @@ namespace ScalePlanner.Planner.Commands;
 /// <summary>
 /// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source and
 /// prints the measured step time next to the cost model's prediction for the same layout. What runs today: one process
-/// (dp = tp = pp = cp = 1), fp32, no recomputation; anything else is refused with one line naming what is not built.
+/// (dp = tp = pp = cp = 1), fp32 or bf16 with fp32 master weights, no recomputation; anything else is refused with one line
+/// naming what is not built.
 /// </summary>
 public static class ExecuteCommand
 {
@@ -23,7 +24,7 @@ public static class ExecuteCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
-        var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision=fp32, recompute=none.", Required = true };
+        var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision fp32 or bf16, recompute=none.", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
         var output = new Option<string?>("--out") { Description = "Folder for steps.csv." };
@@ -44,7 +45,7 @@ public static class ExecuteCommand
             var next = SyntheticBatches.From(source, micro, job.Model.SequenceLength, seed: 2);
             manual_seed(1);
             using var model = new GptModel(job.Model, job.Training.FlashAttention);
-            var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer);
+            var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision);
             var metrics = Trainer.Run(model, options, next, m => Console.Error.WriteLine(
                 $"step {m.Step + 1}/{n}: loss {m.Loss:F4}, {m.StepSeconds:F3} s (data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), {m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}"));
             ExecutionReport.Write(loaded.Name, predicted, metrics, source.EntropyRate);
@@ -61,8 +62,8 @@ public static class ExecuteCommand
     {
         if (layout.Devices != 1)
             throw new SpecException("layout", "distributed execution (dp, tp, pp, cp > 1 over Open MPI) is not built yet; allowed today: dp=1,tp=1,pp=1,cp=1");
-        if (layout.Precision != Precision.Fp32)
-            throw new SpecException("layout.precision", $"{layout.Precision.Key()} execution is not built yet; allowed today: fp32");
+        if (layout.Precision is not (Precision.Fp32 or Precision.Bf16))
+            throw new SpecException("layout.precision", $"{layout.Precision.Key()} execution is not built yet; allowed today: fp32 bf16");
         if (layout.Recompute != RecomputeMode.None)
             throw new SpecException("layout.recompute", "activation recomputation in the executor is not built yet; allowed today: none");
     }

@@ -65,4 +65,16 @@ public class TrainerTests
         Assert.True(end > source.EntropyRate - 0.05, "no model beats the source's entropy rate");
         Assert.All(first, m => Assert.True(m.ForwardSeconds > 0 && m.BackwardSeconds > 0 && m.GradientNorm > 0 && m.TokensPerSecond > 0));
     }
+
+    [Fact]
+    public void Should_Train_In_Bf16_With_Fp32_Master_Weights()
+    {
+        var source = new MarkovSource(Tiny.Vocab, 2, seed: 4);
+        manual_seed(7);
+        using var model = new GptModel(Tiny);
+        var metrics = Trainer.Run(model, new TrainerOptions(16, 8, 60, new LearningRateSchedule(3e-3, 6, 60), Precision: Precision.Bf16), Batches(source, 8, seed: 3));
+        Assert.All(model.parameters(), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
+        double start = metrics[0].Loss, end = metrics.TakeLast(5).Average(m => m.Loss);
+        Assert.True(end < source.EntropyRate + 0.5 * (start - source.EntropyRate), $"bf16 loss {start:F3} → {end:F3}, entropy rate {source.EntropyRate:F3}");
+    }
 }
