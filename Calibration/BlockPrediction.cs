@@ -12,18 +12,20 @@ public static class BlockPrediction
 {
     public static double ForwardBackwardSeconds(BlockSize size, DeviceProfile profile)
     {
-        var block = Costs(size, profile).Block;
+        var (model, layout) = Block(size, profile);
+        var block = model.Shape(layout).Block;
         return block.Forward + block.Backward;
     }
 
     /// <summary>The causal attention core of the block alone, forward + backward.</summary>
     public static double AttentionSeconds(BlockSize size, DeviceProfile profile)
     {
-        var attention = Costs(size, profile).Attention;
+        var (model, layout) = Block(size, profile);
+        var attention = model.Attention(layout);
         return attention.Forward + attention.Backward;
     }
 
-    private static MicroBatchCosts Costs(BlockSize size, DeviceProfile profile)
+    private static (StepModel Model, Layout Layout) Block(BlockSize size, DeviceProfile profile)
     {
         var model = ModelPresets.Get("gpt2-small") with
         {
@@ -32,6 +34,6 @@ public static class BlockPrediction
         };
         var job = new TrainingJob(model, ClusterSpec.Of(AcceleratorCatalog.Get("cpu"), 1),
             new TrainingSpec { GlobalBatchSize = size.MicroBatch, Tokens = 1, FlashAttention = false });
-        return new StepModel(job, profile).Shape(new Layout { MicroBatch = size.MicroBatch, Precision = Precision.Fp32 });
+        return (new StepModel(job, profile), new Layout { MicroBatch = size.MicroBatch, Precision = Precision.Fp32 });
     }
 }

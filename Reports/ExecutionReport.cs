@@ -10,10 +10,13 @@ public static partial class ExecutionReport
     /// <summary>Steps before this one are warm-up (JIT, allocator, caches) and left out of the measured step time.</summary>
     public const int WarmupSteps = 2;
 
-    public static double MeasuredStepSeconds(IReadOnlyList<StepMetrics> steps)
+    /// <summary>The steps after warm-up (at least the last one).</summary>
+    private static IReadOnlyList<StepMetrics> Measured(IReadOnlyList<StepMetrics> steps) => [.. steps.Skip(Math.Min(WarmupSteps, steps.Count - 1))];
+
+    private static double MeasuredStepSeconds(IReadOnlyList<StepMetrics> steps)
     {
-        var measured = steps.Skip(Math.Min(WarmupSteps, steps.Count - 1)).Select(s => s.StepSeconds).Order().ToArray();
-        return measured[measured.Length / 2];
+        var sorted = Measured(steps).Select(s => s.StepSeconds).Order().ToArray();
+        return sorted[sorted.Length / 2];
     }
 
     public static void Write(string scenario, SimulationResult predicted, IReadOnlyList<StepMetrics> steps, double entropyRate, IAnsiConsole? console = null)
@@ -22,7 +25,7 @@ public static partial class ExecutionReport
         double measured = MeasuredStepSeconds(steps);
         var table = new Table().Title($"{Markup.Escape(scenario)}: {Markup.Escape(predicted.Layout.ToString())}").AddColumns("figure", "predicted", "measured", "error");
         table.AddRow("step time (median after warm-up)", Units.Seconds(predicted.StepTimeSeconds), Units.Seconds(measured), $"{(predicted.StepTimeSeconds - measured) / measured * 100:+0.0;-0.0} %");
-        table.AddRow("tokens / s", $"{predicted.TokensPerSecond:N0}", $"{steps.Skip(WarmupSteps).DefaultIfEmpty(steps[^1]).Average(s => s.TokensPerSecond):N0}", "");
+        table.AddRow("tokens / s", $"{predicted.TokensPerSecond:N0}", $"{Measured(steps).Average(s => s.TokensPerSecond):N0}", "");
         table.AddRow("loss (first → last step)", $"source entropy {entropyRate:F3}", $"{steps[0].Loss:F3} → {steps[^1].Loss:F3}", "");
         console.Write(table);
     }

@@ -23,12 +23,15 @@ public sealed class MasterWeights : IDisposable
 
     public IReadOnlyList<Parameter> Masters { get; }
 
-    /// <summary>The bf16 gradients, widened to fp32, become the masters' gradients.</summary>
+    /// <summary>The bf16 gradients, widened to fp32, become the masters' gradients (copied into the same buffers every step).</summary>
     public void TakeGradients()
     {
+        using var noGrad = no_grad();
         for (int i = 0; i < working.Count; i++)
         {
-            if (working[i].grad is { } g) Masters[i].grad = g.to(float32).MoveToOuterDisposeScope();
+            if (working[i].grad is not { } g) continue;
+            if (Masters[i].grad is { } existing) existing.copy_(g);
+            else Masters[i].grad = g.to(float32).MoveToOuterDisposeScope();
         }
     }
 

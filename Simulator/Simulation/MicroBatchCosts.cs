@@ -7,6 +7,6 @@ namespace ScalePlanner.Simulator.Simulation;
 /// recomputation and precision: the expensive, kernel-by-kernel part of a prediction, shared by every layout with that shape.
 /// </summary>
 public readonly record struct MicroBatchCosts(
-    PassCost Block, PassCost Embedding, PassCost Head, PassCost Attention,
+    PassCost Block, PassCost Embedding, PassCost Head,
     double ActivationBytesPerBlock, double RecomputeWorkingBytes, double LogitsBytes,
     KernelTimer Timer, CommSplit BlockComm);

@@ -38,13 +38,8 @@ public sealed class StepModel
     /// <summary>Kernel-by-kernel cost of one micro-batch through a block, the embedding and the head, with activation sizes.</summary>
     public MicroBatchCosts Shape(Layout layout)
     {
-        var accelerator = cluster.Accelerator;
         var precision = layout.Precision;
-        accelerator.PeakFlops(precision); // rejects a precision the accelerator has no fast path for, naming the allowed ones
-        var timer = KernelTimer.For(accelerator, precision, Profile);
-        var tensorLink = new GroupLink(layout.Tp, 1, cluster, Profile);
-        var contextLink = new GroupLink(layout.Cp, layout.Tp, cluster, Profile);
-        var costs = new TransformerCosts(model, training, layout, timer, tensorLink, contextLink);
+        var (costs, timer) = Costs(layout);
 
         double perBlock = ActivationMemory.PerBlock(model, layout, training.FlashAttention);
         // The block being recomputed needs its full activations once.
@@ -54,7 +49,20 @@ public sealed class StepModel
         double tokens = layout.MicroBatch * (double)model.SequenceLength / layout.Cp;
         double logits = tokens * model.Vocab / layout.Tp * (precision.ActivationBytes() + 4); // logits and their fp32 softmax for the cross-entropy
         var (block, blockComm) = costs.Block();
-        return new MicroBatchCosts(block, costs.Embedding(), costs.Head(), costs.Attention(), perBlock, working, logits, timer, blockComm);
+        return new MicroBatchCosts(block, costs.Embedding(), costs.Head(), perBlock, working, logits, timer, blockComm);
+    }
+
+    /// <summary>The attention core of one block alone, per micro-batch (what `calibrate` checks against its attention microrun).</summary>
+    public PassCost Attention(Layout layout) => Costs(layout).Costs.Attention();
+
+    private (TransformerCosts Costs, KernelTimer Timer) Costs(Layout layout)
+    {
+        var accelerator = cluster.Accelerator;
+        accelerator.PeakFlops(layout.Precision); // rejects a precision the accelerator has no fast path for, naming the allowed ones
+        var timer = KernelTimer.For(accelerator, layout.Precision, Profile);
+        var tensorLink = new GroupLink(layout.Tp, 1, cluster, Profile);
+        var contextLink = new GroupLink(layout.Cp, layout.Tp, cluster, Profile);
+        return (new TransformerCosts(model, training, layout, timer, tensorLink, contextLink), timer);
     }
 
     /// <summary>Memory per device of the most loaded stage: the first holds the most micro-batches in flight, the last the logits.</summary>
