@@ -33,7 +33,7 @@ public static class FitCommand
             double? flops = Budget(parse.GetValue(budget), parse.GetValue(dollars), parse.GetValue(scenario));
             IScalingForm law = parse.GetValue(form) == "kaplan" ? new KaplanForm() : new ChinchillaForm();
             var fit = new ScalingLawFit(law, data, huber);
-            var report = ScalingLawReporter.Build(fit, data, huber, fit.Bootstrap(resamples, seed: 20221), flops);
+            var report = ScalingLawReporter.Build(fit, data, huber, fit.Bootstrap(resamples), flops);
             if (parse.GetValue(format) == "json") Console.WriteLine(report.Json());
             else report.WriteTable();
             if (parse.GetValue(output) is { } folder)

@@ -19,7 +19,7 @@ public static class StudyCommand
             var (runs, entropy) = ScalingStudy.Run(grid, line => Console.Error.WriteLine(line));
             const double delta = 1e-3;
             var fit = new ScalingLawFit(new ChinchillaForm(), runs, delta);
-            var report = ScalingLawReporter.Build(fit, runs, delta, fit.Bootstrap(parse.GetValue(bootstrap), seed: 20221), null);
+            var report = ScalingLawReporter.Build(fit, runs, delta, fit.Bootstrap(parse.GetValue(bootstrap)), null);
             report.WriteTable();
             var e = report.Parameters.First(p => p.Name == "E");
             Console.WriteLine($"fitted irreducible loss E = {e.Value:F4} [{e.Ci95[0]:F4}, {e.Ci95[1]:F4}]; the source's entropy rate is {entropy:F4} nats/token ({(e.Value - entropy) / entropy * 100:+0.0;-0.0} %)");

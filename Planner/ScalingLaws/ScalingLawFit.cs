@@ -15,8 +15,11 @@ public sealed class ScalingLawFit(IScalingForm form, IReadOnlyList<ScalingRun> r
     public double Loss(double[] theta, double parameters, double tokens) =>
         Math.Exp(form.LogLoss(theta, Math.Log(parameters), Math.Log(tokens), stackalloc double[theta.Length]));
 
+    /// <summary>The fixed seed of the commands' bootstrap, so a report can be reproduced exactly.</summary>
+    public const int BootstrapSeed = 20221;
+
     /// <summary>The parameter vectors of <paramref name="resamples"/> bootstrap refits, started from the full-data optimum.</summary>
-    public IReadOnlyList<double[]> Bootstrap(int resamples, int seed)
+    public IReadOnlyList<double[]> Bootstrap(int resamples, int seed = BootstrapSeed)
     {
         var random = new Random(seed);
         var result = new List<double[]>(resamples);
