@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Simulation;
@@ -19,8 +20,8 @@ public sealed record TrainerOptions(int GlobalBatch, int MicroBatch, int Steps, 
 /// </summary>
 public static class Trainer
 {
-    /// <summary>Runs the loop; <paramref name="nextMicroBatch"/> returns (inputs, targets) of shape (micro-batch, T).</summary>
-    public static List<StepMetrics> Run(GptModel model, TrainerOptions options, Func<(Tensor Inputs, Tensor Targets)> nextMicroBatch, Action<StepMetrics>? onStep = null)
+    /// <summary>Runs the loop, taking each micro-batch's rows from <paramref name="batches"/>.</summary>
+    public static List<StepMetrics> Run(GptModel model, TrainerOptions options, IBatchSource batches, Action<StepMetrics>? onStep = null)
     {
         if (options.GlobalBatch % options.MicroBatch != 0)
             throw new Simulator.Specs.SpecException("training.globalBatchSize", $"{options.GlobalBatch} is not divisible by the micro-batch {options.MicroBatch}");
@@ -43,7 +44,7 @@ public static class Trainer
             for (int micro = 0; micro < accumulation; micro++)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                var (inputs, targets) = nextMicroBatch();
+                var (inputs, targets) = batches.Next(options.MicroBatch);
                 long t1 = Stopwatch.GetTimestamp();
                 var logits = model.forward(inputs).to(float32);
                 var microLoss = nn.functional.cross_entropy(logits.view(-1, vocab), targets.reshape(-1)) / accumulation;

@@ -42,7 +42,7 @@ public static class ExecuteCommand
 
             var source = new MarkovSource(job.Model.Vocab, Math.Min(Branching, job.Model.Vocab), seed: 1);
             int micro = parsed.MicroBatch;
-            var next = SyntheticBatches.From(source, micro, job.Model.SequenceLength, seed: 2);
+            var next = new SyntheticBatches(source, job.Model.SequenceLength, seed: 2);
             manual_seed(1);
             using var model = new GptModel(job.Model, job.Training.FlashAttention);
             var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision);

@@ -25,8 +25,8 @@ public static class ScalingStudy
     public static (IReadOnlyList<ScalingRun> Runs, double EntropyRate) Run(Grid grid, Action<string> progress)
     {
         var source = new MarkovSource(grid.Vocab, grid.Branching, seed: 1);
-        var evaluation = SyntheticBatches.From(source, grid.Batch, grid.Sequence, seed: 999);
-        var heldOut = Enumerable.Range(0, EvaluationBatches).Select(_ => evaluation()).ToList();
+        var evaluation = new SyntheticBatches(source, grid.Sequence, seed: 999);
+        var heldOut = Enumerable.Range(0, EvaluationBatches).Select(_ => evaluation.Next(grid.Batch)).ToList();
         var runs = new List<ScalingRun>();
         foreach (int width in grid.Widths)
         {
@@ -40,7 +40,7 @@ public static class ScalingStudy
                 manual_seed(width * 7919 + steps);
                 using var model = new GptModel(spec);
                 var options = new TrainerOptions(grid.Batch, grid.Batch, steps, new LearningRateSchedule(3e-3, Math.Max(1, steps / 10), steps), OptimizerKind.AdamW, WeightDecay: 0.0);
-                Trainer.Run(model, options, SyntheticBatches.From(source, grid.Batch, grid.Sequence, seed: steps));
+                Trainer.Run(model, options, new SyntheticBatches(source, grid.Sequence, seed: steps));
                 double loss = Evaluate(model, heldOut, grid.Vocab);
                 double tokens = (double)steps * grid.Batch * grid.Sequence;
                 runs.Add(new ScalingRun(spec.ParameterCount, tokens, loss));

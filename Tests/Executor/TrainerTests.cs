@@ -16,8 +16,7 @@ public class TrainerTests
         GatedMlp = false, Biases = true, TiedEmbeddings = true, Norm = NormKind.LayerNorm, Positions = PositionEmbedding.Learned,
     };
 
-    private static Func<(Tensor, Tensor)> Batches(MarkovSource source, int microBatch, int seed) =>
-        SyntheticBatches.From(source, microBatch, Tiny.SequenceLength, seed);
+    private static SyntheticBatches Batches(MarkovSource source, int seed) => new(source, Tiny.SequenceLength, seed);
 
     [Fact]
     public void Should_Warm_Up_Linearly_Then_Decay_By_Cosine_To_The_Floor()
@@ -40,8 +39,8 @@ public class TrainerTests
         manual_seed(5);
         using var accumulated = new GptModel(Tiny);
         var initial = whole.parameters().Select(p => p.detach().clone()).ToList();
-        Trainer.Run(whole, options, Batches(source, 8, seed: 9));
-        Trainer.Run(accumulated, options with { MicroBatch = 2 }, Batches(source, 2, seed: 9));
+        Trainer.Run(whole, options, Batches(source, seed: 9));
+        Trainer.Run(accumulated, options with { MicroBatch = 2 }, Batches(source, seed: 9));
         // Compare the whole update, relative to its size: fp32 sums in another order (another thread count) move single
         // elements by rounding, while a missing micro-batch or a wrong 1/accumulation factor moves the update by ≥ 25 %.
         using var wholeUpdate = cat(whole.parameters().Zip(initial, (p, p0) => (p - p0).flatten()).ToList());
@@ -59,7 +58,7 @@ public class TrainerTests
         {
             manual_seed(7);
             using var model = new GptModel(Tiny);
-            return Trainer.Run(model, options, Batches(source, 8, seed: 3));
+            return Trainer.Run(model, options, Batches(source, seed: 3));
         }
         var first = Train();
         var second = Train();
@@ -77,7 +76,7 @@ public class TrainerTests
         var source = new MarkovSource(Tiny.Vocab, 2, seed: 4);
         manual_seed(7);
         using var model = new GptModel(Tiny);
-        var metrics = Trainer.Run(model, new TrainerOptions(16, 8, 60, new LearningRateSchedule(3e-3, 6, 60), Precision: Precision.Bf16), Batches(source, 8, seed: 3));
+        var metrics = Trainer.Run(model, new TrainerOptions(16, 8, 60, new LearningRateSchedule(3e-3, 6, 60), Precision: Precision.Bf16), Batches(source, seed: 3));
         Assert.All(model.parameters(), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
         double start = metrics[0].Loss, end = metrics.TakeLast(5).Average(m => m.Loss);
         Assert.True(end < source.EntropyRate + 0.5 * (start - source.EntropyRate), $"bf16 loss {start:F3} → {end:F3}, entropy rate {source.EntropyRate:F3}");
