@@ -12,25 +12,26 @@ public sealed class CorpusRows(TokenCorpus corpus, int sequence, int seed, bool 
 {
     /// <summary>Salt so crop offsets differ from the shuffle's draws with the same seed.</summary>
     private const int CropSalt = 0x63726F70; // "crop"
-    private readonly long[] firstWindow = WindowStarts(corpus, sequence);   // firstWindow[s]: shard s's first window; last entry: the window count
-    private readonly EpochShuffle shuffle = new(WindowStarts(corpus, sequence)[^1], seed);
+    private readonly (long[] FirstWindow, EpochShuffle Shuffle) index = Index(corpus, sequence, seed);
 
-    private static long[] WindowStarts(TokenCorpus corpus, int sequence)
+    /// <summary>FirstWindow[s]: the index of shard s's first window, its last entry the window count; the shuffle over all windows.</summary>
+    private static (long[], EpochShuffle) Index(TokenCorpus corpus, int sequence, int seed)
     {
         var starts = new long[corpus.Shards.Count + 1];
         for (int s = 0; s < corpus.Shards.Count; s++) starts[s + 1] = starts[s] + Math.Max(0, (corpus.Shards[s].Count - 1) / sequence);
         if (starts[^1] == 0)
             throw new SpecException("--data", $"no shard in '{corpus.Folder}' holds one window of {sequence + 1} tokens (model.sequenceLength + 1); allowed: shards of at least {sequence + 1} tokens");
-        return starts;
+        return (starts, new EpochShuffle(starts[^1], seed));
     }
 
     public int RowLength => sequence + 1;
 
     /// <summary>Windows per epoch.</summary>
-    public long Windows => firstWindow[^1];
+    public long Windows => index.FirstWindow[^1];
 
     public void Fill(long sample, Span<long> row)
     {
+        var (firstWindow, shuffle) = index;
         var (window, epoch) = shuffle.Locate(sample);
         int s = Array.BinarySearch(firstWindow, window);
         s = s >= 0 ? LastShardStartingAt(s) : ~s - 1;
@@ -47,6 +48,7 @@ public sealed class CorpusRows(TokenCorpus corpus, int sequence, int seed, bool 
     // Shards too short for a window share their successor's first index; the window belongs to the last of them.
     private int LastShardStartingAt(int s)
     {
+        var firstWindow = index.FirstWindow;
         while (s + 1 < firstWindow.Length - 1 && firstWindow[s + 1] == firstWindow[s]) s++;
         return s;
     }
