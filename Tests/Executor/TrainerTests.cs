@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace ScalePlanner.Tests.Executor;
 
+[Collection(TorchCollection.Name)]
 public class TrainerTests
 {
     private static readonly ModelSpec Tiny = new()
