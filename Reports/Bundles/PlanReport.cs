@@ -49,6 +49,6 @@ public static class PlanReport
     /// <summary>Wider than the other plots: the bars' labels are layout strings.</summary>
     public const int BarsWidth = 1200;
 
-    /// <summary>Room for every bar: 220 pixels of margins, title and legend plus 36 per layout, at least the standard plot height.</summary>
-    public static int BarsHeight(int bars) => Math.Max(ReportBundle.PlotHeight, 220 + 36 * bars);
+    /// <summary>Room for every bar: 220 pixels of margins, title and legend plus 36 per layout, at least 320.</summary>
+    public static int BarsHeight(int bars) => Math.Max(320, 220 + 36 * bars);
 }

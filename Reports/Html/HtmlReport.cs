@@ -33,6 +33,7 @@ public static class HtmlReport
         th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: right; white-space: nowrap; }
         th { background: #f6f8fa; }
         td.text { text-align: left; }
+        p { overflow-wrap: anywhere; }
         pre { background: #f6f8fa; padding: 12px; overflow-x: auto; font-size: 0.85em; }
         """;
 
