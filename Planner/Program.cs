@@ -20,6 +20,7 @@ public static class Program
             FitCommand.Create(),
             ExecuteCommand.Create(),
             StudyCommand.Create(),
+            ReportCommand.Create(),
             CollectiveWorkerCommand.Create(),
             MpiCheckCommand.Create(),
         };

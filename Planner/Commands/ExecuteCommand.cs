@@ -27,7 +27,7 @@ public static class ExecuteCommand
         var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision fp32 or bf16, recompute=none.", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
-        var output = new Option<string?>("--out") { Description = "Folder for steps.csv." };
+        var output = new Option<string?>("--out") { Description = "Folder for report.html, steps.csv, comparison.csv and the plots." };
         var command = new Command("execute", "Train the layout with TorchSharp and compare measured step time with the prediction.") { scenario, layout, steps, profile, output };
         command.SetAction(parse =>
         {
@@ -51,7 +51,7 @@ public static class ExecuteCommand
             ExecutionReport.Write(loaded.Name, predicted, metrics, source.EntropyRate);
             if (parse.GetValue(output) is { } folder)
             {
-                foreach (var written in ExecutionReport.WriteFiles(metrics, folder)) Console.Error.WriteLine($"wrote {written}");
+                CommonOptions.PrintWritten(Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, source.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), job.Cluster.Accelerator, CommonOptions.LoadProfile(parse.GetValue(profile)), usedTorch: true)).Write(folder, DateTime.UtcNow));
             }
             return 0;
         });
