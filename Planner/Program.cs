@@ -19,6 +19,7 @@ public static class Program
             CalibrateCommand.Create(),
             FitCommand.Create(),
             ExecuteCommand.Create(),
+            TokenizeCommand.Create(),
             StudyCommand.Create(),
             ReportCommand.Create(),
             CollectiveWorkerCommand.Create(),

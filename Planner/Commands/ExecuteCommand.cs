@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Model;
+using ScalePlanner.Executor.Monitoring;
 using ScalePlanner.Executor.Training;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Reports;
@@ -11,16 +12,14 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Planner.Commands;
 
 /// <summary>
-/// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source and
+/// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source, or on
+/// token shards with `--data DIR` (loaded by `--workers` workers `--prefetch` batches ahead, inputs masked with `--mask-prob`), and
 /// prints the measured step time next to the cost model's prediction for the same layout. What runs today: one process
 /// (dp = tp = pp = cp = 1), fp32 or bf16 with fp32 master weights, no recomputation; anything else is refused with one line
 /// naming what is not built.
 /// </summary>
 public static class ExecuteCommand
 {
-    /// <summary>Successors per token of the synthetic source: a few, so the entropy rate is well below log V and learning is visible.</summary>
-    private const int Branching = 4;
-
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
@@ -28,7 +27,14 @@ public static class ExecuteCommand
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
         var output = new Option<string?>("--out") { Description = "Folder for report.html, steps.csv, comparison.csv and the plots." };
-        var command = new Command("execute", "Train the layout with TorchSharp and compare measured step time with the prediction.") { scenario, layout, steps, profile, output };
+        var data = new Option<string?>("--data") { Description = "Folder of token shards (from `scaleplan tokenize`); default: the synthetic Markov source." };
+        var workers = new Option<int>("--workers") { Description = "Loader workers building micro-batches ahead; 0 builds them on the training thread.", DefaultValueFactory = _ => 0 };
+        var prefetch = new Option<int>("--prefetch") { Description = "Micro-batches the workers may hold ready (bounded channel depth).", DefaultValueFactory = _ => 2 };
+        var maskProbability = new Option<double>("--mask-prob") { Description = $"Probability of replacing each input token by the mask id {TokenMasking.MaskToken}.", DefaultValueFactory = _ => 0 };
+        var command = new Command("execute", "Train the layout with TorchSharp and compare measured step time with the prediction.")
+        {
+            scenario, layout, steps, profile, output, data, workers, prefetch, maskProbability,
+        };
         command.SetAction(parse =>
         {
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
@@ -40,18 +46,19 @@ public static class ExecuteCommand
             if (n < 3) throw new SpecException("--steps", $"must be at least 3 (two warm-up steps and one measured), got {n}");
             var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, CommonOptions.LoadProfile(parse.GetValue(profile)));
 
-            var source = new MarkovSource(job.Model.Vocab, Math.Min(Branching, job.Model.Vocab), seed: 1);
             int micro = parsed.MicroBatch;
-            var next = new SyntheticBatches(source, job.Model.SequenceLength, seed: 2);
+            var input = new InputOptions(parse.GetValue(data), parse.GetValue(workers), parse.GetValue(prefetch), parse.GetValue(maskProbability));
+            using var pipeline = new InputPipeline(input, job.Model, micro);
+            Console.Error.WriteLine($"data: {pipeline.Description}");
             manual_seed(1);
             using var model = new GptModel(job.Model, job.Training.FlashAttention);
             var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision);
-            var metrics = Trainer.Run(model, options, next, m => Console.Error.WriteLine(
-                $"step {m.Step + 1}/{n}: loss {m.Loss:F4}, {m.StepSeconds:F3} s (data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), {m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}"));
-            ExecutionReport.Write(loaded.Name, predicted, metrics, source.EntropyRate);
+            var progress = ProgressDisplay.OnStandardError(n);
+            var metrics = Trainer.Run(model, options, pipeline.Source, progress.Report);
+            ExecutionReport.Write(loaded.Name, predicted, metrics, pipeline.EntropyRate);
             if (parse.GetValue(output) is { } folder)
             {
-                CommonOptions.PrintWritten(Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, source.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), job.Cluster.Accelerator, CommonOptions.LoadProfile(parse.GetValue(profile)), usedTorch: true)).Write(folder, DateTime.UtcNow));
+                CommonOptions.PrintWritten(Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, pipeline.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), job.Cluster.Accelerator, CommonOptions.LoadProfile(parse.GetValue(profile)), usedTorch: true)).Write(folder, DateTime.UtcNow));
             }
             return 0;
         });

@@ -1,0 +1,23 @@
+using ScalePlanner.Simulator.Simulation;
+
+namespace ScalePlanner.Executor.Monitoring;
+
+/// <summary>The text of one step's progress: a compact line for a live terminal, a full line for logs.</summary>
+public static class ProgressLine
+{
+    /// <summary>Share of the step spent waiting for its micro-batches.</summary>
+    public static double DataWaitShare(StepMetrics m) => m.StepSeconds > 0 ? m.DataSeconds / m.StepSeconds : 0;
+
+    /// <summary>e.g. "step 7/20  loss 5.2172  41,230 tokens/s  data wait 0.4 %  ETA 0:12".</summary>
+    public static string Live(StepMetrics m, int totalSteps, TimeSpan eta) =>
+        $"step {m.Step + 1}/{totalSteps}  loss {m.Loss:F4}  {m.TokensPerSecond:N0} tokens/s  data wait {DataWaitShare(m) * 100:F1} %  ETA {Clock(eta)}";
+
+    /// <summary>The log line: every phase of the step, so a CI log shows where the time went.</summary>
+    public static string Plain(StepMetrics m, int totalSteps, TimeSpan eta) =>
+        $"step {m.Step + 1}/{totalSteps}: loss {m.Loss:F4}, {m.StepSeconds:F3} s (data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
+        $"{m.TokensPerSecond:N0} tokens/s, data wait {DataWaitShare(m) * 100:F1} %, |g| {m.GradientNorm:F3}, ETA {Clock(eta)}";
+
+    /// <summary>h:mm:ss from an hour on, else m:ss.</summary>
+    public static string Clock(TimeSpan span) =>
+        span.TotalHours >= 1 ? $"{(int)span.TotalHours}:{span.Minutes:D2}:{span.Seconds:D2}" : $"{span.Minutes}:{span.Seconds:D2}";
+}
