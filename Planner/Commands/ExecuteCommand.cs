@@ -13,7 +13,7 @@ namespace ScalePlanner.Planner.Commands;
 /// <summary>
 /// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source and
 /// prints the measured step time next to the cost model's prediction for the same layout. What runs today: one process
-/// (dp = tp = pp = cp = 1), fp32, or bf16 / fp16 (dynamic loss scaling) with fp32 master weights, no recomputation; anything else is refused with one line
+/// (dp = tp = pp = cp = 1), fp32, or bf16 / fp16 (dynamic loss scaling) with fp32 master weights, recomputation none / selective / full; anything else is refused with one line
 /// naming what is not built.
 /// </summary>
 public static class ExecuteCommand
@@ -24,7 +24,7 @@ public static class ExecuteCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
-        var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision fp32, bf16 or fp16, recompute=none.", Required = true };
+        var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision fp32, bf16 or fp16, recompute none|selective|full.", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
         var output = new Option<string?>("--out") { Description = "Folder for steps.csv." };
@@ -44,7 +44,7 @@ public static class ExecuteCommand
             int micro = parsed.MicroBatch;
             var next = new SyntheticBatches(source, job.Model.SequenceLength, seed: 2);
             manual_seed(1);
-            using var model = new GptModel(job.Model, job.Training.FlashAttention);
+            using var model = new GptModel(job.Model, job.Training.FlashAttention, parsed.Recompute);
             var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision);
             var metrics = Trainer.Run(model, options, next, m => Console.Error.WriteLine(
                 $"step {m.Step + 1}/{n}: loss {m.Loss:F4}, {m.StepSeconds:F3} s (data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), {m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}"));
@@ -66,7 +66,5 @@ public static class ExecuteCommand
             throw new SpecException("layout.precision", "fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU (fp8 GEMMs need Hopper-class GPUs); allowed: fp32 bf16 fp16");
         if (layout.Precision is not (Precision.Fp32 or Precision.Bf16 or Precision.Fp16))
             throw new SpecException("layout.precision", $"{layout.Precision.Key()} execution is not built; allowed: fp32 bf16 fp16");
-        if (layout.Recompute != RecomputeMode.None)
-            throw new SpecException("layout.recompute", "activation recomputation in the executor is not built yet; allowed today: none");
     }
 }
