@@ -5,6 +5,7 @@ using ScalePlanner.Executor.Training;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Reports;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 using static TorchSharp.torch;
 
@@ -38,17 +39,25 @@ public static class ExecuteCommand
             Supported(parsed);
             int n = parse.GetValue(steps);
             if (n < 3) throw new SpecException("--steps", $"must be at least 3 (two warm-up steps and one measured), got {n}");
-            var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, CommonOptions.LoadProfile(parse.GetValue(profile)));
+            var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
+            var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, deviceProfile);
+            double peakFlops = (deviceProfile ?? job.Cluster.Accelerator.DefaultProfile).PeakFlops(job.Cluster.Accelerator, parsed.Precision);
 
             var source = new MarkovSource(job.Model.Vocab, Math.Min(Branching, job.Model.Vocab), seed: 1);
             int micro = parsed.MicroBatch;
             var next = new SyntheticBatches(source, job.Model.SequenceLength, seed: 2);
             manual_seed(1);
+            long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source: what the cost model does not count
             using var model = new GptModel(job.Model, job.Training.FlashAttention, parsed.Recompute);
-            var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision);
+            var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision)
+            {
+                ModelFlopsPerStep = predicted.ModelFlopsPerStep,
+                PeakFlops = peakFlops,
+            };
             var metrics = Trainer.Run(model, options, next, m => Console.Error.WriteLine(
                 $"step {m.Step + 1}/{n}: loss {m.Loss:F4}, {m.StepSeconds:F3} s (data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), {m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}"));
             ExecutionReport.Write(loaded.Name, predicted, metrics, source.EntropyRate);
+            WriteMemoryAndMfu(predicted, metrics, baseline);
             if (parse.GetValue(output) is { } folder)
             {
                 foreach (var written in ExecutionReport.WriteFiles(metrics, folder)) Console.Error.WriteLine($"wrote {written}");
@@ -56,6 +65,25 @@ public static class ExecuteCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Peak resident memory of the measured steps above the process's resident size before the model was built, next to the
+    /// cost model's memory per device, and the measured MFU next to the predicted one (both medians over the steps after warm-up).
+    /// </summary>
+    private static void WriteMemoryAndMfu(SimulationResult predicted, IReadOnlyList<StepMetrics> metrics, long baseline)
+    {
+        var measured = metrics.Skip(Math.Min(ExecutionReport.WarmupSteps, metrics.Count - 1)).ToArray();
+        double memory = Median(measured.Select(m => (double)(m.PeakMemoryBytes - baseline)));
+        double mfu = Median(measured.Select(m => m.Mfu ?? 0));
+        Console.WriteLine($"peak memory above the pre-model baseline ({baseline / 1048576.0:N0} MiB): measured {memory / 1048576:N1} MiB, predicted {predicted.MemoryPerGpuBytes / 1048576:N1} MiB, error {(predicted.MemoryPerGpuBytes - memory) / memory * 100:+0.0;-0.0} %");
+        Console.WriteLine($"MFU: measured {mfu * 100:F1} %, predicted {predicted.Mfu * 100:F1} %");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
     }
 
     private static void Supported(Layout layout)
