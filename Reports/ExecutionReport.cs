@@ -43,6 +43,11 @@ public static partial class ExecutionReport
         [CsvColumn("optimizer_s")] public double OptimizerSeconds { get; set; }
         [CsvColumn("grad_norm")] public double GradientNorm { get; set; }
         [CsvColumn("learning_rate")] public double LearningRate { get; set; }
+        [CsvColumn("peak_memory_bytes")] public long PeakMemoryBytes { get; set; }
+        [CsvColumn("mfu")] public double? Mfu { get; set; }
+        [CsvColumn("skipped")] public bool Skipped { get; set; }
+        [CsvColumn("loss_scale")] public double LossScale { get; set; }
+        [CsvColumn("spike")] public bool Spike { get; set; }
     }
 
     /// <summary>steps.csv: one row per optimizer step.</summary>
@@ -50,6 +55,7 @@ public static partial class ExecutionReport
     {
         Step = s.Step, Loss = s.Loss, TokensPerSecond = s.TokensPerSecond, StepSeconds = s.StepSeconds, DataSeconds = s.DataSeconds,
         ForwardSeconds = s.ForwardSeconds, BackwardSeconds = s.BackwardSeconds, OptimizerSeconds = s.OptimizerSeconds,
-        GradientNorm = s.GradientNorm, LearningRate = s.LearningRate,
+        GradientNorm = s.GradientNorm, LearningRate = s.LearningRate, PeakMemoryBytes = s.PeakMemoryBytes, Mfu = s.Mfu,
+        Skipped = s.Skipped, LossScale = s.LossScale, Spike = s.Spike,
     }));
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -47,6 +48,47 @@ public sealed class Adafactor(IReadOnlyList<Parameter> parameters, double eps1 =
             update = update / Math.Max(1.0, Rms(update) / clip);                     // Û = U / max(1, RMS(U)/d)
             double alpha = Math.Max(eps2, Rms(p)) * rho;
             p.sub_(update * alpha);
+        }
+    }
+
+    /// <summary>Writes the step count and each parameter's factored or full second moment (a tag first: 0 none yet, 1 factored, 2 full).</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(step);
+        foreach (var p in parameters)
+        {
+            if (factored.TryGetValue(p, out var state))
+            {
+                writer.Write((byte)1);
+                state.Row.Save(writer);
+                state.Column.Save(writer);
+            }
+            else if (full.TryGetValue(p, out var v))
+            {
+                writer.Write((byte)2);
+                v.Save(writer);
+            }
+            else writer.Write((byte)0);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote, for the same parameters in the same order.</summary>
+    public void Load(BinaryReader reader)
+    {
+        step = reader.ReadInt32();
+        factored.Clear();
+        full.Clear();
+        foreach (var p in parameters)
+        {
+            switch (reader.ReadByte())
+            {
+                case 1:
+                    factored[p] = (Tensor.Load(reader).DetachFromDisposeScope(), Tensor.Load(reader).DetachFromDisposeScope());
+                    break;
+                case 2:
+                    full[p] = Tensor.Load(reader).DetachFromDisposeScope();
+                    break;
+            }
         }
     }
 

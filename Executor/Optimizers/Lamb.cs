@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -34,6 +35,32 @@ public sealed class Lamb(IReadOnlyList<Parameter> parameters, double lr, double 
             double weightNorm = p.norm().item<float>(), updateNorm = r.norm().item<float>();
             double trust = weightNorm > 0 && updateNorm > 0 ? weightNorm / updateNorm : 1;
             p.sub_(r * (LearningRate * trust));
+        }
+    }
+
+    /// <summary>Writes the step count and each parameter's moments (a flag first: a parameter without gradients yet has none).</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(step);
+        foreach (var p in parameters)
+        {
+            bool has = moments.TryGetValue(p, out var state);
+            writer.Write(has);
+            if (!has) continue;
+            state.M.Save(writer);
+            state.V.Save(writer);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote, for the same parameters in the same order.</summary>
+    public void Load(BinaryReader reader)
+    {
+        step = reader.ReadInt32();
+        moments.Clear();
+        foreach (var p in parameters)
+        {
+            if (!reader.ReadBoolean()) continue;
+            moments[p] = (Tensor.Load(reader).DetachFromDisposeScope(), Tensor.Load(reader).DetachFromDisposeScope());
         }
     }
 }

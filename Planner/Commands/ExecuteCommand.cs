@@ -6,6 +6,7 @@ using ScalePlanner.Executor.Training;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Reports;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ namespace ScalePlanner.Planner.Commands;
 /// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source, or on
 /// token shards with `--data DIR` (loaded by `--workers` workers `--prefetch` batches ahead, inputs masked with `--mask-prob`), and
 /// prints the measured step time next to the cost model's prediction for the same layout. What runs today: one process
-/// (dp = tp = pp = cp = 1), fp32 or bf16 with fp32 master weights, no recomputation; anything else is refused with one line
+/// (dp = tp = pp = cp = 1), fp32, or bf16 / fp16 (dynamic loss scaling) with fp32 master weights, recomputation none / selective / full; anything else is refused with one line
 /// naming what is not built.
 /// </summary>
 public static class ExecuteCommand
@@ -23,7 +24,7 @@ public static class ExecuteCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
-        var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision fp32 or bf16, recompute=none.", Required = true };
+        var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision fp32, bf16 or fp16, recompute none|selective|full.", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
         var output = new Option<string?>("--out") { Description = "Folder for report.html, steps.csv, comparison.csv and the plots." };
@@ -44,18 +45,26 @@ public static class ExecuteCommand
             Supported(parsed);
             int n = parse.GetValue(steps);
             if (n < 3) throw new SpecException("--steps", $"must be at least 3 (two warm-up steps and one measured), got {n}");
-            var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, CommonOptions.LoadProfile(parse.GetValue(profile)));
+            var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
+            var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, deviceProfile);
+            double peakFlops = (deviceProfile ?? job.Cluster.Accelerator.DefaultProfile).PeakFlops(job.Cluster.Accelerator, parsed.Precision);
 
             int micro = parsed.MicroBatch;
             var input = new InputOptions(parse.GetValue(data), parse.GetValue(workers), parse.GetValue(prefetch), parse.GetValue(maskProbability));
             using var pipeline = new InputPipeline(input, job.Model, micro);
             Console.Error.WriteLine($"data: {pipeline.Description}");
             manual_seed(1);
-            using var model = new GptModel(job.Model, job.Training.FlashAttention);
-            var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision);
+            long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source: what the cost model does not count
+            using var model = new GptModel(job.Model, job.Training.FlashAttention, parsed.Recompute);
+            var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision)
+            {
+                ModelFlopsPerStep = predicted.ModelFlopsPerStep,
+                PeakFlops = peakFlops,
+            };
             var progress = ProgressDisplay.OnStandardError(n);
             var metrics = Trainer.Run(model, options, pipeline.Source, progress.Report);
             ExecutionReport.Write(loaded.Name, predicted, metrics, pipeline.EntropyRate);
+            WriteMemoryAndMfu(predicted, metrics, baseline);
             if (parse.GetValue(output) is { } folder)
             {
                 CommonOptions.PrintWritten(Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, pipeline.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), job.Cluster.Accelerator, CommonOptions.LoadProfile(parse.GetValue(profile)), usedTorch: true)).Write(folder, DateTime.UtcNow));
@@ -65,13 +74,32 @@ public static class ExecuteCommand
         return command;
     }
 
+    /// <summary>
+    /// Peak resident memory of the measured steps above the process's resident size before the model was built, next to the
+    /// cost model's memory per device, and the measured MFU next to the predicted one (both medians over the steps after warm-up).
+    /// </summary>
+    private static void WriteMemoryAndMfu(SimulationResult predicted, IReadOnlyList<StepMetrics> metrics, long baseline)
+    {
+        var measured = metrics.Skip(Math.Min(ExecutionReport.WarmupSteps, metrics.Count - 1)).ToArray();
+        double memory = Median(measured.Select(m => (double)(m.PeakMemoryBytes - baseline)));
+        double mfu = Median(measured.Select(m => m.Mfu ?? 0));
+        Console.WriteLine($"peak memory above the pre-model baseline ({baseline / 1048576.0:N0} MiB): measured {memory / 1048576:N1} MiB, predicted {predicted.MemoryPerGpuBytes / 1048576:N1} MiB, error {(predicted.MemoryPerGpuBytes - memory) / memory * 100:+0.0;-0.0} %");
+        Console.WriteLine($"MFU: measured {mfu * 100:F1} %, predicted {predicted.Mfu * 100:F1} %");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
     private static void Supported(Layout layout)
     {
         if (layout.Devices != 1)
             throw new SpecException("layout", "distributed execution (dp, tp, pp, cp > 1 over Open MPI) is not built yet; allowed today: dp=1,tp=1,pp=1,cp=1");
-        if (layout.Precision is not (Precision.Fp32 or Precision.Bf16))
-            throw new SpecException("layout.precision", $"{layout.Precision.Key()} execution is not built yet; allowed today: fp32 bf16");
-        if (layout.Recompute != RecomputeMode.None)
-            throw new SpecException("layout.recompute", "activation recomputation in the executor is not built yet; allowed today: none");
+        if (layout.Precision == Precision.Fp8)
+            throw new SpecException("layout.precision", "fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU (fp8 GEMMs need Hopper-class GPUs); allowed: fp32 bf16 fp16");
+        if (layout.Precision is not (Precision.Fp32 or Precision.Bf16 or Precision.Fp16))
+            throw new SpecException("layout.precision", $"{layout.Precision.Key()} execution is not built; allowed: fp32 bf16 fp16");
     }
 }

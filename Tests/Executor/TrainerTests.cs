@@ -11,11 +11,7 @@ namespace ScalePlanner.Tests.Executor;
 [Collection(TorchCollection.Name)]
 public class TrainerTests
 {
-    private static readonly ModelSpec Tiny = new()
-    {
-        Name = "tiny", Layers = 2, Hidden = 64, Heads = 4, KvHeads = 4, FfnHidden = 256, Vocab = 32, SequenceLength = 32,
-        GatedMlp = false, Biases = true, TiedEmbeddings = true, Norm = NormKind.LayerNorm, Positions = PositionEmbedding.Learned,
-    };
+    private static readonly ModelSpec Tiny = TinyModels.Gpt;
 
     private static SyntheticBatches Batches(MarkovSource source, int seed) => new(source, Tiny.SequenceLength, seed);
 
