@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders a report.html in headless Chromium and checks that the page is not blank.
 #   bash tools/screenshot-report.sh REPORT.html OUT.png
-# Installs Debian's chromium with apt-get when it is missing (root or sudo), like install-prerequisites.sh does for Open MPI.
+# Installs Debian's chromium with apt-get when it is missing (root or sudo; tools/apt-install.sh, as for Open MPI).
 # Exits non-zero when the screenshot is missing or blank: fewer than MIN_COLOURS distinct colours or less than
 # MIN_INK of its pixels away from white. It tells a rendered page from a blank one; it does not prove each plot rendered
 # (a text-only page passes too): the tests check the SVGs are inline and well-formed.
@@ -18,15 +18,7 @@ if [ ! -f "$report" ]; then
 fi
 
 if ! command -v chromium >/dev/null 2>&1; then
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: chromium is missing and this is not a Debian/Ubuntu system; install Chromium yourself" >&2
-    exit 1
-  fi
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  echo "installing chromium with apt-get" >&2
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  bash "$(dirname "$0")/apt-install.sh" "Chromium" chromium
 fi
 
 mkdir -p "$(dirname "$out")"
