@@ -51,7 +51,7 @@ public static class ExecuteCommand
             ExecutionReport.Write(loaded.Name, predicted, metrics, source.EntropyRate);
             if (parse.GetValue(output) is { } folder)
             {
-                CommonOptions.PrintWritten(Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, source.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), job.Cluster.Accelerator, CommonOptions.LoadProfile(parse.GetValue(profile)), usedTorch: true)).Write(folder, DateTime.UtcNow));
+                CommonOptions.PrintWritten(Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, source.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), [job.Cluster.Accelerator], CommonOptions.LoadProfile(parse.GetValue(profile)), usedTorch: true)).Write(folder, DateTime.UtcNow));
             }
             return 0;
         });
