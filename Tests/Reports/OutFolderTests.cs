@@ -17,7 +17,9 @@ public class OutFolderTests
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 0, $"{file} missing");
             Assert.Contains($"wrote {Path.Combine(folder, file)}", outcome.StdErr);
         }
-        Assert.Equal("html", XDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.html"))).Root!.Name.LocalName);
+        string html = File.ReadAllText(Path.Combine(folder, "report.html"));
+        Assert.Equal("html", XDocument.Parse(html).Root!.Name.LocalName);
+        Assert.Empty(HtmlOutline.ExternalReferences(html));
         Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp"));
     }
 
