@@ -1,4 +1,3 @@
-
 namespace ScalePlanner.Tests.Reports;
 
 public class HtmlReportTests(FixedPlan fixedPlan) : IClassFixture<FixedPlan>
