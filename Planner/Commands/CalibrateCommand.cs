@@ -36,7 +36,7 @@ public static class CalibrateCommand
                 Console.WriteLine($"wrote {ProfileFile.Write(target, profile, record)}");
                 return 0;
             }
-            var context = ReportContext.ForDevice(null, Simulator.Hardware.AcceleratorCatalog.Get("cpu"), profile, usedTorch: true);
+            var context = ReportContext.ForDevice(null, [Simulator.Hardware.AcceleratorCatalog.Get("cpu")], profile, usedTorch: true);
             var written = CalibrationBundle.Build(profile, record, CalibrationCurves.Groups, CalibrationCurves.Build(profile, record), context).Write(target, DateTime.UtcNow);
             CommonOptions.PrintWritten(written);
             Console.WriteLine($"wrote {written.Single(w => Path.GetFileName(w) == CalibrationBundle.ProfileFileName)}");

@@ -67,7 +67,7 @@ public static class ExecuteCommand
             WriteMemoryAndMfu(predicted, metrics, baseline);
             if (parse.GetValue(output) is { } folder)
             {
-                CommonOptions.PrintWritten(Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, pipeline.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), job.Cluster.Accelerator, CommonOptions.LoadProfile(parse.GetValue(profile)), usedTorch: true)).Write(folder, DateTime.UtcNow));
+                CommonOptions.PrintWritten(Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, pipeline.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), [job.Cluster.Accelerator], deviceProfile, usedTorch: true)).Write(folder, DateTime.UtcNow));
             }
             return 0;
         });

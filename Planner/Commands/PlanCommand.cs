@@ -44,7 +44,7 @@ public static class PlanCommand
             if (parse.GetValue(output) is { } folder)
             {
                 Console.Error.WriteLine("scaling sweep: best layout at 1/8 to 4 times the first cluster's devices, strong and weak");
-                var context = ReportContext.ForDevice(path, loaded.Clusters[0].Accelerator, deviceProfile);
+                var context = ReportContext.ForDevice(path, [.. loaded.Clusters.Select(c => c.Accelerator)], deviceProfile);
                 CommonOptions.PrintWritten(PlanReport.Build(plan, ScalingSweep.Run(loaded, deviceProfile), context).Write(folder, DateTime.UtcNow));
             }
             return 0;

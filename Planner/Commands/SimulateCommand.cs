@@ -61,5 +61,5 @@ public static class SimulateCommand
 
     private static IReadOnlyList<string> Written(string name, Simulator.Simulation.SimulationResult result, TimelineSimulation? timeline, string folder,
         Simulator.Simulation.TrainingJob job, Simulator.Profiles.DeviceProfile? profile, string scenarioPath) =>
-        SimulationReport.Build(name, result, timeline, ReportContext.ForDevice(scenarioPath, job.Cluster.Accelerator, profile)).Write(folder, DateTime.UtcNow);
+        SimulationReport.Build(name, result, timeline, ReportContext.ForDevice(scenarioPath, [job.Cluster.Accelerator], profile)).Write(folder, DateTime.UtcNow);
 }

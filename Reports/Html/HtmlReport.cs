@@ -25,7 +25,7 @@ public static class HtmlReport
         nav li { display: inline; margin-right: 16px; }
         nav a { color: #0969da; text-decoration: none; }
         figure { margin: 16px 0; }
-        svg.plot { width: 100%; height: auto; max-width: 1200px; display: block; }
+        svg.plot { width: 100%; height: auto; display: block; }
         figcaption { color: #57606a; font-size: 0.9em; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; margin: 12px 0; font-size: 0.85em; }
@@ -94,11 +94,15 @@ public static class HtmlReport
             E("thead", E("tr", table.Header.Select(h => E("th", h)))),
             E("tbody", table.Rows.Select(r => E("tr", r.Select(Cell))))));
 
-    /// <summary>A cell: numbers right-aligned with four significant digits (integers in full), text left-aligned as written.</summary>
+    /// <summary>
+    /// A cell: numbers right-aligned, from 10,000 up to 10¹⁵ as whole numbers with thousands separators, others with four
+    /// significant digits; text left-aligned as written. The CSV file keeps every digit.
+    /// </summary>
     private static XElement Cell(string text)
     {
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) return E("td", new XAttribute("class", "text"), text);
-        return E("td", value == Math.Floor(value) && Math.Abs(value) < 1e15 ? value.ToString("0", CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture));
+        double size = Math.Abs(value);
+        return E("td", size is >= 1e4 and < 1e15 ? value.ToString("#,0", CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture));
     }
 
     private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);

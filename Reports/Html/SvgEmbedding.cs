@@ -29,8 +29,11 @@ public static partial class SvgEmbedding
                 else attribute.Value = UrlReference().Replace(attribute.Value, m => $"url(#{prefix}{m.Groups[1].Value})");
             }
         }
-        if (svg.Attribute("viewBox") is null && svg.Attribute("width") is { } width && svg.Attribute("height") is { } height)
-            svg.SetAttributeValue("viewBox", $"0 0 {width.Value} {height.Value}");
+        if (svg.Attribute("width") is { } width && svg.Attribute("height") is { } height)
+        {
+            if (svg.Attribute("viewBox") is null) svg.SetAttributeValue("viewBox", $"0 0 {width.Value} {height.Value}");
+            svg.SetAttributeValue("style", $"max-width: {width.Value}px"); // shrinks with the page, never grows past its drawn size
+        }
         svg.SetAttributeValue("class", "plot");
         return svg;
     }

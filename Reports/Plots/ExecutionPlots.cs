@@ -22,7 +22,7 @@ public static class ExecutionPlots
         var p = plot.Add.HorizontalLine(predicted.StepTimeSeconds);
         p.LegendText = "predicted";
         p.LinePattern = LinePattern.Dashed;
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right); // beside the plot: inside it would hide the last steps
         return plot;
     }
 
@@ -33,7 +33,7 @@ public static class ExecutionPlots
         var floor = plot.Add.HorizontalLine(entropyRate);
         floor.LegendText = "entropy rate of the source";
         floor.LinePattern = LinePattern.Dotted;
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right); // beside the plot: inside it would hide the last steps
         return plot;
     }
 

@@ -28,4 +28,18 @@ public static class HtmlOutline
         }
         return string.Join('\n', lines) + "\n";
     }
+
+    /// <summary>
+    /// What in the page would reach outside it: elements that load resources (link, script, img, iframe, object), href or
+    /// src attributes not pointing into the page, and any http(s) address but the XML namespace names.
+    /// </summary>
+    public static IReadOnlyList<string> ExternalReferences(string html)
+    {
+        var elements = Parse(html).Descendants().ToList();
+        var loaders = elements.Where(e => e.Name.LocalName is "link" or "script" or "img" or "iframe" or "object").Select(e => $"<{e.Name.LocalName}>");
+        var links = elements.SelectMany(e => e.Attributes()).Where(a => a.Name.LocalName is "href" or "src" && !a.Value.StartsWith('#')).Select(a => $"{a.Name.LocalName}={a.Value}");
+        string text = html.Replace("http://www.w3.org/", "");
+        var addresses = new[] { "http://", "https://" }.Where(text.Contains);
+        return [.. loaders, .. links, .. addresses];
+    }
 }
