@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace ScalePlanner.Tests.Executor;
 
+[Collection(RunsAlone.Name)]
 public class MixedPrecisionTests
 {
     private static readonly ModelSpec Tiny = TinyModels.Gpt;

@@ -7,7 +7,7 @@ using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Tests.Executor;
 
-[Collection(MemoryMeasurements.Name)]
+[Collection(RunsAlone.Name)]
 public class RecomputationTests
 {
     /// <summary>Gradients of one batch's loss, flattened into one vector, from a model built under <paramref name="seed"/>.</summary>

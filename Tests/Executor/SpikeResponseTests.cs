@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace ScalePlanner.Tests.Executor;
 
+[Collection(RunsAlone.Name)]
 public class SpikeResponseTests
 {
     /// <summary>The Markov rows, except that rows in [from, to) get uniformly random targets: a batch no model predicts, a loss spike.</summary>
