@@ -22,6 +22,12 @@ public static class ExecuteCommand
     /// <summary>Successors per token of the synthetic source: a few, so the entropy rate is well below log V and learning is visible.</summary>
     private const int Branching = 4;
 
+    /// <summary>Exit code of a run the numerical guards stopped (2 is bad input, 3 an MPI failure).</summary>
+    public const int DivergedExitCode = 4;
+
+    private static string Flags(StepMetrics m) =>
+        (m.Skipped ? ", update skipped" : "") + (m.Spike ? ", loss spike" : "") + (m.LossScale != 1 ? $", loss scale {m.LossScale:G}" : "");
+
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
@@ -29,7 +35,9 @@ public static class ExecuteCommand
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
         var output = new Option<string?>("--out") { Description = "Folder for steps.csv." };
+        var training = new ExecuteTrainingOptions();
         var command = new Command("execute", "Train the layout with TorchSharp and compare measured step time with the prediction.") { scenario, layout, steps, profile, output };
+        foreach (var option in training.All) command.Add(option);
         command.SetAction(parse =>
         {
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
@@ -45,17 +53,30 @@ public static class ExecuteCommand
 
             var source = new MarkovSource(job.Model.Vocab, Math.Min(Branching, job.Model.Vocab), seed: 1);
             int micro = parsed.MicroBatch;
-            var next = new SyntheticBatches(source, job.Model.SequenceLength, seed: 2);
-            manual_seed(1);
-            long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source: what the cost model does not count
-            using var model = new GptModel(job.Model, job.Training.FlashAttention, parsed.Recompute);
-            var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision)
+            var (options, resume) = training.Apply(parse, new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision)
             {
                 ModelFlopsPerStep = predicted.ModelFlopsPerStep,
                 PeakFlops = peakFlops,
-            };
-            var metrics = Trainer.Run(model, options, next, m => Console.Error.WriteLine(
-                $"step {m.Step + 1}/{n}: loss {m.Loss:F4}, {m.StepSeconds:F3} s (data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), {m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}"));
+            }, job.Model.Vocab, Console.Error);
+            var next = new SyntheticBatches(source, job.Model.SequenceLength, seed: 2, position: resume?.DataPosition ?? 0);
+            manual_seed(1);
+            long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source: what the cost model does not count
+            using var model = new GptModel(job.Model, job.Training.FlashAttention, parsed.Recompute);
+            var metrics = new List<StepMetrics>();
+            try
+            {
+                Trainer.Run(model, options, next, m =>
+                {
+                    metrics.Add(m);
+                    Console.Error.WriteLine($"step {m.Step + 1}/{n}: loss {m.Loss:F4}, {m.StepSeconds:F3} s (data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), {m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}{Flags(m)}");
+                }, resume);
+            }
+            catch (TrainingDivergedException diverged)
+            {
+                if (parse.GetValue(output) is { } partial) ExecutionReport.WriteFiles(metrics, partial);   // the steps that did run, for the post-mortem
+                Console.Error.WriteLine($"error: {diverged.Message}");
+                return DivergedExitCode;
+            }
             ExecutionReport.Write(loaded.Name, predicted, metrics, source.EntropyRate);
             WriteMemoryAndMfu(predicted, metrics, baseline);
             if (parse.GetValue(output) is { } folder)

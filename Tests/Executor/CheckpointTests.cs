@@ -1,10 +1,10 @@
+using static TorchSharp.torch;
 using ScalePlanner.Executor.Checkpoints;
 using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Executor.Training;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
-using static TorchSharp.torch;
 
 namespace ScalePlanner.Tests.Executor;
 
