@@ -60,7 +60,7 @@ public static class ExecuteCommand
             }, job.Model.Vocab, Console.Error);
             var next = new SyntheticBatches(source, job.Model.SequenceLength, seed: 2, position: resume?.DataPosition ?? 0);
             manual_seed(1);
-            long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source: what the cost model does not count
+            long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source, before any model state
             using var model = new GptModel(job.Model, job.Training.FlashAttention, parsed.Recompute);
             var metrics = new List<StepMetrics>();
             try
@@ -78,7 +78,7 @@ public static class ExecuteCommand
                 return DivergedExitCode;
             }
             ExecutionReport.Write(loaded.Name, predicted, metrics, source.EntropyRate);
-            WriteMemoryAndMfu(predicted, metrics, baseline);
+            WriteMemoryAndMfu(predicted, metrics, baseline, peakFlops);
             if (parse.GetValue(output) is { } folder)
             {
                 foreach (var written in ExecutionReport.WriteFiles(metrics, folder)) Console.Error.WriteLine($"wrote {written}");
@@ -89,16 +89,20 @@ public static class ExecuteCommand
     }
 
     /// <summary>
-    /// Peak resident memory of the measured steps above the process's resident size before the model was built, next to the
-    /// cost model's memory per device, and the measured MFU next to the predicted one (both medians over the steps after warm-up).
+    /// The process's peak resident memory over the measured steps next to the cost model's memory per device: on the CPU the
+    /// resident set is the device's memory, and the profile's reserved memory stands for what the runtime and LibTorch hold
+    /// before the model exists (printed beside it). MFU measured and predicted, both against the profile's peak FLOP/s (the
+    /// Simulator's own MFU divides by the catalog peak). Medians over the steps after warm-up.
     /// </summary>
-    private static void WriteMemoryAndMfu(SimulationResult predicted, IReadOnlyList<StepMetrics> metrics, long baseline)
+    private static void WriteMemoryAndMfu(SimulationResult predicted, IReadOnlyList<StepMetrics> metrics, long baseline, double peakFlops)
     {
         var measured = metrics.Skip(Math.Min(ExecutionReport.WarmupSteps, metrics.Count - 1)).ToArray();
-        double memory = Median(measured.Select(m => (double)(m.PeakMemoryBytes - baseline)));
+        double memory = Median(measured.Select(m => (double)m.PeakMemoryBytes));
         double mfu = Median(measured.Select(m => m.Mfu ?? 0));
-        Console.WriteLine($"peak memory above the pre-model baseline ({baseline / 1048576.0:N0} MiB): measured {memory / 1048576:N1} MiB, predicted {predicted.MemoryPerGpuBytes / 1048576:N1} MiB, error {(predicted.MemoryPerGpuBytes - memory) / memory * 100:+0.0;-0.0} %");
-        Console.WriteLine($"MFU: measured {mfu * 100:F1} %, predicted {predicted.Mfu * 100:F1} %");
+        double predictedMfu = predicted.ModelFlopsPerStep / predicted.StepTimeSeconds / peakFlops;
+        const double MiB = 1 << 20;
+        Console.WriteLine($"peak memory: measured {memory / MiB:N1} MiB resident ({baseline / MiB:N1} MiB before the model was built), predicted {predicted.MemoryPerGpuBytes / MiB:N1} MiB ({predicted.Memory.Other / MiB:N1} MiB of it reserve, buffers and logits), error {(predicted.MemoryPerGpuBytes - memory) / memory * 100:+0.0;-0.0} %");
+        Console.WriteLine($"MFU against the profile's peak {peakFlops / 1e9:N1} GFLOP/s: measured {mfu * 100:F1} %, predicted {predictedMfu * 100:F1} %");
     }
 
     private static double Median(IEnumerable<double> values)
