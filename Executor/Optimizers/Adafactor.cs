@@ -33,7 +33,7 @@ public sealed class Adafactor(IReadOnlyList<Parameter> parameters, double eps1 =
             if (p.dim() >= 2)
             {
                 if (!factored.TryGetValue(p, out var state))
-                    factored[p] = state = (zeros(p.shape[0], dtype: p.dtype).MoveToOuterDisposeScope(), zeros(p.shape[1], dtype: p.dtype).MoveToOuterDisposeScope());
+                    factored[p] = state = (zeros(p.shape[0], dtype: p.dtype).DetachFromDisposeScope(), zeros(p.shape[1], dtype: p.dtype).DetachFromDisposeScope());   // detached: state outlives the caller's per-step dispose scope
                 state.Row.mul_(decay).add_(squared.sum(dim: 1), alpha: 1 - decay);        // R = β̂R + (1 − β̂)(G² + ε₁)1
                 state.Column.mul_(decay).add_(squared.sum(dim: 0), alpha: 1 - decay);     // C = β̂C + (1 − β̂)1ᵀ(G² + ε₁); `dim:` named: a bare 0 binds to the ScalarType overload
                 var second = outer(state.Row, state.Column) / state.Row.sum();       // V̂ = RC / 1ᵀR
@@ -41,7 +41,7 @@ public sealed class Adafactor(IReadOnlyList<Parameter> parameters, double eps1 =
             }
             else
             {
-                if (!full.TryGetValue(p, out var v)) full[p] = v = zeros_like(p).MoveToOuterDisposeScope();
+                if (!full.TryGetValue(p, out var v)) full[p] = v = zeros_like(p).DetachFromDisposeScope();
                 v.mul_(decay).add_(squared, alpha: 1 - decay);
                 update = g / v.sqrt();
             }

@@ -28,7 +28,7 @@ public sealed class Lamb(IReadOnlyList<Parameter> parameters, double lr, double 
             if (p.grad is not { } g) continue;
             using var scope = NewDisposeScope();
             if (!moments.TryGetValue(p, out var state))
-                moments[p] = state = (zeros_like(p).MoveToOuterDisposeScope(), zeros_like(p).MoveToOuterDisposeScope());
+                moments[p] = state = (zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope());   // detached: the moments outlive the caller's per-step dispose scope
             state.M.mul_(beta1).add_(g, alpha: 1 - beta1);
             state.V.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
             var r = state.M / correction1 / ((state.V / correction2).sqrt() + eps) + weightDecay * p;

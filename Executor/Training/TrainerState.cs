@@ -33,15 +33,20 @@ public sealed class TrainerState(GptModel model, MasterWeights? masters, StepOpt
     /// <summary>Puts a captured state back. A rollback keeps the guard's count of bad steps in a row, so repeated rollbacks still end in a divergence.</summary>
     public void Restore(byte[] state, bool keepBadCount)
     {
-        using var scope = NewDisposeScope();
+        // No dispose scope here: the optimizer's loaded moments must outlive this call.
         using var reader = new BinaryReader(new MemoryStream(state));
         model.load(reader);
         using (no_grad())
         {
-            foreach (var master in masters?.Masters ?? []) master.copy_(Tensor.Load(reader));
+            foreach (var master in masters?.Masters ?? [])
+            {
+                using var loaded = Tensor.Load(reader);
+                master.copy_(loaded);
+            }
         }
         optimizer.Load(reader);
-        set_rng_state(Tensor.Load(reader));
+        using var rng = Tensor.Load(reader);
+        set_rng_state(rng);
         double scale = reader.ReadDouble();
         int goodSteps = reader.ReadInt32();
         scaler?.Restore(scale, goodSteps);

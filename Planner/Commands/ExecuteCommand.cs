@@ -21,6 +21,9 @@ namespace ScalePlanner.Planner.Commands;
 /// </summary>
 public static class ExecuteCommand
 {
+    /// <summary>Exit code of a run the numerical guards stopped (2 is bad input, 3 an MPI failure).</summary>
+    public const int DivergedExitCode = 4;
+
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
@@ -32,10 +35,12 @@ public static class ExecuteCommand
         var workers = new Option<int>("--workers") { Description = "Loader workers building micro-batches ahead; 0 builds them on the training thread.", DefaultValueFactory = _ => 0 };
         var prefetch = new Option<int>("--prefetch") { Description = "Micro-batches the workers may hold ready (bounded channel depth).", DefaultValueFactory = _ => 2 };
         var maskProbability = new Option<double>("--mask-prob") { Description = $"Probability of replacing each input token by the mask id {TokenMasking.MaskToken}.", DefaultValueFactory = _ => 0 };
+        var training = new ExecuteTrainingOptions();
         var command = new Command("execute", "Train the layout with TorchSharp and compare measured step time with the prediction.")
         {
             scenario, layout, steps, profile, output, data, workers, prefetch, maskProbability,
         };
+        foreach (var option in training.All) command.Add(option);
         command.SetAction(parse =>
         {
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
@@ -50,24 +55,40 @@ public static class ExecuteCommand
             double peakFlops = (deviceProfile ?? job.Cluster.Accelerator.DefaultProfile).PeakFlops(job.Cluster.Accelerator, parsed.Precision);
 
             int micro = parsed.MicroBatch;
-            var input = new InputOptions(parse.GetValue(data), parse.GetValue(workers), parse.GetValue(prefetch), parse.GetValue(maskProbability));
-            using var pipeline = new InputPipeline(input, job.Model, micro);
-            Console.Error.WriteLine($"data: {pipeline.Description}");
-            manual_seed(1);
-            long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source: what the cost model does not count
-            using var model = new GptModel(job.Model, job.Training.FlashAttention, parsed.Recompute);
-            var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision)
+            var (options, resume) = training.Apply(parse, new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision)
             {
                 ModelFlopsPerStep = predicted.ModelFlopsPerStep,
                 PeakFlops = peakFlops,
-            };
+            }, job.Model.Vocab, Console.Error);
+            var input = new InputOptions(parse.GetValue(data), parse.GetValue(workers), parse.GetValue(prefetch), parse.GetValue(maskProbability));
+            using var pipeline = new InputPipeline(input, job.Model, micro, position: resume?.DataPosition ?? 0);
+            Console.Error.WriteLine($"data: {pipeline.Description}");
+            manual_seed(1);
+            long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source, before any model state
+            using var model = new GptModel(job.Model, job.Training.FlashAttention, parsed.Recompute);
+            var metrics = new List<StepMetrics>();
             var progress = ProgressDisplay.OnStandardError(n);
-            var metrics = Trainer.Run(model, options, pipeline.Source, progress.Report);
+            IReadOnlyList<string> WriteReport(string folder) =>
+                Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, pipeline.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), [job.Cluster.Accelerator], deviceProfile, usedTorch: true)).Write(folder, DateTime.UtcNow);
+            try
+            {
+                Trainer.Run(model, options, pipeline.Source, m =>
+                {
+                    metrics.Add(m);
+                    progress.Report(m);
+                }, resume);
+            }
+            catch (TrainingDivergedException diverged)
+            {
+                if (parse.GetValue(output) is { } partial) CommonOptions.PrintWritten(WriteReport(partial));   // the steps that did run, for the post-mortem
+                Console.Error.WriteLine($"error: {diverged.Message}");
+                return DivergedExitCode;
+            }
             ExecutionReport.Write(loaded.Name, predicted, metrics, pipeline.EntropyRate);
-            WriteMemoryAndMfu(predicted, metrics, baseline);
+            WriteMemoryAndMfu(predicted, metrics, baseline, peakFlops);
             if (parse.GetValue(output) is { } folder)
             {
-                CommonOptions.PrintWritten(Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, pipeline.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), [job.Cluster.Accelerator], deviceProfile, usedTorch: true)).Write(folder, DateTime.UtcNow));
+                CommonOptions.PrintWritten(WriteReport(folder));
             }
             return 0;
         });
@@ -75,16 +96,20 @@ public static class ExecuteCommand
     }
 
     /// <summary>
-    /// Peak resident memory of the measured steps above the process's resident size before the model was built, next to the
-    /// cost model's memory per device, and the measured MFU next to the predicted one (both medians over the steps after warm-up).
+    /// The process's peak resident memory over the measured steps next to the cost model's memory per device: on the CPU the
+    /// resident set is the device's memory, and the profile's reserved memory stands for what the runtime and LibTorch hold
+    /// before the model exists (printed beside it). MFU measured and predicted, both against the profile's peak FLOP/s (the
+    /// Simulator's own MFU divides by the catalog peak). Medians over the steps after warm-up.
     /// </summary>
-    private static void WriteMemoryAndMfu(SimulationResult predicted, IReadOnlyList<StepMetrics> metrics, long baseline)
+    private static void WriteMemoryAndMfu(SimulationResult predicted, IReadOnlyList<StepMetrics> metrics, long baseline, double peakFlops)
     {
         var measured = metrics.Skip(Math.Min(ExecutionReport.WarmupSteps, metrics.Count - 1)).ToArray();
-        double memory = Median(measured.Select(m => (double)(m.PeakMemoryBytes - baseline)));
+        double memory = Median(measured.Select(m => (double)m.PeakMemoryBytes));
         double mfu = Median(measured.Select(m => m.Mfu ?? 0));
-        Console.WriteLine($"peak memory above the pre-model baseline ({baseline / 1048576.0:N0} MiB): measured {memory / 1048576:N1} MiB, predicted {predicted.MemoryPerGpuBytes / 1048576:N1} MiB, error {(predicted.MemoryPerGpuBytes - memory) / memory * 100:+0.0;-0.0} %");
-        Console.WriteLine($"MFU: measured {mfu * 100:F1} %, predicted {predicted.Mfu * 100:F1} %");
+        double predictedMfu = predicted.ModelFlopsPerStep / predicted.StepTimeSeconds / peakFlops;
+        const double MiB = 1 << 20;
+        Console.WriteLine($"peak memory: measured {memory / MiB:N1} MiB resident ({baseline / MiB:N1} MiB before the model was built), predicted {predicted.MemoryPerGpuBytes / MiB:N1} MiB ({predicted.Memory.Other / MiB:N1} MiB of it reserve, buffers and logits), error {(predicted.MemoryPerGpuBytes - memory) / memory * 100:+0.0;-0.0} %");
+        Console.WriteLine($"MFU against the profile's peak {peakFlops / 1e9:N1} GFLOP/s: measured {mfu * 100:F1} %, predicted {predictedMfu * 100:F1} %");
     }
 
     private static double Median(IEnumerable<double> values)

@@ -32,4 +32,29 @@ public class ExecuteCommandTests
         Assert.Equal("", outcome.StdOut);
         Assert.StartsWith(message, outcome.StdErr.Trim());
     }
+
+    [Fact]
+    public void Should_Checkpoint_Then_Resume_Where_The_Run_Stopped()
+    {
+        string scenario = Cli.TempScenario(Tiny), folder = Directory.CreateTempSubdirectory("scaleplan-ckpt-").FullName;
+        var first = Cli.Run("execute", scenario, "--layout", "dp=1,mb=4,precision=fp16,recompute=full", "--steps", "4", "--checkpoint-dir", folder, "--checkpoint-every", "2");
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.Equal(["step-00000002.ckpt", "step-00000004.ckpt"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+        var second = Cli.Run("execute", scenario, "--layout", "dp=1,mb=4,precision=fp16,recompute=full", "--steps", "6", "--checkpoint-dir", folder, "--resume");
+        Assert.True(second.ExitCode == 0, second.StdErr);
+        Assert.Contains("resuming at step 5 from sample 32 of the data stream", second.StdErr);
+        Assert.DoesNotContain("step 4/6", second.StdErr);
+        Assert.Contains("step 6/6: loss", second.StdErr);
+    }
+
+    [Theory]
+    [InlineData("--resume", "error: --resume: needs --checkpoint-dir")]
+    [InlineData("--on-spike=rollback", "error: --on-spike: rollback needs checkpoints to roll back to")]
+    public void Should_Refuse_Checkpoint_Options_That_Cannot_Work(string option, string message)
+    {
+        var outcome = Cli.Run("execute", Cli.TempScenario(Tiny), "--layout", "dp=1,mb=4,precision=fp32", option);
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal("", outcome.StdOut);
+        Assert.StartsWith(message, outcome.StdErr.Trim());
+    }
 }
