@@ -21,6 +21,7 @@ public static class Program
             ExecuteCommand.Create(),
             TokenizeCommand.Create(),
             StudyCommand.Create(),
+            ReportCommand.Create(),
             CollectiveWorkerCommand.Create(),
             MpiCheckCommand.Create(),
         };

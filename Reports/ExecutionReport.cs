@@ -4,16 +4,16 @@ using Spectre.Console;
 
 namespace ScalePlanner.Reports;
 
-/// <summary>`execute`: the measured steps next to the cost model's prediction for the same layout, and steps.csv.</summary>
+/// <summary>`execute`: the measured steps next to the cost model's prediction for the same layout, and steps.csv's rows.</summary>
 public static partial class ExecutionReport
 {
     /// <summary>Steps before this one are warm-up (JIT, allocator, caches) and left out of the measured step time.</summary>
     public const int WarmupSteps = 2;
 
     /// <summary>The steps after warm-up (at least the last one).</summary>
-    private static IReadOnlyList<StepMetrics> Measured(IReadOnlyList<StepMetrics> steps) => [.. steps.Skip(Math.Min(WarmupSteps, steps.Count - 1))];
+    public static IReadOnlyList<StepMetrics> Measured(IReadOnlyList<StepMetrics> steps) => [.. steps.Skip(Math.Min(WarmupSteps, steps.Count - 1))];
 
-    private static double MeasuredStepSeconds(IReadOnlyList<StepMetrics> steps)
+    public static double MeasuredStepSeconds(IReadOnlyList<StepMetrics> steps)
     {
         var sorted = Measured(steps).Select(s => s.StepSeconds).Order().ToArray();
         return sorted[sorted.Length / 2];
@@ -43,21 +43,19 @@ public static partial class ExecutionReport
         [CsvColumn("optimizer_s")] public double OptimizerSeconds { get; set; }
         [CsvColumn("grad_norm")] public double GradientNorm { get; set; }
         [CsvColumn("learning_rate")] public double LearningRate { get; set; }
+        [CsvColumn("peak_memory_bytes")] public long PeakMemoryBytes { get; set; }
+        [CsvColumn("mfu")] public double? Mfu { get; set; }
+        [CsvColumn("skipped")] public bool Skipped { get; set; }
+        [CsvColumn("loss_scale")] public double LossScale { get; set; }
+        [CsvColumn("spike")] public bool Spike { get; set; }
     }
 
-    public static IReadOnlyList<string> WriteFiles(IReadOnlyList<StepMetrics> steps, string folder) =>
-        OutputFolder.Write(folder, new Dictionary<string, Action<string>>
-        {
-            ["steps.csv"] = path =>
-            {
-                using var stream = File.Create(path);
-                using var writer = CsvWriter.Create(stream, null, leaveOpen: true);
-                writer.WriteRecords(steps.Select(s => new Row
-                {
-                    Step = s.Step, Loss = s.Loss, TokensPerSecond = s.TokensPerSecond, StepSeconds = s.StepSeconds, DataSeconds = s.DataSeconds,
-                    ForwardSeconds = s.ForwardSeconds, BackwardSeconds = s.BackwardSeconds, OptimizerSeconds = s.OptimizerSeconds,
-                    GradientNorm = s.GradientNorm, LearningRate = s.LearningRate,
-                }));
-            },
-        });
+    /// <summary>steps.csv: one row per optimizer step.</summary>
+    public static void WriteSteps(CsvWriter writer, IReadOnlyList<StepMetrics> steps) => writer.WriteRecords(steps.Select(s => new Row
+    {
+        Step = s.Step, Loss = s.Loss, TokensPerSecond = s.TokensPerSecond, StepSeconds = s.StepSeconds, DataSeconds = s.DataSeconds,
+        ForwardSeconds = s.ForwardSeconds, BackwardSeconds = s.BackwardSeconds, OptimizerSeconds = s.OptimizerSeconds,
+        GradientNorm = s.GradientNorm, LearningRate = s.LearningRate, PeakMemoryBytes = s.PeakMemoryBytes, Mfu = s.Mfu,
+        Skipped = s.Skipped, LossScale = s.LossScale, Spike = s.Spike,
+    }));
 }

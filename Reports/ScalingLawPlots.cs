@@ -1,6 +1,6 @@
 namespace ScalePlanner.Reports;
 
-/// <summary>The three plots of `fit --out`: observed vs fitted loss, loss vs compute with the compute-optimal frontier, IsoFLOP curves, and residuals.</summary>
+/// <summary>The four plots of `fit --out` and `study --out`: observed vs fitted loss, loss vs compute with the compute-optimal frontier, IsoFLOP curves, and residuals.</summary>
 public static class ScalingLawPlots
 {
     public static ScottPlot.Plot ObservedVersusFitted(ScalingLawReport report)
@@ -47,20 +47,5 @@ public static class ScalingLawPlots
         plot.XLabel(x);
         plot.YLabel(y);
         return plot;
-    }
-
-    public static IReadOnlyList<string> Write(ScalingLawReport report, string folder)
-    {
-        var plots = new Dictionary<string, ScottPlot.Plot>
-        {
-            ["observed-vs-fitted"] = ObservedVersusFitted(report), ["frontier"] = Frontier(report), ["isoflop"] = IsoFlop(report), ["residuals"] = Residuals(report),
-        };
-        var files = new Dictionary<string, Action<string>> { ["fit.json"] = path => File.WriteAllText(path, report.Json()) };
-        foreach (var (name, plot) in plots)
-        {
-            files[$"{name}.png"] = path => plot.SavePng(path, 900, 600);
-            files[$"{name}.svg"] = path => plot.SaveSvg(path, 900, 600);
-        }
-        return OutputFolder.Write(folder, files);
     }
 }

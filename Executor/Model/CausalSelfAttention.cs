@@ -4,19 +4,25 @@ using static TorchSharp.torch;
 
 namespace ScalePlanner.Executor.Model;
 
-/// <summary>Causal self-attention with grouped-query heads (Ainslie et al. 2023): kvHeads key/value heads shared by heads/kvHeads query heads each.</summary>
+/// <summary>
+/// Causal self-attention with grouped-query heads (Ainslie et al. 2023): kvHeads key/value heads shared by heads/kvHeads query
+/// heads each. Selective recomputation keeps only q, k, v of the attention core softmax(qkᵀ/√d + mask)·v and recomputes the
+/// core in backward, so the T×T scores and probabilities are never stored (Korthikanti et al. 2022, §4).
+/// </summary>
 public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
 {
     private readonly Linear q_proj, k_proj, v_proj, o_proj;
     private readonly int heads, kvHeads, headDim;
     private readonly Rotary? rotary;
-    private readonly bool fused;
+    private readonly bool fused, recomputeCore;
     private readonly Tensor? mask;
 
     /// <param name="fused">LibTorch's fused scaled-dot-product kernel (FlashAttention-style) or the explicit scores → mask → softmax → values path the 2021 kernels and the cost model's unfused path take.</param>
-    public CausalSelfAttention(ModelSpec model, bool fused) : base(nameof(CausalSelfAttention))
+    /// <param name="recomputeCore">Selective recomputation of the attention core.</param>
+    public CausalSelfAttention(ModelSpec model, bool fused, bool recomputeCore = false) : base(nameof(CausalSelfAttention))
     {
         this.fused = fused;
+        this.recomputeCore = recomputeCore;
         mask = fused ? null : full(model.SequenceLength, model.SequenceLength, float.NegativeInfinity).triu(1);
         heads = model.Heads;
         kvHeads = model.KvHeads;
@@ -45,9 +51,16 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
             k = k.repeat_interleave(heads / kvHeads, dim: 1);                       // (B, nh, T, hs)
             v = v.repeat_interleave(heads / kvHeads, dim: 1);
         }
-        var y = fused
-            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)                          // softmax(qkᵀ/√d + mask)·v
-            : (q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headDim)).add(mask![..(int)t, ..(int)t].to(x.device).to(x.dtype)).softmax(-1).matmul(v);
+        var y = recomputeCore ? Recomputed.Apply(qkv => Core(qkv[0], qkv[1], qkv[2]), q, k, v) : Core(q, k, v);
         return o_proj.forward(y.transpose(1, 2).reshape(b, t, heads * headDim));    // (B, T, C)
+    }
+
+    /// <summary>softmax(qkᵀ/√d + mask)·v over (B, nh, T, hs).</summary>
+    private Tensor Core(Tensor q, Tensor k, Tensor v)
+    {
+        long t = q.shape[2];
+        return fused
+            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)
+            : (q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headDim)).add(mask![..(int)t, ..(int)t].to(q.device).to(q.dtype)).softmax(-1).matmul(v);
     }
 }

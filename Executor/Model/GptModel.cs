@@ -1,3 +1,4 @@
+using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,12 +18,13 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> ln_f;
     private readonly Linear? lm_head;
 
-    public GptModel(ModelSpec model, bool fusedAttention = true) : base(nameof(GptModel))
+    /// <param name="recompute">Activation recomputation: none, selective (attention core) or full (every block).</param>
+    public GptModel(ModelSpec model, bool fusedAttention = true, RecomputeMode recompute = RecomputeMode.None) : base(nameof(GptModel))
     {
         Spec = model.Validated();
         wte = nn.Embedding(model.Vocab, model.Hidden);
         wpe = model.Positions == PositionEmbedding.Learned ? nn.Embedding(model.SequenceLength, model.Hidden) : null;
-        h = nn.ModuleList([.. Enumerable.Range(0, model.Layers).Select(_ => new Block(model, fusedAttention))]);
+        h = nn.ModuleList([.. Enumerable.Range(0, model.Layers).Select(_ => new Block(model, fusedAttention, recompute))]);
         ln_f = Norm.Of(model);
         lm_head = model.TiedEmbeddings ? null : nn.Linear(model.Hidden, model.Vocab, hasBias: false);
         RegisterComponents();

@@ -10,12 +10,16 @@ public static class ProgressLine
 
     /// <summary>e.g. "step 7/20  loss 5.2172  41,230 tokens/s  data wait 0.4 %  ETA 0:12".</summary>
     public static string Live(StepMetrics m, int totalSteps, TimeSpan eta) =>
-        $"step {m.Step + 1}/{totalSteps}  loss {m.Loss:F4}  {m.TokensPerSecond:N0} tokens/s  data wait {DataWaitShare(m) * 100:F1} %  ETA {Clock(eta)}";
+        $"step {m.Step + 1}/{totalSteps}  loss {m.Loss:F4}  {m.TokensPerSecond:N0} tokens/s  data wait {DataWaitShare(m) * 100:F1} %{Flags(m)}  ETA {Clock(eta)}";
 
     /// <summary>The log line: every phase of the step, so a CI log shows where the time went.</summary>
     public static string Plain(StepMetrics m, int totalSteps, TimeSpan eta) =>
         $"step {m.Step + 1}/{totalSteps}: loss {m.Loss:F4}, {m.StepSeconds:F3} s (data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
-        $"{m.TokensPerSecond:N0} tokens/s, data wait {DataWaitShare(m) * 100:F1} %, |g| {m.GradientNorm:F3}, ETA {Clock(eta)}";
+        $"{m.TokensPerSecond:N0} tokens/s, data wait {DataWaitShare(m) * 100:F1} %, |g| {m.GradientNorm:F3}{Flags(m)}, ETA {Clock(eta)}";
+
+    /// <summary>What the numerical guards did in the step: a skipped update, a loss spike, the fp16 loss scale; empty otherwise.</summary>
+    public static string Flags(StepMetrics m) =>
+        (m.Skipped ? ", update skipped" : "") + (m.Spike ? ", loss spike" : "") + (m.LossScale != 1 ? $", loss scale {m.LossScale:G}" : "");
 
     /// <summary>h:mm:ss from an hour on, else m:ss.</summary>
     public static string Clock(TimeSpan span) =>

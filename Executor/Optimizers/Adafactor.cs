@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ public sealed class Adafactor(IReadOnlyList<Parameter> parameters, double eps1 =
             if (p.dim() >= 2)
             {
                 if (!factored.TryGetValue(p, out var state))
-                    factored[p] = state = (zeros(p.shape[0], dtype: p.dtype).MoveToOuterDisposeScope(), zeros(p.shape[1], dtype: p.dtype).MoveToOuterDisposeScope());
+                    factored[p] = state = (zeros(p.shape[0], dtype: p.dtype).DetachFromDisposeScope(), zeros(p.shape[1], dtype: p.dtype).DetachFromDisposeScope());   // detached: state outlives the caller's per-step dispose scope
                 state.Row.mul_(decay).add_(squared.sum(dim: 1), alpha: 1 - decay);        // R = β̂R + (1 − β̂)(G² + ε₁)1
                 state.Column.mul_(decay).add_(squared.sum(dim: 0), alpha: 1 - decay);     // C = β̂C + (1 − β̂)1ᵀ(G² + ε₁); `dim:` named: a bare 0 binds to the ScalarType overload
                 var second = outer(state.Row, state.Column) / state.Row.sum();       // V̂ = RC / 1ᵀR
@@ -40,13 +41,54 @@ public sealed class Adafactor(IReadOnlyList<Parameter> parameters, double eps1 =
             }
             else
             {
-                if (!full.TryGetValue(p, out var v)) full[p] = v = zeros_like(p).MoveToOuterDisposeScope();
+                if (!full.TryGetValue(p, out var v)) full[p] = v = zeros_like(p).DetachFromDisposeScope();
                 v.mul_(decay).add_(squared, alpha: 1 - decay);
                 update = g / v.sqrt();
             }
             update = update / Math.Max(1.0, Rms(update) / clip);                     // Û = U / max(1, RMS(U)/d)
             double alpha = Math.Max(eps2, Rms(p)) * rho;
             p.sub_(update * alpha);
+        }
+    }
+
+    /// <summary>Writes the step count and each parameter's factored or full second moment (a tag first: 0 none yet, 1 factored, 2 full).</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(step);
+        foreach (var p in parameters)
+        {
+            if (factored.TryGetValue(p, out var state))
+            {
+                writer.Write((byte)1);
+                state.Row.Save(writer);
+                state.Column.Save(writer);
+            }
+            else if (full.TryGetValue(p, out var v))
+            {
+                writer.Write((byte)2);
+                v.Save(writer);
+            }
+            else writer.Write((byte)0);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote, for the same parameters in the same order.</summary>
+    public void Load(BinaryReader reader)
+    {
+        step = reader.ReadInt32();
+        factored.Clear();
+        full.Clear();
+        foreach (var p in parameters)
+        {
+            switch (reader.ReadByte())
+            {
+                case 1:
+                    factored[p] = (Tensor.Load(reader).DetachFromDisposeScope(), Tensor.Load(reader).DetachFromDisposeScope());
+                    break;
+                case 2:
+                    full[p] = Tensor.Load(reader).DetachFromDisposeScope();
+                    break;
+            }
         }
     }
 

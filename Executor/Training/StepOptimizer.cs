@@ -41,4 +41,20 @@ public sealed class StepOptimizer
         }
         else adafactor!.Step();
     }
+
+    /// <summary>Writes the optimizer's state (moments, step counts) for a checkpoint.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        if (torchOptimizer is OptimizerHelper helper) helper.save_state_dict(writer);
+        else if (lamb is not null) lamb.Save(writer);
+        else adafactor!.Save(writer);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote into an optimizer built over the same parameters.</summary>
+    public void Load(BinaryReader reader)
+    {
+        if (torchOptimizer is OptimizerHelper helper) helper.load_state_dict(reader);
+        else if (lamb is not null) lamb.Load(reader);
+        else adafactor!.Load(reader);
+    }
 }

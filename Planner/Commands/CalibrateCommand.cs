@@ -2,6 +2,7 @@ using System.CommandLine;
 using ScalePlanner.Calibration;
 using ScalePlanner.Calibration.Mpi;
 using ScalePlanner.Reports;
+using ScalePlanner.Reports.Bundles;
 using ScalePlanner.Simulator.Profiles;
 
 namespace ScalePlanner.Planner.Commands;
@@ -19,7 +20,7 @@ public static class CalibrateCommand
         var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs the -p:TorchBackend=cuda build).", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var quick = new Option<bool>("--quick") { Description = "Fewer shapes, sizes and repetitions: under two minutes on two cores." };
-        var output = new Option<string>("--out") { Description = "Profile JSON to write.", DefaultValueFactory = _ => "device-profile.json" };
+        var output = new Option<string>("--out") { Description = "Profile JSON to write (a path ending in .json), or a folder for device-profile.json, report.html, the CSV files and the calibration plots.", DefaultValueFactory = _ => "device-profile.json" };
         var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output };
         command.SetAction(parse =>
         {
@@ -28,9 +29,17 @@ public static class CalibrateCommand
             var progress = (string line) => Console.Error.WriteLine(line);
             var collectives = MeasureCollectives(isQuick, progress);
             var (profile, record) = Calibrator.Run(new Calibrator.Options(isQuick, parse.GetValue(device)!, progress), collectives);
-            string written = ProfileFile.Write(parse.GetValue(output)!, profile, record);
+            string target = parse.GetValue(output)!;
             CalibrationTable.Write(profile, record);
-            Console.WriteLine($"wrote {written}");
+            if (target.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                Console.WriteLine($"wrote {ProfileFile.Write(target, profile, record)}");
+                return 0;
+            }
+            var context = ReportContext.ForDevice(null, [Simulator.Hardware.AcceleratorCatalog.Get("cpu")], profile, usedTorch: true);
+            var written = CalibrationBundle.Build(profile, record, CalibrationCurves.Groups, CalibrationCurves.Build(profile, record), context).Write(target, DateTime.UtcNow);
+            CommonOptions.PrintWritten(written);
+            Console.WriteLine($"wrote {written.Single(w => Path.GetFileName(w) == CalibrationBundle.ProfileFileName)}");
             return 0;
         });
         return command;

@@ -15,4 +15,10 @@ public static class CommonOptions
         option.AcceptOnlyFromAmong(allowed);
         return option;
     }
+
+    /// <summary>Every command prints each file it wrote, one per line, on stderr (stdout stays the command's result).</summary>
+    public static void PrintWritten(IEnumerable<string> paths)
+    {
+        foreach (var path in paths) Console.Error.WriteLine($"wrote {path}");
+    }
 }

@@ -6,6 +6,7 @@ using ScalePlanner.Executor.Training;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Reports;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 using static TorchSharp.torch;
 
@@ -15,26 +16,31 @@ namespace ScalePlanner.Planner.Commands;
 /// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source, or on
 /// token shards with `--data DIR` (loaded by `--workers` workers `--prefetch` batches ahead, inputs masked with `--mask-prob`), and
 /// prints the measured step time next to the cost model's prediction for the same layout. What runs today: one process
-/// (dp = tp = pp = cp = 1), fp32 or bf16 with fp32 master weights, no recomputation; anything else is refused with one line
+/// (dp = tp = pp = cp = 1), fp32, or bf16 / fp16 (dynamic loss scaling) with fp32 master weights, recomputation none / selective / full; anything else is refused with one line
 /// naming what is not built.
 /// </summary>
 public static class ExecuteCommand
 {
+    /// <summary>Exit code of a run the numerical guards stopped (2 is bad input, 3 an MPI failure).</summary>
+    public const int DivergedExitCode = 4;
+
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
-        var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision fp32 or bf16, recompute=none.", Required = true };
+        var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision fp32, bf16 or fp16, recompute none|selective|full.", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
-        var output = new Option<string?>("--out") { Description = "Folder for steps.csv." };
+        var output = new Option<string?>("--out") { Description = "Folder for report.html, steps.csv, comparison.csv and the plots." };
         var data = new Option<string?>("--data") { Description = "Folder of token shards (from `scaleplan tokenize`); default: the synthetic Markov source." };
         var workers = new Option<int>("--workers") { Description = "Loader workers building micro-batches ahead; 0 builds them on the training thread.", DefaultValueFactory = _ => 0 };
         var prefetch = new Option<int>("--prefetch") { Description = "Micro-batches the workers may hold ready (bounded channel depth).", DefaultValueFactory = _ => 2 };
         var maskProbability = new Option<double>("--mask-prob") { Description = $"Probability of replacing each input token by the mask id {TokenMasking.MaskToken}.", DefaultValueFactory = _ => 0 };
+        var training = new ExecuteTrainingOptions();
         var command = new Command("execute", "Train the layout with TorchSharp and compare measured step time with the prediction.")
         {
             scenario, layout, steps, profile, output, data, workers, prefetch, maskProbability,
         };
+        foreach (var option in training.All) command.Add(option);
         command.SetAction(parse =>
         {
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
@@ -44,34 +50,81 @@ public static class ExecuteCommand
             Supported(parsed);
             int n = parse.GetValue(steps);
             if (n < 3) throw new SpecException("--steps", $"must be at least 3 (two warm-up steps and one measured), got {n}");
-            var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, CommonOptions.LoadProfile(parse.GetValue(profile)));
+            var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
+            var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, deviceProfile);
+            double peakFlops = (deviceProfile ?? job.Cluster.Accelerator.DefaultProfile).PeakFlops(job.Cluster.Accelerator, parsed.Precision);
 
             int micro = parsed.MicroBatch;
+            var (options, resume) = training.Apply(parse, new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision)
+            {
+                ModelFlopsPerStep = predicted.ModelFlopsPerStep,
+                PeakFlops = peakFlops,
+            }, job.Model.Vocab, Console.Error);
             var input = new InputOptions(parse.GetValue(data), parse.GetValue(workers), parse.GetValue(prefetch), parse.GetValue(maskProbability));
-            using var pipeline = new InputPipeline(input, job.Model, micro);
+            using var pipeline = new InputPipeline(input, job.Model, micro, position: resume?.DataPosition ?? 0);
             Console.Error.WriteLine($"data: {pipeline.Description}");
             manual_seed(1);
-            using var model = new GptModel(job.Model, job.Training.FlashAttention);
-            var options = new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision);
+            long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source, before any model state
+            using var model = new GptModel(job.Model, job.Training.FlashAttention, parsed.Recompute);
+            var metrics = new List<StepMetrics>();
             var progress = ProgressDisplay.OnStandardError(n);
-            var metrics = Trainer.Run(model, options, pipeline.Source, progress.Report);
+            IReadOnlyList<string> WriteReport(string folder) =>
+                Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, pipeline.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), [job.Cluster.Accelerator], deviceProfile, usedTorch: true)).Write(folder, DateTime.UtcNow);
+            try
+            {
+                Trainer.Run(model, options, pipeline.Source, m =>
+                {
+                    metrics.Add(m);
+                    progress.Report(m);
+                }, resume);
+            }
+            catch (TrainingDivergedException diverged)
+            {
+                if (parse.GetValue(output) is { } partial) CommonOptions.PrintWritten(WriteReport(partial));   // the steps that did run, for the post-mortem
+                Console.Error.WriteLine($"error: {diverged.Message}");
+                return DivergedExitCode;
+            }
             ExecutionReport.Write(loaded.Name, predicted, metrics, pipeline.EntropyRate);
+            WriteMemoryAndMfu(predicted, metrics, baseline, peakFlops);
             if (parse.GetValue(output) is { } folder)
             {
-                foreach (var written in ExecutionReport.WriteFiles(metrics, folder)) Console.Error.WriteLine($"wrote {written}");
+                CommonOptions.PrintWritten(WriteReport(folder));
             }
             return 0;
         });
         return command;
     }
 
+    /// <summary>
+    /// The process's peak resident memory over the measured steps next to the cost model's memory per device: on the CPU the
+    /// resident set is the device's memory, and the profile's reserved memory stands for what the runtime and LibTorch hold
+    /// before the model exists (printed beside it). MFU measured and predicted, both against the profile's peak FLOP/s (the
+    /// Simulator's own MFU divides by the catalog peak). Medians over the steps after warm-up.
+    /// </summary>
+    private static void WriteMemoryAndMfu(SimulationResult predicted, IReadOnlyList<StepMetrics> metrics, long baseline, double peakFlops)
+    {
+        var measured = metrics.Skip(Math.Min(ExecutionReport.WarmupSteps, metrics.Count - 1)).ToArray();
+        double memory = Median(measured.Select(m => (double)m.PeakMemoryBytes));
+        double mfu = Median(measured.Select(m => m.Mfu ?? 0));
+        double predictedMfu = predicted.ModelFlopsPerStep / predicted.StepTimeSeconds / peakFlops;
+        const double MiB = 1 << 20;
+        Console.WriteLine($"peak memory: measured {memory / MiB:N1} MiB resident ({baseline / MiB:N1} MiB before the model was built), predicted {predicted.MemoryPerGpuBytes / MiB:N1} MiB ({predicted.Memory.Other / MiB:N1} MiB of it reserve, buffers and logits), error {(predicted.MemoryPerGpuBytes - memory) / memory * 100:+0.0;-0.0} %");
+        Console.WriteLine($"MFU against the profile's peak {peakFlops / 1e9:N1} GFLOP/s: measured {mfu * 100:F1} %, predicted {predictedMfu * 100:F1} %");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
     private static void Supported(Layout layout)
     {
         if (layout.Devices != 1)
             throw new SpecException("layout", "distributed execution (dp, tp, pp, cp > 1 over Open MPI) is not built yet; allowed today: dp=1,tp=1,pp=1,cp=1");
-        if (layout.Precision is not (Precision.Fp32 or Precision.Bf16))
-            throw new SpecException("layout.precision", $"{layout.Precision.Key()} execution is not built yet; allowed today: fp32 bf16");
-        if (layout.Recompute != RecomputeMode.None)
-            throw new SpecException("layout.recompute", "activation recomputation in the executor is not built yet; allowed today: none");
+        if (layout.Precision == Precision.Fp8)
+            throw new SpecException("layout.precision", "fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU (fp8 GEMMs need Hopper-class GPUs); allowed: fp32 bf16 fp16");
+        if (layout.Precision is not (Precision.Fp32 or Precision.Bf16 or Precision.Fp16))
+            throw new SpecException("layout.precision", $"{layout.Precision.Key()} execution is not built; allowed: fp32 bf16 fp16");
     }
 }

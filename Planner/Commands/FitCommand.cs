@@ -3,6 +3,7 @@ using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Planner.ScalingLaws;
 using ScalePlanner.Planner.Search;
 using ScalePlanner.Reports;
+using ScalePlanner.Reports.Bundles;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.Commands;
@@ -21,7 +22,7 @@ public static class FitCommand
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap refits for the intervals.", DefaultValueFactory = _ => 200 };
         var delta = new Option<double>("--delta") { Description = "Huber δ on log-loss residuals (Hoffmann et al.: 1e-3).", DefaultValueFactory = _ => 1e-3 };
         var format = CommonOptions.Format("table", "json");
-        var output = new Option<string?>("--out") { Description = "Folder for fit.json and the plots (observed vs fitted, frontier, IsoFLOP, residuals)." };
+        var output = new Option<string?>("--out") { Description = "Folder for report.html, fit.json, parameters.csv, runs.csv and the plots (observed vs fitted, frontier, IsoFLOP, residuals)." };
         var command = new Command("fit", "Fit loss against model size and data (Chinchilla or Kaplan form) and recommend N and D for a budget.")
             { runs, form, budget, dollars, scenario, bootstrap, delta, format, output };
         command.SetAction(parse =>
@@ -38,7 +39,8 @@ public static class FitCommand
             else report.WriteTable();
             if (parse.GetValue(output) is { } folder)
             {
-                foreach (var written in ScalingLawPlots.Write(report, folder)) Console.Error.WriteLine($"wrote {written}");
+                var context = ReportContext.ForFit(parse.GetValue(runs), [new("law", $"{law.GetType().Name}, Huber δ = {huber:G3} on log loss, {resamples} bootstrap refits")], usedTorch: false);
+                CommonOptions.PrintWritten(ScalingLawBundle.Build("fit", $"Scaling law fitted to {Path.GetFileName(parse.GetValue(runs))}", report, [], context).Write(folder, DateTime.UtcNow));
             }
             return 0;
         });

@@ -2,6 +2,7 @@ using System.CommandLine;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Planner.Search;
 using ScalePlanner.Reports;
+using ScalePlanner.Reports.Bundles;
 
 namespace ScalePlanner.Planner.Commands;
 
@@ -17,7 +18,7 @@ public static class PlanCommand
         var format = CommonOptions.Format("table", "csv", "json");
         var objective = new Option<string?>("--objective") { Description = "Override the scenario's objective: time|cost|mfu." };
         objective.AcceptOnlyFromAmong("time", "cost", "mfu");
-        var output = new Option<string?>("--out") { Description = "Folder for plan.csv, plan.json and the Pareto plot (PNG, SVG)." };
+        var output = new Option<string?>("--out") { Description = "Folder for report.html, plan.csv, plan.json, scaling.csv and the plots (PNG, SVG)." };
         var profile = CommonOptions.Profile();
         var refine = new Option<int?>("--refine") { Description = "Re-rank the best K layouts with the event-driven timeline of one step (K ≤ --top)." };
         var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, with the Pareto front of time vs dollars.") { scenario, top, objective, format, output, profile, refine };
@@ -42,7 +43,9 @@ public static class PlanCommand
             }
             if (parse.GetValue(output) is { } folder)
             {
-                foreach (var written in PlanFiles.Write(plan, folder)) Console.Error.WriteLine($"wrote {written}");
+                Console.Error.WriteLine("scaling sweep: best layout at 1/8 to 4 times the first cluster's devices, strong and weak");
+                var context = ReportContext.ForDevice(path, [.. loaded.Clusters.Select(c => c.Accelerator)], deviceProfile);
+                CommonOptions.PrintWritten(PlanReport.Build(plan, ScalingSweep.Run(loaded, deviceProfile), context).Write(folder, DateTime.UtcNow));
             }
             return 0;
         });

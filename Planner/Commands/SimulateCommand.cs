@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Reports;
+using ScalePlanner.Reports.Bundles;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 using ScalePlanner.Simulator.Timeline;
@@ -9,7 +10,7 @@ namespace ScalePlanner.Planner.Commands;
 
 /// <summary>
 /// `scaleplan simulate SCENARIO.json --layout "dp=..,tp=.."`: the cost model's full prediction for one layout; with
-/// `--timeline` the step comes from the event-driven simulation, and `--out DIR` writes it as timeline.json and a Gantt chart.
+/// `--timeline` the step comes from the event-driven simulation; `--out DIR` writes the report (and the timeline's files).
 /// </summary>
 public static class SimulateCommand
 {
@@ -20,7 +21,7 @@ public static class SimulateCommand
         var format = CommonOptions.Format("table", "json");
         var profile = CommonOptions.Profile();
         var timeline = new Option<bool>("--timeline") { Description = "Simulate the step event by event (pipeline schedule, overlap, stragglers) instead of the closed form." };
-        var output = new Option<string?>("--out") { Description = "With --timeline: folder for timeline.json, gantt.png and gantt.svg." };
+        var output = new Option<string?>("--out") { Description = "Folder for report.html, simulation.json, summary.csv, breakdown.csv and the plots; with --timeline also timeline.json and the Gantt chart." };
         var timelineOptions = new TimelineOptionsParser();
         var command = new Command("simulate", "Predict step time, memory, throughput, time and cost to train for one layout.") { scenario, layout, format, profile, timeline, output };
         foreach (var option in timelineOptions.All) command.Options.Add(option);
@@ -28,7 +29,6 @@ public static class SimulateCommand
         {
             string? folder = parse.GetValue(output);
             bool useTimeline = parse.GetValue(timeline);
-            if (!useTimeline && folder is not null) throw new SpecException("--out", "writes the timeline's files; add --timeline");
             if (!useTimeline && timelineOptions.AnyGiven(parse)) throw new SpecException("--timeline", "--bucket-mb, --straggler and --slow-node steer the timeline; add --timeline");
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
             var parsed = Layout.Parse(parse.GetValue(layout)!);
@@ -38,22 +38,28 @@ public static class SimulateCommand
             if (!useTimeline)
             {
                 var result = Simulator.Simulation.Simulator.Evaluate(job, parsed, deviceProfile);
+                var closedFormFiles = folder is null ? [] : Written(loaded.Name, result, null, folder, job, deviceProfile, parse.GetValue(scenario)!);
                 if (json) Console.WriteLine(SimulationJson.Serialize(result));
                 else SimulationTable.Write(loaded.Name, job, result);
+                CommonOptions.PrintWritten(closedFormFiles);
                 return 0;
             }
 
             var simulation = TimelineSimulator.Evaluate(job, parsed, deviceProfile, timelineOptions.Read(parse, recordEvents: folder is not null));
-            var written = folder is null ? [] : TimelineFiles.Write(simulation, $"{loaded.Name}: {PlanTable.ShortLayout(simulation.Result)}", folder);
+            var written = folder is null ? [] : Written(loaded.Name, simulation.Result, simulation, folder, job, deviceProfile, parse.GetValue(scenario)!);
             if (json) Console.WriteLine(SimulationJson.Serialize(simulation.Result, TimelineJson.Summarize(simulation.Timeline, simulation.ClosedForm)));
             else
             {
                 SimulationTable.Write(loaded.Name, job, simulation.Result);
                 SimulationTable.WriteTimeline(simulation);
             }
-            foreach (var path in written) Console.Error.WriteLine($"wrote {path}");
+            CommonOptions.PrintWritten(written);
             return 0;
         });
         return command;
     }
+
+    private static IReadOnlyList<string> Written(string name, Simulator.Simulation.SimulationResult result, TimelineSimulation? timeline, string folder,
+        Simulator.Simulation.TrainingJob job, Simulator.Profiles.DeviceProfile? profile, string scenarioPath) =>
+        SimulationReport.Build(name, result, timeline, ReportContext.ForDevice(scenarioPath, [job.Cluster.Accelerator], profile)).Write(folder, DateTime.UtcNow);
 }

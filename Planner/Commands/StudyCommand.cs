@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ScalePlanner.Planner.ScalingLaws;
-using ScalePlanner.Reports;
+using ScalePlanner.Reports.Bundles;
 
 namespace ScalePlanner.Planner.Commands;
 
@@ -11,7 +11,7 @@ public static class StudyCommand
     {
         var quick = new Option<bool>("--quick") { Description = "3 widths × 3 token budgets instead of 4 × 4." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap refits for the intervals.", DefaultValueFactory = _ => 200 };
-        var output = new Option<string?>("--out") { Description = "Folder for runs.csv, fit.json and the plots." };
+        var output = new Option<string?>("--out") { Description = "Folder for report.html, runs.csv, fit.json, parameters.csv and the plots." };
         var command = new Command("study", "Train a grid of small GPTs with the executor on the synthetic source and fit a scaling law to them.") { quick, bootstrap, output };
         command.SetAction(parse =>
         {
@@ -22,11 +22,12 @@ public static class StudyCommand
             var report = ScalingLawReporter.Build(fit, runs, delta, fit.Bootstrap(parse.GetValue(bootstrap)), null);
             report.WriteTable();
             var e = report.Parameters.First(p => p.Name == "E");
-            Console.WriteLine($"fitted irreducible loss E = {e.Value:F4} [{e.Ci95[0]:F4}, {e.Ci95[1]:F4}]; the source's entropy rate is {entropy:F4} nats/token ({(e.Value - entropy) / entropy * 100:+0.0;-0.0} %)");
+            string finding = $"fitted irreducible loss E = {e.Value:F4} [{e.Ci95[0]:F4}, {e.Ci95[1]:F4}]; the source's entropy rate is {entropy:F4} nats/token ({(e.Value - entropy) / entropy * 100:+0.0;-0.0} %)";
+            Console.WriteLine(finding);
             if (parse.GetValue(output) is { } folder)
             {
-                foreach (var written in ScalingLawPlots.Write(report, folder)) Console.Error.WriteLine($"wrote {written}");
-                foreach (var written in RunsFile.Write(runs, folder)) Console.Error.WriteLine($"wrote {written}");
+                var context = ReportContext.ForFit(null, [new("runs", $"{runs.Count} GPTs trained by the executor on the synthetic Markov source ({(parse.GetValue(quick) ? "quick" : "full")} grid)")], usedTorch: true);
+                CommonOptions.PrintWritten(ScalingLawBundle.Build("study", "Scaling study on the synthetic source", report, [finding], context).Write(folder, DateTime.UtcNow));
             }
             return 0;
         });

@@ -46,11 +46,4 @@ public static class RunsFile
         int index = header.IndexOf(name);
         return index >= 0 ? index : throw new SpecException("RUNS.csv", $"has no '{name}' column; columns: {string.Join(", ", header)}");
     }
-
-    /// <summary>Writes runs.csv (params, tokens, loss) into a folder, readable by `fit`.</summary>
-    public static IReadOnlyList<string> Write(IReadOnlyList<ScalingRun> runs, string folder) =>
-        Reports.OutputFolder.Write(folder, new Dictionary<string, Action<string>>
-        {
-            ["runs.csv"] = path => File.WriteAllLines(path, ["params,tokens,loss", .. runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Parameters},{r.Tokens},{r.Loss:R}"))]),
-        });
 }

@@ -58,9 +58,9 @@ public static class AcceleratorCatalog
         // L4 datasheet: 30.3 fp32, 60 tf32, 121 fp16/bf16, 242.5 fp8; 24 GB GDDR6 at 300 GB/s; PCIe Gen4 x16; 100 Gb/s network.
         Make("l4", "NVIDIA L4 24GB", Peaks(30.3, 60, 121, 121, 242.5), 24, 0.3, 8, new LinkSpec(25, 5e-6), Network(12.5), 0.80,
             "NVIDIA L4 datasheet; price: AWS g6 per-GPU on-demand", DefaultProfiles.NvidiaGpu),
-        // This machine's processor, uncalibrated: 2 cores × 2.5 GHz × 32 fp32 FLOP/cycle (two AVX2 FMA ports); bf16 without AMX runs through fp32 units.
+        // This machine's processor, uncalibrated: 2 cores × 2.5 GHz × 32 fp32 FLOP/cycle (two AVX2 FMA ports); bf16 without AMX and fp16 without AVX512-FP16 run through fp32 units (LibTorch widens them), so both get the fp32 figure.
         // Memory: 24 GiB at ≈ 20 GB/s; "links" are shared memory between MPI processes (≈ 5 GB/s) and 10 GbE.
-        Make("cpu", "this machine's CPU (uncalibrated)", Peaks(0.16, 0, 0, 0.16, 0), 24, 0.02, 1, new LinkSpec(5, 1e-6), new LinkSpec(1.25, 50e-6), 0.10,
+        Make("cpu", "this machine's CPU (uncalibrated)", Peaks(0.16, 0, 0.16, 0.16, 0), 24, 0.02, 1, new LinkSpec(5, 1e-6), new LinkSpec(1.25, 50e-6), 0.10,
             "nominal AVX2 figures; `scaleplan calibrate` measures the real ones", DefaultProfiles.Cpu),
     }.ToDictionary(a => a.Key);
 

@@ -23,11 +23,36 @@ public class ExecuteCommandTests
 
     [Theory]
     [InlineData("dp=2,mb=4,precision=fp32", "error: layout: distributed execution")]
-    [InlineData("dp=1,mb=4,precision=fp16", "error: layout.precision: fp16 execution is not built yet")]
+    [InlineData("dp=1,mb=4,precision=fp8", "error: layout.precision: fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU")]
     public void Should_Say_What_Is_Not_Built_In_One_Line(string layout, string message)
     {
         string scenario = Tiny.Replace("\"devicesPerNode\": 1", layout.StartsWith("dp=2") ? "\"devicesPerNode\": 2" : "\"devicesPerNode\": 1");
         var outcome = Cli.Run("execute", Cli.TempScenario(scenario), "--layout", layout);
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal("", outcome.StdOut);
+        Assert.StartsWith(message, outcome.StdErr.Trim());
+    }
+
+    [Fact]
+    public void Should_Checkpoint_Then_Resume_Where_The_Run_Stopped()
+    {
+        string scenario = Cli.TempScenario(Tiny), folder = Directory.CreateTempSubdirectory("scaleplan-ckpt-").FullName;
+        var first = Cli.Run("execute", scenario, "--layout", "dp=1,mb=4,precision=fp16,recompute=full", "--steps", "4", "--checkpoint-dir", folder, "--checkpoint-every", "2");
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.Equal(["step-00000002.ckpt", "step-00000004.ckpt"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+        var second = Cli.Run("execute", scenario, "--layout", "dp=1,mb=4,precision=fp16,recompute=full", "--steps", "6", "--checkpoint-dir", folder, "--resume");
+        Assert.True(second.ExitCode == 0, second.StdErr);
+        Assert.Contains("resuming at step 5 from sample 32 of the data stream", second.StdErr);
+        Assert.DoesNotContain("step 4/6", second.StdErr);
+        Assert.Contains("step 6/6: loss", second.StdErr);
+    }
+
+    [Theory]
+    [InlineData("--resume", "error: --resume: needs --checkpoint-dir")]
+    [InlineData("--on-spike=rollback", "error: --on-spike: rollback needs checkpoints to roll back to")]
+    public void Should_Refuse_Checkpoint_Options_That_Cannot_Work(string option, string message)
+    {
+        var outcome = Cli.Run("execute", Cli.TempScenario(Tiny), "--layout", "dp=1,mb=4,precision=fp32", option);
         Assert.Equal(2, outcome.ExitCode);
         Assert.Equal("", outcome.StdOut);
         Assert.StartsWith(message, outcome.StdErr.Trim());

@@ -87,13 +87,12 @@ public class TimelineCommandTests
     }
 
     [Theory]
-    [InlineData("simulate", "--out", "add --timeline")]
     [InlineData("simulate", "--straggler", "add --timeline")]
     [InlineData("plan", "--refine", "between 1 and --top")]
     public void Should_Reject_Options_That_Need_Another_In_One_Line(string command, string option, string hint)
     {
         string[] args = command == "simulate"
-            ? ["simulate", Cli.Scenario("gpt2-small-8-l4.json"), "--layout", "dp=8", option, option == "--out" ? Path.GetTempPath() : "1=1.2"]
+            ? ["simulate", Cli.Scenario("gpt2-small-8-l4.json"), "--layout", "dp=8", option, "1=1.2"]
             : ["plan", Cli.Scenario("gpt2-small-8-l4.json"), "--top", "3", option, "4"];
         var outcome = Cli.Run(args);
         Assert.Equal(2, outcome.ExitCode);

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace ScalePlanner.Tests.Executor;
 
+[Collection(TorchCollection.Name)]
 public class GptModelTests
 {
     private static ModelSpec Small(string preset) => ModelPresets.Get(preset) with

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Tests.Executor;
 
 /// <summary>One step of each optimizer the project implements, against its published update rule worked out by hand.</summary>
+[Collection(TorchCollection.Name)]
 public class OptimizerTests
 {
     private static readonly double[,] W = { { 0.5, -0.2, 0.1 }, { 0.3, 0.8, -0.6 } };

@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 
 namespace ScalePlanner.Tests.ScalingLaws;
 
+[Collection(TorchCollection.Name)]
 public class ScalingStudyTests(ITestOutputHelper output)
 {
     [Fact]

@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Executor.Checkpoints;
+
+/// <summary>
+/// Checkpoint files in one folder, step-NNNNNNNN.ckpt. Each is written atomically: to a temporary file, flushed to the disk
+/// (fsync), then renamed over the final name (rename is atomic on POSIX file systems), so a crash leaves either the old file or
+/// the new one, never half of one. The file ends with the SHA-256 of everything before it; a file whose digest does not match
+/// (torn write, bit rot, truncation) is rejected and the one before it is used. The newest <see cref="Keep"/> files are kept.
+/// </summary>
+public sealed class CheckpointStore
+{
+    /// <summary>File tag and format version.</summary>
+    private const uint Magic = 0x4B435053; // "SPCK"
+    private const int Version = 1;
+    private const string Extension = ".ckpt";
+
+    public CheckpointStore(string folder, int keep = 3)
+    {
+        if (keep < 2) throw new SpecException("checkpoint.keep", $"at least 2 files must be kept so a corrupted newest one has a predecessor, got {keep}");
+        Folder = folder;
+        Keep = keep;
+    }
+
+    public string Folder { get; }
+
+    public int Keep { get; }
+
+    /// <summary>Checkpoint files from newest to oldest.</summary>
+    public IReadOnlyList<string> Files() => Directory.Exists(Folder)
+        ? [.. Directory.GetFiles(Folder, "step-*" + Extension).OrderByDescending(Path.GetFileName, StringComparer.Ordinal)]
+        : [];
+
+    /// <summary>Writes <paramref name="checkpoint"/> atomically, then drops files beyond the newest <see cref="Keep"/>; returns its path.</summary>
+    public string Save(TrainingCheckpoint checkpoint)
+    {
+        Directory.CreateDirectory(Folder);
+        string final = Path.Combine(Folder, $"step-{checkpoint.Step:D8}{Extension}");
+        string temp = final + $".{Environment.ProcessId}.tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            var body = Body(checkpoint);
+            stream.Write(body);
+            stream.Write(SHA256.HashData(body));
+            stream.Flush(flushToDisk: true);   // fsync before the rename, so the name never points at unwritten data
+        }
+        File.Move(temp, final, overwrite: true);
+        foreach (string old in Files().Skip(Keep)) File.Delete(old);
+        return final;
+    }
+
+    /// <summary>The newest checkpoint whose digest verifies, or null; <paramref name="rejected"/> names each newer file passed over and why.</summary>
+    public TrainingCheckpoint? LoadLatest(out IReadOnlyList<string> rejected)
+    {
+        var problems = new List<string>();
+        rejected = problems;
+        foreach (string file in Files())
+        {
+            if (TryRead(file, out var checkpoint, out string problem)) return checkpoint;
+            problems.Add($"{file}: {problem}");
+        }
+        return null;
+    }
+
+    private static byte[] Body(TrainingCheckpoint checkpoint)
+    {
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory))
+        {
+            writer.Write(Magic);
+            writer.Write(Version);
+            writer.Write(checkpoint.Step);
+            writer.Write(checkpoint.DataPosition);
+            writer.Write(checkpoint.State.Length);
+            writer.Write(checkpoint.State);
+        }
+        return memory.ToArray();
+    }
+
+    private static bool TryRead(string file, out TrainingCheckpoint? checkpoint, out string problem)
+    {
+        checkpoint = null;
+        byte[] bytes = File.ReadAllBytes(file);
+        const int digestBytes = 32, headerBytes = 4 + 4 + 4 + 8 + 4;
+        if (bytes.Length < headerBytes + digestBytes)
+        {
+            problem = $"{bytes.Length} bytes is shorter than a checkpoint's header and digest";
+            return false;
+        }
+        var body = bytes.AsSpan(0, bytes.Length - digestBytes);
+        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - digestBytes)))
+        {
+            problem = "SHA-256 digest does not match the contents (corrupted or truncated)";
+            return false;
+        }
+        using var reader = new BinaryReader(new MemoryStream(body.ToArray()));
+        if (reader.ReadUInt32() != Magic || reader.ReadInt32() != Version)
+        {
+            problem = $"not a version-{Version} ScalePlanner checkpoint";
+            return false;
+        }
+        int step = reader.ReadInt32();
+        long position = reader.ReadInt64();
+        byte[] state = reader.ReadBytes(reader.ReadInt32());
+        checkpoint = new TrainingCheckpoint(step, position, state);
+        problem = "";
+        return true;
+    }
+}

@@ -1,0 +1,57 @@
+using ScalePlanner.Executor.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Executor.Training;
+
+/// <summary>
+/// Everything a run needs to continue exactly where it stopped, as bytes for a checkpoint: the model's weights, the fp32 master
+/// weights, the optimizer's moments and step counts, LibTorch's default RNG state, the fp16 loss scaler and the guards' window
+/// and counter. (The step number and the data position travel beside it in the checkpoint.)
+/// </summary>
+public sealed class TrainerState(GptModel model, MasterWeights? masters, StepOptimizer optimizer, DynamicLossScaler? scaler, NumericalGuard guard)
+{
+    public byte[] Capture()
+    {
+        using var scope = NewDisposeScope();
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory))
+        {
+            model.save(writer);
+            foreach (var master in masters?.Masters ?? []) master.Save(writer);
+            optimizer.Save(writer);
+            get_rng_state().Save(writer);
+            writer.Write(scaler?.Scale ?? 1);
+            writer.Write(scaler?.GoodSteps ?? 0);
+            writer.Write(guard.ConsecutiveBad);
+            writer.Write(guard.Spikes.History.Count);
+            foreach (double loss in guard.Spikes.History) writer.Write(loss);
+        }
+        return memory.ToArray();
+    }
+
+    /// <summary>Puts a captured state back. A rollback keeps the guard's count of bad steps in a row, so repeated rollbacks still end in a divergence.</summary>
+    public void Restore(byte[] state, bool keepBadCount)
+    {
+        // No dispose scope here: the optimizer's loaded moments must outlive this call.
+        using var reader = new BinaryReader(new MemoryStream(state));
+        model.load(reader);
+        using (no_grad())
+        {
+            foreach (var master in masters?.Masters ?? [])
+            {
+                using var loaded = Tensor.Load(reader);
+                master.copy_(loaded);
+            }
+        }
+        optimizer.Load(reader);
+        using var rng = Tensor.Load(reader);
+        set_rng_state(rng);
+        double scale = reader.ReadDouble();
+        int goodSteps = reader.ReadInt32();
+        scaler?.Restore(scale, goodSteps);
+        int bad = reader.ReadInt32();
+        var window = Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadDouble()).ToArray();
+        guard.Restore(keepBadCount ? guard.ConsecutiveBad : bad, window);
+    }
+}

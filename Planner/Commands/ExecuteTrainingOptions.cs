@@ -1,0 +1,41 @@
+using System.CommandLine;
+using ScalePlanner.Executor.Checkpoints;
+using ScalePlanner.Executor.Training;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Planner.Commands;
+
+/// <summary>`execute`'s checkpoint and guard options: --checkpoint-dir, --checkpoint-every, --resume, --on-spike.</summary>
+public sealed class ExecuteTrainingOptions
+{
+    private readonly Option<string?> folder = new("--checkpoint-dir") { Description = "Folder for checkpoints (written atomically with a SHA-256 digest; the newest 3 are kept)." };
+    private readonly Option<int> every = new("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 100 };
+    private readonly Option<bool> resume = new("--resume") { Description = "Continue from the newest valid checkpoint in --checkpoint-dir (a corrupted one is passed over)." };
+    private readonly Option<string> onSpike = new("--on-spike") { Description = "What a loss spike does: warn, skip (drop the update) or rollback (to the last checkpoint).", DefaultValueFactory = _ => "warn" };
+
+    public ExecuteTrainingOptions() => onSpike.AcceptOnlyFromAmong("warn", "skip", "rollback");
+
+    public IEnumerable<Option> All => [folder, every, resume, onSpike];
+
+    /// <summary>
+    /// The options with checkpoints and guards set, and the checkpoint to resume from (null for a fresh run). The loss bound is
+    /// 2·ln V: an initialised model guesses about uniformly (loss ln V), so twice that is a run gone wrong, not a slow start.
+    /// </summary>
+    public (TrainerOptions Options, TrainingCheckpoint? Resume) Apply(ParseResult parse, TrainerOptions options, int vocab, TextWriter log)
+    {
+        var action = Enum.Parse<SpikeAction>(parse.GetValue(onSpike)!, ignoreCase: true);
+        options = options with { Guards = new GuardOptions(action, LossBound: 2 * Math.Log(vocab)) };
+        if (parse.GetValue(folder) is not { } where)
+        {
+            if (parse.GetValue(resume)) throw new SpecException("--resume", "needs --checkpoint-dir, the folder to resume from");
+            return (options, null);
+        }
+        options = options with { Checkpoints = new CheckpointOptions(where, parse.GetValue(every)) };
+        if (!parse.GetValue(resume)) return (options, null);
+        var latest = new CheckpointStore(where).LoadLatest(out var rejected);
+        foreach (string problem in rejected) log.WriteLine($"passed over checkpoint {problem}");
+        if (latest is null) throw new SpecException("--resume", $"no valid checkpoint in '{where}'");
+        log.WriteLine($"resuming at step {latest.Step + 1} from sample {latest.DataPosition} of the data stream");
+        return (options, latest);
+    }
+}
