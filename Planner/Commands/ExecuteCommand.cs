@@ -13,22 +13,24 @@ namespace ScalePlanner.Planner.Commands;
 /// <summary>
 /// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source and
 /// prints the measured step time next to the cost model's prediction for the same layout. What runs today: one process
-/// (dp = tp = pp = cp = 1), fp32 or bf16 with fp32 master weights, no recomputation; anything else is refused with one line
+/// (fp32 or bf16 with fp32 master weights, no recomputation) or, through <see cref="DistributedExecution"/>, dp × pp processes under Open MPI; anything else is refused with one line
 /// naming what is not built.
 /// </summary>
 public static class ExecuteCommand
 {
     /// <summary>Successors per token of the synthetic source: a few, so the entropy rate is well below log V and learning is visible.</summary>
-    private const int Branching = 4;
+    internal const int Branching = 4;
 
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
-        var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision fp32 or bf16, recompute=none.", Required = true };
+        var layout = new Option<string>("--layout") { Description = "Layout to run; one process (fp32 or bf16) or dp·pp processes over Open MPI (fp32), recompute=none.", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
         var output = new Option<string?>("--out") { Description = "Folder for steps.csv." };
         var command = new Command("execute", "Train the layout with TorchSharp and compare measured step time with the prediction.") { scenario, layout, steps, profile, output };
+        var distributed = new DistributedExecution();
+        distributed.AddTo(command);
         command.SetAction(parse =>
         {
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
@@ -38,6 +40,7 @@ public static class ExecuteCommand
             Supported(parsed);
             int n = parse.GetValue(steps);
             if (n < 3) throw new SpecException("--steps", $"must be at least 3 (two warm-up steps and one measured), got {n}");
+            if (parsed.Devices > 1) return distributed.Run(parse, loaded.Name, job, parsed, n, parse.GetValue(profile), parse.GetValue(output));
             var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, CommonOptions.LoadProfile(parse.GetValue(profile)));
 
             var source = new MarkovSource(job.Model.Vocab, Math.Min(Branching, job.Model.Vocab), seed: 1);
@@ -60,9 +63,8 @@ public static class ExecuteCommand
 
     private static void Supported(Layout layout)
     {
-        if (layout.Devices != 1)
-            throw new SpecException("layout", "distributed execution (dp, tp, pp, cp > 1 over Open MPI) is not built yet; allowed today: dp=1,tp=1,pp=1,cp=1");
-        if (layout.Precision is not (Precision.Fp32 or Precision.Bf16))
+        if (layout.Devices > 1) DistributedExecution.Supported(layout);
+        else if (layout.Precision is not (Precision.Fp32 or Precision.Bf16))
             throw new SpecException("layout.precision", $"{layout.Precision.Key()} execution is not built yet; allowed today: fp32 bf16");
         if (layout.Recompute != RecomputeMode.None)
             throw new SpecException("layout.recompute", "activation recomputation in the executor is not built yet; allowed today: none");

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using ScalePlanner.Executor.Data;
+using ScalePlanner.Executor.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Executor.Distributed;
+
+/// <summary>
+/// The training loop of one rank of a dp × pp job. Each step, data-parallel replica d takes rows
+/// [step·G + d·G/dp, step·G + (d + 1)·G/dp) of the same sample stream one process would read, runs them through its pipeline
+/// stage (<see cref="PipelineStep"/>), averages gradients over the replicas (<see cref="GradientBuckets"/>), sums the tied
+/// embedding's two copies, clips the global norm taken over all stages (Pascanu et al. 2013, as in <see cref="Trainer"/>), and
+/// steps the optimizer on its own parameters. Because every rank builds the whole model under the same seed and every update
+/// rule is elementwise or per parameter, the run follows the one-process run up to fp32 summation order.
+/// </summary>
+public static class DistributedTrainer
+{
+    /// <summary>
+    /// Added to the norm before dividing, as in PyTorch's clip_grad_norm_ (clip_coef = max_norm / (total_norm + 1e-6)), which
+    /// the one-process <see cref="Trainer"/> calls through TorchSharp.
+    /// </summary>
+    private const double ClipEpsilon = 1e-6;
+
+    /// <param name="open">Opens the sample stream at a given position (a fresh <see cref="IBatchSource"/>).</param>
+    public static List<DistributedStepMetrics> Run(StageModel stage, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed,
+        Func<long, IBatchSource> open, Action<DistributedStepMetrics>? onStep = null)
+    {
+        int perReplica = options.GlobalBatch / grid.DataParallel;
+        if (perReplica * grid.DataParallel != options.GlobalBatch || perReplica % options.MicroBatch != 0)
+            throw new Simulator.Specs.SpecException("training.globalBatchSize", $"{options.GlobalBatch} is not divisible by dp·mb = {grid.DataParallel}·{options.MicroBatch}");
+        int microBatches = perReplica / options.MicroBatch;
+        manual_seed(options.Seed);
+        var parameters = stage.parameters().ToList();
+        var optimizer = new StepOptimizer(options.Optimizer, parameters, options.Schedule.Peak, options.WeightDecay);
+        var buckets = new GradientBuckets(parameters, distributed.BucketBytes);
+        var normParameters = stage.NormParameters();
+        var mpi = grid.Mpi;
+        var metrics = new List<DistributedStepMetrics>(options.Steps);
+        for (int step = 0; step < options.Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var clock = Stopwatch.StartNew();
+            stage.zero_grad();
+            var rows = open((long)step * options.GlobalBatch + (long)grid.DataRank * perReplica);
+            var times = PipelineStep.Run(stage, grid, distributed.Schedule, rows, microBatches, options.MicroBatch);
+
+            long r0 = Stopwatch.GetTimestamp();
+            if (grid.DataParallel > 1) buckets.AllReduceMean(mpi, grid.DataGroup, grid.DataParallel);
+            long r1 = Stopwatch.GetTimestamp();
+            if (stage.SharedEmbedding is { } shared) mpi.AllReduceSum(TensorMemory.Floats(shared.grad!), grid.EmbeddingGroup);
+            long r2 = Stopwatch.GetTimestamp();
+            double norm = ClipGlobalNorm(parameters, normParameters, grid, options.ClipNorm);
+            double lr = options.Schedule.At(step);
+            optimizer.Step(lr);
+            double optimizerSeconds = Stopwatch.GetElapsedTime(r2).TotalSeconds;
+
+            if (mpi.Rank == distributed.CorruptRank && step == distributed.CorruptStep) Corrupt(parameters[0]);
+            if (distributed.CheckEvery > 0 && (step + 1) % distributed.CheckEvery == 0 && grid.DataParallel > 1) ReplicaCheck.Run(grid, parameters, step);
+            double seconds = clock.Elapsed.TotalSeconds;
+
+            // Sums over all ranks: the loss lives on last stages (one per replica); the times are averaged over ranks.
+            double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, times.WaitSeconds,
+                Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, Stopwatch.GetElapsedTime(r1, r2).TotalSeconds, optimizerSeconds];
+            mpi.AllReduceSum(totals, mpi.World);
+            double ranks = mpi.Size;
+            var m = new DistributedStepMetrics(step, totals[0] / grid.DataParallel, mpi.AllReduceMax(seconds, mpi.World), totals[1] / ranks, totals[2] / ranks,
+                totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, norm, lr,
+                (long)options.GlobalBatch * stage.Spec.SequenceLength);
+            metrics.Add(m);
+            onStep?.Invoke(m);
+        }
+        return metrics;
+    }
+
+    /// <summary>Scales every gradient by min(1, clip / (‖g‖ + ε)), ‖g‖ over all stages with the tied embedding counted once (<see cref="StageModel.NormParameters"/>); returns ‖g‖.</summary>
+    private static double ClipGlobalNorm(IReadOnlyList<Parameter> parameters, IReadOnlyList<Parameter> normParameters, ProcessGrid grid, double clip)
+    {
+        using var noGrad = no_grad();
+        Span<double> squares = [0];
+        foreach (var p in normParameters) squares[0] += p.grad!.to(float64).square().sum().item<double>();
+        if (grid.Stages > 1) grid.Mpi.AllReduceSum(squares, grid.PipelineGroup);
+        double norm = Math.Sqrt(squares[0]);
+        double coefficient = clip / (norm + ClipEpsilon);
+        if (coefficient < 1)
+        {
+            foreach (var p in parameters) p.grad!.mul_(coefficient);
+        }
+        return norm;
+    }
+
+    /// <summary>Test hook: nudges one weight, as a flipped bit in memory would, so the replica check has something to find.</summary>
+    private static void Corrupt(Parameter parameter)
+    {
+        using var noGrad = no_grad();
+        parameter.flatten()[0].add_(1e-3f);
+    }
+}

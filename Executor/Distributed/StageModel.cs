@@ -1,0 +1,80 @@
+using ScalePlanner.Executor.Model;
+using ScalePlanner.Simulator.Specs;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Executor.Distributed;
+
+/// <summary>
+/// The part of a <see cref="GptModel"/> that one pipeline stage runs: the embeddings on the first stage, an equal share of the
+/// blocks on every stage, the final norm and the output layer on the last (Narayanan et al. SC21 §2.2). Built from the whole
+/// model made under the run's seed, so every stage starts from exactly the weights one process would have. With tied embeddings
+/// and more than one stage, the last stage holds its own copy of the token embedding as the output layer, and the two copies'
+/// gradients are summed over the embedding group (Megatron-LM's treatment of the shared word embedding).
+/// </summary>
+public sealed class StageModel : nn.Module<Tensor, Tensor>
+{
+    // Not a Module field: RegisterComponents would adopt the whole model's parameters as this stage's.
+    private readonly Action disposeWhole;
+    private readonly Embedding? wte, wpe;
+    private readonly ModuleList<Block> h;
+    private readonly nn.Module<Tensor, Tensor>? ln_f;
+    private readonly Linear? lm_head;
+    // A flag, not a Parameter field: RegisterComponents would register such a field as a second copy of the parameter.
+    private readonly bool first, last, sharesEmbedding;
+
+    public StageModel(GptModel model, int stage, int stages) : base(nameof(StageModel))
+    {
+        disposeWhole = model.Dispose;
+        Spec = model.Spec;
+        first = stage == 0;
+        last = stage == stages - 1;
+        var parts = model.named_children().ToDictionary(c => c.name, c => c.module);
+        var blocks = (ModuleList<Block>)parts["h"];
+        int perStage = blocks.Count / stages;
+        h = nn.ModuleList([.. blocks.Skip(stage * perStage).Take(perStage)]);
+        bool tied = !parts.ContainsKey("lm_head");
+        wte = first || (last && tied) ? (Embedding)parts["wte"] : null;
+        wpe = first && parts.TryGetValue("wpe", out var positions) ? (Embedding)positions : null;
+        ln_f = last ? (nn.Module<Tensor, Tensor>)parts["ln_f"] : null;
+        lm_head = last && parts.TryGetValue("lm_head", out var head) ? (Linear)head : null;
+        sharesEmbedding = tied && stages > 1 && (first || last);
+        RegisterComponents();
+    }
+
+    public ModelSpec Spec { get; }
+
+    /// <summary>
+    /// The tied token embedding when the first and the last stage are different ranks: each holds a copy, whose gradients must be
+    /// summed between them; null otherwise.
+    /// </summary>
+    public Parameter? SharedEmbedding => sharesEmbedding ? wte!.weight : null;
+
+    /// <summary>
+    /// The parameters whose gradients make up this stage's share of the global norm: all of them, except the last stage's copy of a
+    /// shared embedding, which the first stage already counts. Found by name: TorchSharp hands out a new wrapper object per call.
+    /// </summary>
+    public IReadOnlyList<Parameter> NormParameters() =>
+        [.. named_parameters().Where(p => !(sharesEmbedding && last && !first && p.name == "wte.weight")).Select(p => p.parameter)];
+
+    /// <summary>First stage: token ids (B, T); later stages: hidden states (B, T, C). Last stage returns logits (B, T, V), others hidden states.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        if (first)
+        {
+            long t = x.shape[1];
+            x = wte!.forward(x);                                                    // (B, T, C)
+            if (wpe is not null) x = x + wpe.forward(arange(t, device: x.device));
+        }
+        foreach (var block in h) x = block.forward(x);
+        if (!last) return x;
+        x = ln_f!.forward(x);
+        return lm_head is null ? x.matmul(wte!.weight!.t()) : lm_head.forward(x);   // (B, T, V)
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) disposeWhole();
+        base.Dispose(disposing);
+    }
+}

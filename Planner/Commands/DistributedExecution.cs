@@ -1,0 +1,115 @@
+using System.CommandLine;
+using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Executor.Data;
+using ScalePlanner.Executor.Distributed;
+using ScalePlanner.Executor.Model;
+using ScalePlanner.Executor.Training;
+using ScalePlanner.Reports;
+using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Specs;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Planner.Commands;
+
+/// <summary>
+/// The multi-process branch of `execute`. Outside mpirun it starts `mpirun` with dp·pp copies of this same command line
+/// (`--hostfile` for several machines) and reports a failed rank; inside mpirun (OMPI_COMM_WORLD_SIZE is set) it is one rank:
+/// it builds its pipeline stage, trains with <see cref="DistributedTrainer"/>, and rank 0 prints the steps and the report.
+/// </summary>
+public sealed class DistributedExecution
+{
+    private readonly Option<string?> hostfile = new("--hostfile") { Description = "Open MPI hostfile for a run across several machines (multi-process layouts)." };
+    private readonly Option<int> checkEvery = new("--check-every") { Description = "Data-parallel replicas compare parameter checksums every K steps (0 = never).", DefaultValueFactory = _ => 10 };
+    private readonly Option<int> corruptRank = new("--corrupt-rank") { Hidden = true, DefaultValueFactory = _ => -1 };
+    private readonly Option<int> corruptStep = new("--corrupt-step") { Hidden = true, DefaultValueFactory = _ => -1 };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(hostfile);
+        command.Options.Add(checkEvery);
+        command.Options.Add(corruptRank);
+        command.Options.Add(corruptStep);
+    }
+
+    /// <summary>What runs across processes today; anything else is refused with one line naming the field.</summary>
+    public static void Supported(Layout layout)
+    {
+        if (layout.Tp > 1) throw new SpecException("layout.tp", "tensor-parallel execution is not built yet; allowed across processes: dp and pp, tp=1");
+        if (layout.Cp > 1) throw new SpecException("layout.cp", "context-parallel execution is not built; allowed: cp=1");
+        if (layout.Zero > 0) throw new SpecException("layout.zero", "ZeRO in the executor is not built yet; allowed: zero=0");
+        if (layout.Compression != GradientCompression.None) throw new SpecException("layout.compress", "gradient compression in the executor is not built yet; allowed: none");
+        if (layout.Precision != Precision.Fp32) throw new SpecException("layout.precision", $"multi-process execution runs fp32 only; got {layout.Precision.Key()}");
+        if (layout.Schedule == PipelineSchedule.Interleaved) throw new SpecException("layout.schedule", "interleaved execution is not built; allowed: 1f1b gpipe");
+        if (layout.Dp > 1 && layout.Overlap)
+            throw new SpecException("layout.overlap", "overlapping gradient reduction with backward is not built (TorchSharp 0.107 has no gradient hooks); allowed with dp > 1: off");
+    }
+
+    /// <summary>Launches mpirun, or runs this process's rank when already under it; returns the exit code.</summary>
+    public int Run(ParseResult parse, string scenarioName, TrainingJob job, Layout layout, int steps, string? profile, string? output)
+    {
+        if (!Mpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile));
+        int threads = Math.Max(1, Environment.ProcessorCount / LocalRanks());
+        set_num_threads(threads);
+        using var mpi = new Mpi();
+        try
+        {
+            return Rank(mpi, parse, scenarioName, job, layout, steps, profile, output);
+        }
+        catch (RankFailure failure)
+        {
+            // Every replica of the group sees the same failure: one of them reports it and stops the job, the others wait to be stopped.
+            if (!failure.Reports) mpi.Barrier(mpi.World);
+            Console.Error.WriteLine($"error: {failure.Message}");
+            Console.Error.Flush();
+            mpi.Abort(1);
+            return 1;
+        }
+        catch (Exception ex) when (ex is not SpecException)
+        {
+            Console.Error.WriteLine($"error: rank {mpi.Rank} failed: {ex.Message}");
+            Console.Error.Flush();
+            mpi.Abort(1);
+            return 1;
+        }
+    }
+
+    private static int Launch(int ranks, string? hostfile)
+    {
+        int code = MpiLauncher.Run(ranks, Environment.GetCommandLineArgs().Skip(1), hostfile);
+        if (code != 0) Console.Error.WriteLine($"error: the distributed run failed: mpirun exited with code {code}; the failing rank's message is above");
+        return code;
+    }
+
+    /// <summary>Ranks on this machine (Open MPI's OMPI_COMM_WORLD_LOCAL_SIZE), which share its cores.</summary>
+    private static int LocalRanks() =>
+        int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), out int local) && local > 0 ? local : 1;
+
+    private int Rank(Mpi mpi, ParseResult parse, string scenarioName, TrainingJob job, Layout layout, int steps, string? profile, string? output)
+    {
+        var grid = new ProcessGrid(mpi, layout);
+        var source = new MarkovSource(job.Model.Vocab, Math.Min(ExecuteCommand.Branching, job.Model.Vocab), seed: 1);
+        manual_seed(1);
+        using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages);
+        var options = new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer);
+        var distributed = new DistributedOptions(layout.Schedule, parse.GetValue(checkEvery), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
+        bool reporter = mpi.Rank == 0;
+        var metrics = DistributedTrainer.Run(stage, grid, options, distributed, position => new SyntheticBatches(source, job.Model.SequenceLength, seed: 2, position),
+            m => { if (reporter) Console.Error.WriteLine(Describe(m, steps)); });
+        if (!reporter) return 0;
+        var predicted = Simulator.Simulation.Simulator.Evaluate(job, layout, CommonOptions.LoadProfile(profile));
+        var asSteps = metrics.Select(m => new StepMetrics(m.Step, m.Loss, m.TokensPerSecond, m.StepSeconds, m.DataSeconds, m.ForwardSeconds,
+            m.BackwardSeconds, m.OptimizerSeconds, m.GradientNorm, m.LearningRate)).ToList();
+        ExecutionReport.Write(scenarioName, predicted, asSteps, source.EntropyRate);
+        if (output is not null)
+        {
+            foreach (var written in ExecutionReport.WriteFiles(asSteps, output)) Console.Error.WriteLine($"wrote {written}");
+        }
+        return 0;
+    }
+
+    private static string Describe(DistributedStepMetrics m, int steps) =>
+        $"step {m.Step + 1}/{steps}: loss {m.Loss:F6}, {m.StepSeconds:F3} s (per rank: data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, " +
+        $"pipeline wait {m.PipelineWaitSeconds:F3}, gradient all-reduce {m.GradientReduceSeconds:F3}, embedding all-reduce {m.EmbeddingReduceSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
+        $"{m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}";
+}
