@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Executor.Distributed;
 
 /// <summary>
-/// The training loop of one rank of a dp × pp job. Each step, data-parallel replica d takes rows
+/// The training loop of one rank of a tp × dp × pp job. Each step, data-parallel replica d takes rows
 /// [step·G + d·G/dp, step·G + (d + 1)·G/dp) of the same sample stream one process would read, runs them through its pipeline
 /// stage (<see cref="PipelineStep"/>), averages gradients over the replicas (<see cref="GradientBuckets"/>), sums the tied
 /// embedding's two copies, clips the global norm taken over all stages (Pascanu et al. 2013, as in <see cref="Trainer"/>), and
@@ -34,7 +34,7 @@ public static class DistributedTrainer
         var parameters = stage.parameters().ToList();
         var optimizer = new StepOptimizer(options.Optimizer, parameters, options.Schedule.Peak, options.WeightDecay);
         var buckets = new GradientBuckets(parameters, distributed.BucketBytes);
-        var normParameters = stage.NormParameters();
+        var normParameters = stage.NormParameters(grid.TensorRank);
         var mpi = grid.Mpi;
         var metrics = new List<DistributedStepMetrics>(options.Steps);
         for (int step = 0; step < options.Steps; step++)
@@ -59,12 +59,12 @@ public static class DistributedTrainer
             if (distributed.CheckEvery > 0 && (step + 1) % distributed.CheckEvery == 0 && grid.DataParallel > 1) ReplicaCheck.Run(grid, parameters, step);
             double seconds = clock.Elapsed.TotalSeconds;
 
-            // Sums over all ranks: the loss lives on last stages (one per replica); the times are averaged over ranks.
+            // Sums over all ranks: the loss lives on last stages (every tensor rank of every replica); the times are averaged over ranks.
             double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, times.WaitSeconds,
                 Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, Stopwatch.GetElapsedTime(r1, r2).TotalSeconds, optimizerSeconds];
             mpi.AllReduceSum(totals, mpi.World);
             double ranks = mpi.Size;
-            var m = new DistributedStepMetrics(step, totals[0] / grid.DataParallel, mpi.AllReduceMax(seconds, mpi.World), totals[1] / ranks, totals[2] / ranks,
+            var m = new DistributedStepMetrics(step, totals[0] / (grid.DataParallel * grid.TensorParallel), mpi.AllReduceMax(seconds, mpi.World), totals[1] / ranks, totals[2] / ranks,
                 totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, norm, lr,
                 (long)options.GlobalBatch * stage.Spec.SequenceLength);
             metrics.Add(m);
@@ -73,14 +73,15 @@ public static class DistributedTrainer
         return metrics;
     }
 
-    /// <summary>Scales every gradient by min(1, clip / (‖g‖ + ε)), ‖g‖ over all stages with the tied embedding counted once (<see cref="StageModel.NormParameters"/>); returns ‖g‖.</summary>
+    /// <summary>Scales every gradient by min(1, clip / (‖g‖ + ε)), ‖g‖ over all stages and tensor ranks with every weight counted once (<see cref="StageModel.NormParameters"/>); returns ‖g‖.</summary>
     private static double ClipGlobalNorm(IReadOnlyList<Parameter> parameters, IReadOnlyList<Parameter> normParameters, ProcessGrid grid, double clip)
     {
         using var noGrad = no_grad();
         Span<double> squares = [0];
         foreach (var p in normParameters) squares[0] += p.grad!.to(float64).square().sum().item<double>();
-        if (grid.Stages > 1) grid.Mpi.AllReduceSum(squares, grid.PipelineGroup);
-        double norm = Math.Sqrt(squares[0]);
+        // Over the world every data-parallel replica contributes the same (averaged) gradients once.
+        grid.Mpi.AllReduceSum(squares, grid.Mpi.World);
+        double norm = Math.Sqrt(squares[0] / grid.DataParallel);
         double coefficient = clip / (norm + ClipEpsilon);
         if (coefficient < 1)
         {

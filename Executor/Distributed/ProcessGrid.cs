@@ -4,8 +4,8 @@ using ScalePlanner.Simulator.Layouts;
 namespace ScalePlanner.Executor.Distributed;
 
 /// <summary>
-/// Where this rank sits in the dp × pp grid and the communicators of its groups. Ranks are ordered tp, cp, dp, pp, innermost
-/// first (Megatron-LM's order, as the Simulator assumes); with tp = cp = 1 here, world rank = dp + Dp·stage.
+/// Where this rank sits in the tp × dp × pp grid and the communicators of its groups. Ranks are ordered tp, cp, dp, pp,
+/// innermost first (Megatron-LM's order, as the Simulator assumes); with cp = 1 here, world rank = t + Tp·(d + Dp·stage).
 /// </summary>
 public sealed class ProcessGrid
 {
@@ -14,31 +14,40 @@ public sealed class ProcessGrid
         if (mpi.Size != layout.Devices)
             throw new MpiException($"the layout needs dp·tp·pp·cp = {layout.Devices} ranks but mpirun started {mpi.Size}");
         Mpi = mpi;
+        TensorParallel = layout.Tp;
         DataParallel = layout.Dp;
         Stages = layout.Pp;
-        DataRank = mpi.Rank % layout.Dp;
-        Stage = mpi.Rank / layout.Dp;
-        DataGroup = mpi.Split(mpi.World, color: Stage, key: DataRank);
-        PipelineGroup = mpi.Split(mpi.World, color: DataRank, key: Stage);
+        TensorRank = mpi.Rank % layout.Tp;
+        DataRank = mpi.Rank / layout.Tp % layout.Dp;
+        Stage = mpi.Rank / (layout.Tp * layout.Dp);
+        TensorGroup = mpi.Split(mpi.World, color: DataRank + layout.Dp * Stage, key: TensorRank);
+        DataGroup = mpi.Split(mpi.World, color: TensorRank + layout.Tp * Stage, key: DataRank);
+        int replica = TensorRank + layout.Tp * DataRank;
+        PipelineGroup = mpi.Split(mpi.World, color: replica, key: Stage);
         // Middle stages split off into groups of their own that nothing uses: MPI_Comm_split needs every rank to take part.
-        EmbeddingGroup = mpi.Split(mpi.World, color: FirstStage || LastStage ? DataRank : layout.Dp + mpi.Rank, key: Stage);
+        EmbeddingGroup = mpi.Split(mpi.World, color: FirstStage || LastStage ? replica : layout.Devices + mpi.Rank, key: Stage);
     }
 
     public Mpi Mpi { get; }
-
-    /// <summary>The world rank of data rank <paramref name="dataRank"/> in stage <paramref name="stage"/>.</summary>
-    public int WorldRank(int dataRank, int stage) => dataRank + DataParallel * stage;
+    public int TensorParallel { get; }
     public int DataParallel { get; }
     public int Stages { get; }
+    public int TensorRank { get; }
     public int DataRank { get; }
     public int Stage { get; }
     public bool FirstStage => Stage == 0;
     public bool LastStage => Stage == Stages - 1;
 
-    /// <summary>The replicas of this stage: gradients are averaged and checksums compared here.</summary>
+    /// <summary>The world rank of data rank <paramref name="dataRank"/> in this rank's tensor rank and stage.</summary>
+    public int WorldRank(int dataRank) => TensorRank + TensorParallel * (dataRank + DataParallel * Stage);
+
+    /// <summary>The ranks that split each layer's heads and MLP columns (Megatron-LM's f and g all-reduce here).</summary>
+    public nint TensorGroup { get; }
+
+    /// <summary>The replicas of this shard: gradients are averaged and checksums compared here.</summary>
     public nint DataGroup { get; }
 
-    /// <summary>The stages of this replica, ranked by stage: activations and gradients travel here.</summary>
+    /// <summary>The stages of this replica and tensor rank, ranked by stage: activations and gradients travel here.</summary>
     public nint PipelineGroup { get; }
 
     /// <summary>First and last stage of this replica, which both hold the tied token embedding (Megatron-LM's embedding group).</summary>

@@ -16,8 +16,8 @@ public static class ReplicaCheck
         var counts = sums.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
         if (counts.Count == 1) return;
         long reference = counts.Values.Max() * 2 > sums.Length ? counts.MaxBy(c => c.Value).Key : sums[0];
-        var odd = Enumerable.Range(0, sums.Length).Where(r => sums[r] != reference).Select(r => grid.WorldRank(r, grid.Stage));
+        var odd = Enumerable.Range(0, sums.Length).Where(r => sums[r] != reference).Select(grid.WorldRank);
         throw new RankFailure($"silent data corruption at step {step + 1}: the parameters of rank {string.Join(", rank ", odd)} differ from " +
-            $"rank {grid.WorldRank(Array.IndexOf(sums, reference), grid.Stage)}'s (pipeline stage {grid.Stage}; checksums {string.Join(", ", sums.Select(s => s.ToString("x16")))}); stopped before the step is kept", reports: grid.DataRank == 0);
+            $"rank {grid.WorldRank(Array.IndexOf(sums, reference))}'s (pipeline stage {grid.Stage}, tensor rank {grid.TensorRank}; checksums {string.Join(", ", sums.Select(s => s.ToString("x16")))}); stopped before the step is kept", reports: grid.DataRank == 0);
     }
 }

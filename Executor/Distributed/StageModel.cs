@@ -17,13 +17,14 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     // Not a Module field: RegisterComponents would adopt the whole model's parameters as this stage's.
     private readonly Action disposeWhole;
     private readonly Embedding? wte, wpe;
-    private readonly ModuleList<Block> h;
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> h;
     private readonly nn.Module<Tensor, Tensor>? ln_f;
     private readonly Linear? lm_head;
     // A flag, not a Parameter field: RegisterComponents would register such a field as a second copy of the parameter.
     private readonly bool first, last, sharesEmbedding;
 
-    public StageModel(GptModel model, int stage, int stages) : base(nameof(StageModel))
+    /// <param name="tensorGroup">With more than one rank, each block is replaced by this rank's <see cref="TensorParallelBlock"/>.</param>
+    public StageModel(GptModel model, int stage, int stages, TensorGroup? tensorGroup = null, bool fusedAttention = true) : base(nameof(StageModel))
     {
         disposeWhole = model.Dispose;
         Spec = model.Spec;
@@ -32,7 +33,10 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
         var parts = model.named_children().ToDictionary(c => c.name, c => c.module);
         var blocks = (ModuleList<Block>)parts["h"];
         int perStage = blocks.Count / stages;
-        h = nn.ModuleList([.. blocks.Skip(stage * perStage).Take(perStage)]);
+        var mine = blocks.Skip(stage * perStage).Take(perStage);
+        h = nn.ModuleList<nn.Module<Tensor, Tensor>>([.. tensorGroup is { Size: > 1 } group
+            ? mine.Select(nn.Module<Tensor, Tensor> (b) => new TensorParallelBlock(b, model.Spec, fusedAttention, group))
+            : mine]);
         bool tied = !parts.ContainsKey("lm_head");
         wte = first || (last && tied) ? (Embedding)parts["wte"] : null;
         wpe = first && parts.TryGetValue("wpe", out var positions) ? (Embedding)positions : null;
@@ -51,11 +55,15 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     public Parameter? SharedEmbedding => sharesEmbedding ? wte!.weight : null;
 
     /// <summary>
-    /// The parameters whose gradients make up this stage's share of the global norm: all of them, except the last stage's copy of a
-    /// shared embedding, which the first stage already counts. Found by name: TorchSharp hands out a new wrapper object per call.
+    /// The parameters whose gradients make up this rank's share of the global norm: each weight counted once over the model-parallel
+    /// ranks. Left out: the last stage's copy of a shared embedding (the first stage counts it) and, on tensor ranks other than 0,
+    /// the replicated parameters (tensor rank 0 counts them). Found by name: TorchSharp hands out a new wrapper object per call.
     /// </summary>
-    public IReadOnlyList<Parameter> NormParameters() =>
-        [.. named_parameters().Where(p => !(sharesEmbedding && last && !first && p.name == "wte.weight")).Select(p => p.parameter)];
+    public IReadOnlyList<Parameter> NormParameters(int tensorRank) =>
+        [.. named_parameters()
+            .Where(p => !(sharesEmbedding && last && !first && p.name == "wte.weight"))
+            .Where(p => tensorRank == 0 || p.name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal))
+            .Select(p => p.parameter)];
 
     /// <summary>First stage: token ids (B, T); later stages: hidden states (B, T, C). Last stage returns logits (B, T, V), others hidden states.</summary>
     public override Tensor forward(Tensor x)

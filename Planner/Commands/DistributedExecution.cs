@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Planner.Commands;
 
 /// <summary>
-/// The multi-process branch of `execute`. Outside mpirun it starts `mpirun` with dp·pp copies of this same command line
+/// The multi-process branch of `execute`. Outside mpirun it starts `mpirun` with dp·tp·pp copies of this same command line
 /// (`--hostfile` for several machines) and reports a failed rank; inside mpirun (OMPI_COMM_WORLD_SIZE is set) it is one rank:
 /// it builds its pipeline stage, trains with <see cref="DistributedTrainer"/>, and rank 0 prints the steps and the report.
 /// </summary>
@@ -35,7 +35,6 @@ public sealed class DistributedExecution
     /// <summary>What runs across processes today; anything else is refused with one line naming the field.</summary>
     public static void Supported(Layout layout)
     {
-        if (layout.Tp > 1) throw new SpecException("layout.tp", "tensor-parallel execution is not built yet; allowed across processes: dp and pp, tp=1");
         if (layout.Cp > 1) throw new SpecException("layout.cp", "context-parallel execution is not built; allowed: cp=1");
         if (layout.Zero > 0) throw new SpecException("layout.zero", "ZeRO in the executor is not built yet; allowed: zero=0");
         if (layout.Compression != GradientCompression.None) throw new SpecException("layout.compress", "gradient compression in the executor is not built yet; allowed: none");
@@ -90,7 +89,8 @@ public sealed class DistributedExecution
         var grid = new ProcessGrid(mpi, layout);
         var source = new MarkovSource(job.Model.Vocab, Math.Min(ExecuteCommand.Branching, job.Model.Vocab), seed: 1);
         manual_seed(1);
-        using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages);
+        var tensorGroup = new TensorGroup(mpi, grid.TensorGroup, grid.TensorParallel, grid.TensorRank);
+        using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, tensorGroup, job.Training.FlashAttention);
         var options = new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer);
         var distributed = new DistributedOptions(layout.Schedule, parse.GetValue(checkEvery), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
         bool reporter = mpi.Rank == 0;

@@ -35,6 +35,8 @@ public class DistributedExecutionTests
     [InlineData("pp=2,mb=2,precision=fp32")]
     [InlineData("pp=2,mb=1,precision=fp32,schedule=gpipe")]
     [InlineData("dp=2,pp=2,mb=1,precision=fp32,overlap=off")]
+    [InlineData("tp=2,mb=2,precision=fp32")]
+    [InlineData("tp=2,pp=2,mb=2,precision=fp32")]
     public void Should_Follow_The_One_Process_Loss_Curve(string layout)
     {
         double[] reference = OneProcess.Value, distributed = Losses(layout);
@@ -64,7 +66,7 @@ public class DistributedExecutionTests
     }
 
     [Theory]
-    [InlineData("tp=2,mb=2,precision=fp32", "error: layout.tp: tensor-parallel execution is not built yet")]
+    [InlineData("cp=2,mb=2,precision=fp32", "error: layout.cp: context-parallel execution is not built")]
     [InlineData("dp=2,mb=2,precision=fp32,zero=1,overlap=off", "error: layout.zero: ZeRO in the executor is not built yet")]
     [InlineData("dp=2,mb=2,precision=fp32", "error: layout.overlap: overlapping gradient reduction with backward is not built")]
     [InlineData("dp=2,mb=2,precision=bf16,overlap=off", "error: layout.precision: multi-process execution runs fp32 only")]
