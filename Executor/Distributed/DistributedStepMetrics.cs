@@ -3,12 +3,16 @@ namespace ScalePlanner.Executor.Distributed;
 /// <summary>
 /// One optimizer step of a distributed run: the global loss, the slowest rank's step time, and where the time went, averaged
 /// over the ranks: reading data, forward and backward compute, waiting for a neighbour stage's activations or gradients
-/// (pipeline bubble plus point-to-point transfer), averaging gradients over data-parallel replicas, summing the tied
-/// embedding's gradient between first and last stage, and the optimizer (clipping included).
+/// (pipeline bubble plus point-to-point transfer), averaging gradients over data-parallel replicas (all-reduce, or ZeRO-1's
+/// reduce-scatter), summing the tied embedding's gradient between first and last stage, ZeRO-1's all-gather of the weights, and
+/// the optimizer (clipping included).
 /// </summary>
 public sealed record DistributedStepMetrics(int Step, double Loss, double StepSeconds, double DataSeconds, double ForwardSeconds, double BackwardSeconds,
-    double PipelineWaitSeconds, double GradientReduceSeconds, double EmbeddingReduceSeconds, double OptimizerSeconds, double GradientNorm,
+    double PipelineWaitSeconds, double GradientReduceSeconds, double EmbeddingReduceSeconds, double ParameterGatherSeconds, double OptimizerSeconds, double GradientNorm,
     double LearningRate, long Tokens)
 {
     public double TokensPerSecond => Tokens / StepSeconds;
 }
+
+/// <summary>A rank's whole run: its steps and how many elements of optimizer state it kept (all its parameters, or its ZeRO-1 block).</summary>
+public sealed record DistributedRun(IReadOnlyList<DistributedStepMetrics> Steps, long OptimizerElements);

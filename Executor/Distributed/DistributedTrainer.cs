@@ -23,7 +23,7 @@ public static class DistributedTrainer
     private const double ClipEpsilon = 1e-6;
 
     /// <param name="open">Opens the sample stream at a given position (a fresh <see cref="IBatchSource"/>).</param>
-    public static List<DistributedStepMetrics> Run(StageModel stage, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed,
+    public static DistributedRun Run(StageModel stage, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed,
         Func<long, IBatchSource> open, Action<DistributedStepMetrics>? onStep = null)
     {
         int perReplica = options.GlobalBatch / grid.DataParallel;
@@ -32,9 +32,7 @@ public static class DistributedTrainer
         int microBatches = perReplica / options.MicroBatch;
         manual_seed(options.Seed);
         var parameters = stage.parameters().ToList();
-        var optimizer = new StepOptimizer(options.Optimizer, parameters, options.Schedule.Peak, options.WeightDecay);
-        var buckets = new GradientBuckets(parameters, distributed.BucketBytes);
-        var normParameters = stage.NormParameters(grid.TensorRank);
+        using var update = Update(stage, grid, options, distributed);
         var mpi = grid.Mpi;
         var metrics = new List<DistributedStepMetrics>(options.Steps);
         for (int step = 0; step < options.Steps; step++)
@@ -46,14 +44,11 @@ public static class DistributedTrainer
             var times = PipelineStep.Run(stage, grid, distributed.Schedule, rows, microBatches, options.MicroBatch);
 
             long r0 = Stopwatch.GetTimestamp();
-            if (grid.DataParallel > 1) buckets.AllReduceMean(mpi, grid.DataGroup, grid.DataParallel);
-            long r1 = Stopwatch.GetTimestamp();
             if (stage.SharedEmbedding is { } shared) mpi.AllReduceSum(TensorMemory.Floats(shared.grad!), grid.EmbeddingGroup);
-            long r2 = Stopwatch.GetTimestamp();
-            double norm = ClipGlobalNorm(parameters, normParameters, grid, options.ClipNorm);
+            long r1 = Stopwatch.GetTimestamp();
             double lr = options.Schedule.At(step);
-            optimizer.Step(lr);
-            double optimizerSeconds = Stopwatch.GetElapsedTime(r2).TotalSeconds;
+            var (norm, reduceSeconds, gatherSeconds) = update.Step(lr, options.ClipNorm, ClipEpsilon);
+            double optimizerSeconds = Stopwatch.GetElapsedTime(r1).TotalSeconds - reduceSeconds - gatherSeconds;
 
             if (mpi.Rank == distributed.CorruptRank && step == distributed.CorruptStep) Corrupt(parameters[0]);
             if (distributed.CheckEvery > 0 && (step + 1) % distributed.CheckEvery == 0 && grid.DataParallel > 1) ReplicaCheck.Run(grid, parameters, step);
@@ -61,33 +56,26 @@ public static class DistributedTrainer
 
             // Sums over all ranks: the loss lives on last stages (every tensor rank of every replica); the times are averaged over ranks.
             double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, times.WaitSeconds,
-                Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, Stopwatch.GetElapsedTime(r1, r2).TotalSeconds, optimizerSeconds];
+                reduceSeconds, Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, gatherSeconds, optimizerSeconds];
             mpi.AllReduceSum(totals, mpi.World);
             double ranks = mpi.Size;
             var m = new DistributedStepMetrics(step, totals[0] / (grid.DataParallel * grid.TensorParallel), mpi.AllReduceMax(seconds, mpi.World), totals[1] / ranks, totals[2] / ranks,
-                totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, norm, lr,
+                totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, totals[8] / ranks, norm, lr,
                 (long)options.GlobalBatch * stage.Spec.SequenceLength);
             metrics.Add(m);
             onStep?.Invoke(m);
         }
-        return metrics;
+        return new DistributedRun(metrics, update.OptimizerElements);
     }
 
-    /// <summary>Scales every gradient by min(1, clip / (‖g‖ + ε)), ‖g‖ over all stages and tensor ranks with every weight counted once (<see cref="StageModel.NormParameters"/>); returns ‖g‖.</summary>
-    private static double ClipGlobalNorm(IReadOnlyList<Parameter> parameters, IReadOnlyList<Parameter> normParameters, ProcessGrid grid, double clip)
+    private static IReplicaUpdate Update(StageModel stage, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed)
     {
-        using var noGrad = no_grad();
-        Span<double> squares = [0];
-        foreach (var p in normParameters) squares[0] += p.grad!.to(float64).square().sum().item<double>();
-        // Over the world every data-parallel replica contributes the same (averaged) gradients once.
-        grid.Mpi.AllReduceSum(squares, grid.Mpi.World);
-        double norm = Math.Sqrt(squares[0] / grid.DataParallel);
-        double coefficient = clip / (norm + ClipEpsilon);
-        if (coefficient < 1)
-        {
-            foreach (var p in parameters) p.grad!.mul_(coefficient);
-        }
-        return norm;
+        var parameters = stage.parameters().ToList();
+        return distributed.ShardOptimizer
+            ? new ShardedOptimizer(parameters, [.. stage.named_parameters().Select(p => stage.CountsInNorm(p.name, grid.TensorRank))], grid,
+                options.Optimizer, options.Schedule.Peak, options.WeightDecay)
+            : new ReplicatedOptimizer(parameters, stage.NormParameters(grid.TensorRank), grid, options.Optimizer, options.Schedule.Peak,
+                options.WeightDecay, distributed.BucketBytes);
     }
 
     /// <summary>Test hook: nudges one weight, as a flipped bit in memory would, so the replica check has something to find.</summary>

@@ -55,15 +55,18 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     public Parameter? SharedEmbedding => sharesEmbedding ? wte!.weight : null;
 
     /// <summary>
-    /// The parameters whose gradients make up this rank's share of the global norm: each weight counted once over the model-parallel
-    /// ranks. Left out: the last stage's copy of a shared embedding (the first stage counts it) and, on tensor ranks other than 0,
-    /// the replicated parameters (tensor rank 0 counts them). Found by name: TorchSharp hands out a new wrapper object per call.
+    /// Whether the parameter named <paramref name="name"/> belongs to this rank's share of the global gradient norm, so that each
+    /// weight is counted once over the model-parallel ranks. Left out: the last stage's copy of a shared embedding (the first stage
+    /// counts it) and, on tensor ranks other than 0, the replicated parameters (tensor rank 0 counts them). Decided by name:
+    /// TorchSharp hands out a new wrapper object per call, so parameters cannot be told apart by reference.
     /// </summary>
+    public bool CountsInNorm(string name, int tensorRank) =>
+        !(sharesEmbedding && last && !first && name == "wte.weight")
+        && (tensorRank == 0 || name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal));
+
+    /// <summary>The parameters for which <see cref="CountsInNorm"/> holds, in <c>parameters()</c> order.</summary>
     public IReadOnlyList<Parameter> NormParameters(int tensorRank) =>
-        [.. named_parameters()
-            .Where(p => !(sharesEmbedding && last && !first && p.name == "wte.weight"))
-            .Where(p => tensorRank == 0 || p.name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal))
-            .Select(p => p.parameter)];
+        [.. named_parameters().Where(p => CountsInNorm(p.name, tensorRank)).Select(p => p.parameter)];
 
     /// <summary>First stage: token ids (B, T); later stages: hidden states (B, T, C). Last stage returns logits (B, T, V), others hidden states.</summary>
     public override Tensor forward(Tensor x)

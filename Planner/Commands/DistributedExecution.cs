@@ -36,7 +36,9 @@ public sealed class DistributedExecution
     public static void Supported(Layout layout)
     {
         if (layout.Cp > 1) throw new SpecException("layout.cp", "context-parallel execution is not built; allowed: cp=1");
-        if (layout.Zero > 0) throw new SpecException("layout.zero", "ZeRO in the executor is not built yet; allowed: zero=0");
+        if (layout.Zero > 1) throw new SpecException("layout.zero", $"ZeRO-{layout.Zero} in the executor is not built yet; allowed: zero=0 or zero=1");
+        if (layout.Zero == 1 && layout.Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.AdamW))
+            throw new SpecException("layout.optimizer", $"ZeRO-1 updates a flat shard, which {layout.Optimizer.ToString().ToLowerInvariant()} cannot (it needs whole-tensor statistics); allowed with zero=1: sgd adam adamw");
         if (layout.Compression != GradientCompression.None) throw new SpecException("layout.compress", "gradient compression in the executor is not built yet; allowed: none");
         if (layout.Precision != Precision.Fp32) throw new SpecException("layout.precision", $"multi-process execution runs fp32 only; got {layout.Precision.Key()}");
         if (layout.Schedule == PipelineSchedule.Interleaved) throw new SpecException("layout.schedule", "interleaved execution is not built; allowed: 1f1b gpipe");
@@ -92,11 +94,15 @@ public sealed class DistributedExecution
         var tensorGroup = new TensorGroup(mpi, grid.TensorGroup, grid.TensorParallel, grid.TensorRank);
         using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, tensorGroup, job.Training.FlashAttention);
         var options = new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer);
-        var distributed = new DistributedOptions(layout.Schedule, parse.GetValue(checkEvery), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
+        var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, parse.GetValue(checkEvery), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
         bool reporter = mpi.Rank == 0;
-        var metrics = DistributedTrainer.Run(stage, grid, options, distributed, position => new SyntheticBatches(source, job.Model.SequenceLength, seed: 2, position),
+        var run = DistributedTrainer.Run(stage, grid, options, distributed, position => new SyntheticBatches(source, job.Model.SequenceLength, seed: 2, position),
             m => { if (reporter) Console.Error.WriteLine(Describe(m, steps)); });
         if (!reporter) return 0;
+        var metrics = run.Steps;
+        // AdamW and Adam keep two fp32 moments per element, SGD one momentum (Loshchilov & Hutter 2019; Kingma & Ba 2015).
+        int moments = layout.Optimizer == OptimizerKind.Sgd ? 1 : 2;
+        Console.Error.WriteLine($"optimizer state on rank 0: {run.OptimizerElements:N0} elements × {moments} fp32 moments = {run.OptimizerElements * moments * 4L:N0} bytes");
         var predicted = Simulator.Simulation.Simulator.Evaluate(job, layout, CommonOptions.LoadProfile(profile));
         var asSteps = metrics.Select(m => new StepMetrics(m.Step, m.Loss, m.TokensPerSecond, m.StepSeconds, m.DataSeconds, m.ForwardSeconds,
             m.BackwardSeconds, m.OptimizerSeconds, m.GradientNorm, m.LearningRate)).ToList();
@@ -110,6 +116,6 @@ public sealed class DistributedExecution
 
     private static string Describe(DistributedStepMetrics m, int steps) =>
         $"step {m.Step + 1}/{steps}: loss {m.Loss:F6}, {m.StepSeconds:F3} s (per rank: data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, " +
-        $"pipeline wait {m.PipelineWaitSeconds:F3}, gradient all-reduce {m.GradientReduceSeconds:F3}, embedding all-reduce {m.EmbeddingReduceSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
+        $"pipeline wait {m.PipelineWaitSeconds:F3}, gradient reduce {m.GradientReduceSeconds:F3}, embedding all-reduce {m.EmbeddingReduceSeconds:F3}, weight all-gather {m.ParameterGatherSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
         $"{m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}";
 }

@@ -19,14 +19,16 @@ public class DistributedExecutionTests
           "training": { "globalBatchSize": 8, "tokens": 1e6, "flashAttention": false } }
         """;
 
-    private static double[] Losses(string layout, params string[] extra)
+    private static (double[] Losses, string StdErr) Execute(string layout, int steps)
     {
         Assert.True(MpiLauncher.Available, "Open MPI is missing: run tools/install-prerequisites.sh (the README's test command does) to get mpirun and libmpi.so.40");
         string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-dist-").FullName, "run");
-        var outcome = Cli.Cli.Run(["execute", Cli.Cli.TempScenario(Tiny), "--layout", layout, "--steps", $"{Steps}", "--out", folder, .. extra]);
+        var outcome = Cli.Cli.Run("execute", Cli.Cli.TempScenario(Tiny), "--layout", layout, "--steps", $"{steps}", "--out", folder);
         Assert.True(outcome.ExitCode == 0, $"{layout}: {outcome.StdErr}");
-        return [.. File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1).Select(row => double.Parse(row.Split(',')[1], CultureInfo.InvariantCulture))];
+        return ([.. File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1).Select(row => double.Parse(row.Split(',')[1], CultureInfo.InvariantCulture))], outcome.StdErr);
     }
+
+    private static double[] Losses(string layout) => Execute(layout, Steps).Losses;
 
     private static readonly Lazy<double[]> OneProcess = new(() => Losses("dp=1,mb=2,precision=fp32"));
 
@@ -36,6 +38,8 @@ public class DistributedExecutionTests
     [InlineData("pp=2,mb=1,precision=fp32,schedule=gpipe")]
     [InlineData("dp=2,pp=2,mb=1,precision=fp32,overlap=off")]
     [InlineData("tp=2,mb=2,precision=fp32")]
+    [InlineData("dp=2,mb=2,precision=fp32,overlap=off,zero=1")]
+    [InlineData("dp=2,tp=2,mb=2,precision=fp32,overlap=off,zero=1")]
     [InlineData("tp=2,pp=2,mb=2,precision=fp32")]
     public void Should_Follow_The_One_Process_Loss_Curve(string layout)
     {
@@ -53,6 +57,19 @@ public class DistributedExecutionTests
     }
 
     [Fact]
+    public void Should_Keep_Half_The_Optimizer_State_Per_Rank_With_ZeRO_1_Over_Two_Replicas()
+    {
+        static long Elements(string layout)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(Execute(layout, 3).StdErr, @"optimizer state on rank 0: ([\d,]+) elements × 2 fp32 moments");
+            Assert.True(match.Success, $"{layout}: no optimizer state line");
+            return long.Parse(match.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        }
+        long replicated = Elements("dp=2,mb=2,precision=fp32,overlap=off"), sharded = Elements("dp=2,mb=2,precision=fp32,overlap=off,zero=1");
+        Assert.Equal((replicated + 1) / 2, sharded);   // ⌈N / dp⌉: the flat buffer is padded to dp equal blocks
+    }
+
+    [Fact]
     public void Should_Name_The_Corrupted_Rank_And_Step_And_Stop_Before_Writing_Anything()
     {
         string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-sdc-").FullName, "run");
@@ -67,7 +84,8 @@ public class DistributedExecutionTests
 
     [Theory]
     [InlineData("cp=2,mb=2,precision=fp32", "error: layout.cp: context-parallel execution is not built")]
-    [InlineData("dp=2,mb=2,precision=fp32,zero=1,overlap=off", "error: layout.zero: ZeRO in the executor is not built yet")]
+    [InlineData("dp=2,mb=2,precision=fp32,zero=2,overlap=off", "error: layout.zero: ZeRO-2 in the executor is not built yet")]
+    [InlineData("dp=2,mb=2,precision=fp32,zero=1,overlap=off,optimizer=lamb", "error: layout.optimizer: ZeRO-1 updates a flat shard, which lamb cannot")]
     [InlineData("dp=2,mb=2,precision=fp32", "error: layout.overlap: overlapping gradient reduction with backward is not built")]
     [InlineData("dp=2,mb=2,precision=bf16,overlap=off", "error: layout.precision: multi-process execution runs fp32 only")]
     public void Should_Refuse_What_Is_Not_Built_Across_Processes_In_One_Line_Before_Launching(string layout, string message)

@@ -1,0 +1,11 @@
+namespace ScalePlanner.Executor.Distributed;
+
+/// <summary>What follows backward on one rank: average the gradients over the replicas, clip by the global norm, update the weights.</summary>
+public interface IReplicaUpdate : IDisposable
+{
+    /// <summary>Elements whose optimizer state this rank keeps.</summary>
+    long OptimizerElements { get; }
+
+    /// <summary>Returns the global gradient norm before clipping and the seconds spent reducing gradients and gathering weights.</summary>
+    (double Norm, double ReduceSeconds, double GatherSeconds) Step(double learningRate, double clip, double epsilon);
+}
