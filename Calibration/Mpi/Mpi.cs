@@ -29,7 +29,8 @@ public sealed unsafe class Mpi : IDisposable
     private readonly delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int> isend;
     private readonly delegate* unmanaged<nint*, void*, int> wait;
     private readonly delegate* unmanaged<nint, int, int> abort;
-    private readonly nint floatType, doubleType, longType, sum, max;
+    private readonly delegate* unmanaged<delegate* unmanaged<void*, void*, int*, nint*, void>, int, nint*, int> opCreate;
+    private readonly nint floatType, doubleType, longType, uint16Type, sum, max, bf16Sum;
 
     /// <summary>Loads Open MPI and calls MPI_Init (once per process).</summary>
     public Mpi()
@@ -52,10 +53,12 @@ public sealed unsafe class Mpi : IDisposable
         isend = (delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int>)Export("MPI_Isend");
         wait = (delegate* unmanaged<nint*, void*, int>)Export("MPI_Wait");
         abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
+        opCreate = (delegate* unmanaged<delegate* unmanaged<void*, void*, int*, nint*, void>, int, nint*, int>)Export("MPI_Op_create");
         World = Export("ompi_mpi_comm_world");
         floatType = Export("ompi_mpi_float");
         doubleType = Export("ompi_mpi_double");
         longType = Export("ompi_mpi_long_long_int");
+        uint16Type = Export("ompi_mpi_uint16_t");
         sum = Export("ompi_mpi_op_sum");
         max = Export("ompi_mpi_op_max");
 
@@ -67,6 +70,9 @@ public sealed unsafe class Mpi : IDisposable
         Check(commSize(World, &size), "MPI_Comm_size");
         Rank = rank;
         Size = size;
+        nint op;
+        Check(opCreate(&Bfloat16.SumInto, 1, &op), "MPI_Op_create");
+        bf16Sum = op;
     }
 
     /// <summary>MPI_COMM_WORLD.</summary>
@@ -91,6 +97,16 @@ public sealed unsafe class Mpi : IDisposable
     public void AllReduceSum(Span<double> data, nint comm)
     {
         fixed (double* p = data) Check(allreduce(InPlace, p, data.Length, doubleType, sum, comm), "MPI_Allreduce");
+    }
+
+    /// <summary>
+    /// In-place sum of bfloat16 values (raw 16-bit patterns) over the communicator. MPI has no bfloat16 type, so they travel as
+    /// MPI_UINT16_T and a user-defined operation adds them (<see cref="Bfloat16.SumInto"/>), rounding each partial sum to bfloat16
+    /// as a bfloat16 all-reduce on an accelerator does.
+    /// </summary>
+    public void AllReduceSumBfloat16(Span<ushort> data, nint comm)
+    {
+        fixed (ushort* p = data) Check(allreduce(InPlace, p, data.Length, uint16Type, bf16Sum, comm), "MPI_Allreduce");
     }
 
     public double AllReduceMax(double value, nint comm)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Training;
+using ScalePlanner.Simulator.Layouts;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -75,8 +76,15 @@ public static class DistributedTrainer
             ? new ShardedOptimizer(parameters, [.. stage.named_parameters().Select(p => stage.CountsInNorm(p.name, grid.TensorRank))], grid,
                 options.Optimizer, options.Schedule.Peak, options.WeightDecay)
             : new ReplicatedOptimizer(parameters, stage.NormParameters(grid.TensorRank), grid, options.Optimizer, options.Schedule.Peak,
-                options.WeightDecay, distributed.BucketBytes);
+                options.WeightDecay, Averager(parameters, distributed));
     }
+
+    private static IGradientAverager Averager(IReadOnlyList<Parameter> parameters, DistributedOptions distributed) => distributed.Compression.Kind switch
+    {
+        CompressionKind.PowerSgd => new PowerSgd(parameters, distributed.Compression.Rank, distributed.BucketBytes),
+        CompressionKind.Bf16 => new GradientBuckets(parameters, distributed.BucketBytes, bf16Wire: true),
+        _ => new GradientBuckets(parameters, distributed.BucketBytes),
+    };
 
     /// <summary>Test hook: nudges one weight, as a flipped bit in memory would, so the replica check has something to find.</summary>
     private static void Corrupt(Parameter parameter)

@@ -9,17 +9,20 @@ namespace ScalePlanner.Executor.Distributed;
 /// parameters in reverse order (the order backward produces their gradients) are packed into flat buckets of at most
 /// <see cref="DefaultBucketBytes"/>, and each bucket is summed over the group in one MPI_Allreduce and divided by the group size.
 /// The reduction starts after backward: TorchSharp 0.107 exposes no per-tensor gradient hooks, so buckets cannot be launched
-/// while backward is still running.
+/// while backward is still running. With <c>bf16Wire</c> the bucket travels and is summed in bfloat16, as PyTorch's
+/// bf16_compress_hook does: divided by the group size, cast, all-reduced, cast back.
 /// </summary>
-public sealed class GradientBuckets
+public sealed class GradientBuckets : IGradientAverager
 {
     /// <summary>DDP's default <c>bucket_cap_mb</c> = 25 (PyTorch DistributedDataParallel documentation).</summary>
     public const long DefaultBucketBytes = 25L * 1024 * 1024;
 
     private readonly List<Parameter[]> buckets = [];
+    private readonly bool bf16Wire;
 
-    public GradientBuckets(IEnumerable<Parameter> parameters, long bucketBytes = DefaultBucketBytes)
+    public GradientBuckets(IEnumerable<Parameter> parameters, long bucketBytes = DefaultBucketBytes, bool bf16Wire = false)
     {
+        this.bf16Wire = bf16Wire;
         var current = new List<Parameter>();
         long bytes = 0;
         foreach (var parameter in parameters.Reverse())
@@ -47,9 +50,14 @@ public sealed class GradientBuckets
         foreach (var bucket in buckets)
         {
             var gradients = bucket.Select(p => p.grad ?? throw new InvalidOperationException("a parameter has no gradient after backward")).ToArray();
-            var flat = cat([.. gradients.Select(g => g.flatten())]);
-            mpi.AllReduceSum(TensorMemory.Floats(flat), group);
-            flat.div_(ranks);
+            var flat = cat([.. gradients.Select(g => g.flatten())]).div_(ranks);
+            if (bf16Wire)
+            {
+                var wire = flat.to(bfloat16);
+                mpi.AllReduceSumBfloat16(TensorMemory.Bfloat16Bits(wire), group);
+                flat = wire.to(float32);
+            }
+            else mpi.AllReduceSum(TensorMemory.Floats(flat), group);
             long offset = 0;
             foreach (var gradient in gradients)
             {

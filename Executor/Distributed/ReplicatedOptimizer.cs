@@ -7,13 +7,13 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Executor.Distributed;
 
 /// <summary>
-/// Plain data parallelism (zero=0): every replica keeps the whole optimizer state; gradients are averaged in buckets
-/// (<see cref="GradientBuckets"/>), clipped by the global norm and applied by every replica alike.
+/// Plain data parallelism (zero=0): every replica keeps the whole optimizer state; gradients are averaged (in fp32 or bf16
+/// buckets, <see cref="GradientBuckets"/>, or compressed by <see cref="PowerSgd"/>), clipped by the global norm and applied by
+/// every replica alike.
 /// </summary>
 public sealed class ReplicatedOptimizer(IReadOnlyList<Parameter> parameters, IReadOnlyList<Parameter> normParameters, ProcessGrid grid,
-    OptimizerKind kind, double learningRate, double weightDecay, long bucketBytes) : IReplicaUpdate
+    OptimizerKind kind, double learningRate, double weightDecay, IGradientAverager averager) : IReplicaUpdate
 {
-    private readonly GradientBuckets buckets = new(parameters, bucketBytes);
     private readonly StepOptimizer optimizer = new(kind, parameters, learningRate, weightDecay);
 
     public long OptimizerElements { get; } = parameters.Sum(p => p.numel());
@@ -21,7 +21,7 @@ public sealed class ReplicatedOptimizer(IReadOnlyList<Parameter> parameters, IRe
     public (double Norm, double ReduceSeconds, double GatherSeconds) Step(double learningRate, double clip, double epsilon)
     {
         long r0 = Stopwatch.GetTimestamp();
-        if (grid.DataParallel > 1) buckets.AllReduceMean(grid.Mpi, grid.DataGroup, grid.DataParallel);
+        if (grid.DataParallel > 1) averager.AllReduceMean(grid.Mpi, grid.DataGroup, grid.DataParallel);
         double reduce = Stopwatch.GetElapsedTime(r0).TotalSeconds;
         double norm = ClipGlobalNorm(clip, epsilon);
         optimizer.Step(learningRate);

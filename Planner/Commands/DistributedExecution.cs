@@ -39,7 +39,8 @@ public sealed class DistributedExecution
         if (layout.Zero > 1) throw new SpecException("layout.zero", $"ZeRO-{layout.Zero} in the executor is not built yet; allowed: zero=0 or zero=1");
         if (layout.Zero == 1 && layout.Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.AdamW))
             throw new SpecException("layout.optimizer", $"ZeRO-1 updates a flat shard, which {layout.Optimizer.ToString().ToLowerInvariant()} cannot (it needs whole-tensor statistics); allowed with zero=1: sgd adam adamw");
-        if (layout.Compression != GradientCompression.None) throw new SpecException("layout.compress", "gradient compression in the executor is not built yet; allowed: none");
+        if (layout.Compression != GradientCompression.None && layout.Zero == 1)
+            throw new SpecException("layout.compress", "gradient compression together with ZeRO-1 is not built; allowed with zero=1: none");
         if (layout.Precision != Precision.Fp32) throw new SpecException("layout.precision", $"multi-process execution runs fp32 only; got {layout.Precision.Key()}");
         if (layout.Schedule == PipelineSchedule.Interleaved) throw new SpecException("layout.schedule", "interleaved execution is not built; allowed: 1f1b gpipe");
         if (layout.Dp > 1 && layout.Overlap)
@@ -94,7 +95,7 @@ public sealed class DistributedExecution
         var tensorGroup = new TensorGroup(mpi, grid.TensorGroup, grid.TensorParallel, grid.TensorRank);
         using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, tensorGroup, job.Training.FlashAttention);
         var options = new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer);
-        var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, parse.GetValue(checkEvery), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
+        var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, parse.GetValue(checkEvery), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
         bool reporter = mpi.Rank == 0;
         var run = DistributedTrainer.Run(stage, grid, options, distributed, position => new SyntheticBatches(source, job.Model.SequenceLength, seed: 2, position),
             m => { if (reporter) Console.Error.WriteLine(Describe(m, steps)); });

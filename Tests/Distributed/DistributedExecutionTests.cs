@@ -1,6 +1,4 @@
 using System.Globalization;
-using ScalePlanner.Calibration.Mpi;
-using ScalePlanner.Tests.Cli;
 
 namespace ScalePlanner.Tests.Distributed;
 
@@ -10,25 +8,9 @@ namespace ScalePlanner.Tests.Distributed;
 /// </summary>
 public class DistributedExecutionTests
 {
-    private const int Steps = 20;
+    private const int Steps = DistributedRuns.Steps;
 
-    /// <summary>One model, and one cluster entry with 1, 2 or 4 single-device nodes so each layout finds its device count.</summary>
-    private const string Tiny = """
-        { "model": { "layers": 2, "hidden": 64, "heads": 4, "vocab": 256, "sequenceLength": 32, "tiedEmbeddings": true, "biases": true },
-          "clusters": [ { "accelerator": "cpu", "nodes": [1, 2, 4], "devicesPerNode": 1 } ],
-          "training": { "globalBatchSize": 8, "tokens": 1e6, "flashAttention": false } }
-        """;
-
-    private static (double[] Losses, string StdErr) Execute(string layout, int steps)
-    {
-        Assert.True(MpiLauncher.Available, "Open MPI is missing: run tools/install-prerequisites.sh (the README's test command does) to get mpirun and libmpi.so.40");
-        string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-dist-").FullName, "run");
-        var outcome = Cli.Cli.Run("execute", Cli.Cli.TempScenario(Tiny), "--layout", layout, "--steps", $"{steps}", "--out", folder);
-        Assert.True(outcome.ExitCode == 0, $"{layout}: {outcome.StdErr}");
-        return ([.. File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1).Select(row => double.Parse(row.Split(',')[1], CultureInfo.InvariantCulture))], outcome.StdErr);
-    }
-
-    private static double[] Losses(string layout) => Execute(layout, Steps).Losses;
+    private static double[] Losses(string layout) => DistributedRuns.Execute(layout, Steps).Losses;
 
     private static readonly Lazy<double[]> OneProcess = new(() => Losses("dp=1,mb=2,precision=fp32"));
 
@@ -61,7 +43,7 @@ public class DistributedExecutionTests
     {
         static long Elements(string layout)
         {
-            var match = System.Text.RegularExpressions.Regex.Match(Execute(layout, 3).StdErr, @"optimizer state on rank 0: ([\d,]+) elements × 2 fp32 moments");
+            var match = System.Text.RegularExpressions.Regex.Match(DistributedRuns.Execute(layout, 3).StdErr, @"optimizer state on rank 0: ([\d,]+) elements × 2 fp32 moments");
             Assert.True(match.Success, $"{layout}: no optimizer state line");
             return long.Parse(match.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
         }
@@ -73,7 +55,7 @@ public class DistributedExecutionTests
     public void Should_Name_The_Corrupted_Rank_And_Step_And_Stop_Before_Writing_Anything()
     {
         string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-sdc-").FullName, "run");
-        var outcome = Cli.Cli.Run("execute", Cli.Cli.TempScenario(Tiny), "--layout", "dp=2,mb=2,precision=fp32,overlap=off", "--steps", "6",
+        var outcome = Cli.Cli.Run("execute", Cli.Cli.TempScenario(DistributedRuns.Tiny), "--layout", "dp=2,mb=2,precision=fp32,overlap=off", "--steps", "6",
             "--check-every", "1", "--corrupt-rank", "1", "--corrupt-step", "2", "--out", folder);
         Assert.NotEqual(0, outcome.ExitCode);
         Assert.Contains("error: silent data corruption at step 3: the parameters of rank 1 differ from rank 0's", outcome.StdErr);
@@ -88,9 +70,10 @@ public class DistributedExecutionTests
     [InlineData("dp=2,mb=2,precision=fp32,zero=1,overlap=off,optimizer=lamb", "error: layout.optimizer: ZeRO-1 updates a flat shard, which lamb cannot")]
     [InlineData("dp=2,mb=2,precision=fp32", "error: layout.overlap: overlapping gradient reduction with backward is not built")]
     [InlineData("dp=2,mb=2,precision=bf16,overlap=off", "error: layout.precision: multi-process execution runs fp32 only")]
+    [InlineData("dp=2,mb=2,precision=fp32,overlap=off,zero=1,compress=bf16", "error: layout.compress: gradient compression together with ZeRO-1 is not built")]
     public void Should_Refuse_What_Is_Not_Built_Across_Processes_In_One_Line_Before_Launching(string layout, string message)
     {
-        var outcome = Cli.Cli.Run("execute", Cli.Cli.TempScenario(Tiny), "--layout", layout);
+        var outcome = Cli.Cli.Run("execute", Cli.Cli.TempScenario(DistributedRuns.Tiny), "--layout", layout);
         Assert.Equal(2, outcome.ExitCode);
         Assert.Equal("", outcome.StdOut);
         Assert.StartsWith(message, outcome.StdErr.Trim());
