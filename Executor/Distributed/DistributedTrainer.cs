@@ -43,6 +43,7 @@ public static class DistributedTrainer
             stage.zero_grad();
             var rows = open((long)step * options.GlobalBatch + (long)grid.DataRank * perReplica);
             var times = PipelineStep.Run(stage, grid, distributed.Schedule, rows, microBatches, options.MicroBatch);
+            double tensorSeconds = grid.TensorGroup.TakeSeconds();
 
             long r0 = Stopwatch.GetTimestamp();
             if (stage.SharedEmbedding is { } shared) mpi.AllReduceSum(TensorMemory.Floats(shared.grad!), grid.EmbeddingGroup);
@@ -56,12 +57,12 @@ public static class DistributedTrainer
             double seconds = clock.Elapsed.TotalSeconds;
 
             // Sums over all ranks: the loss lives on last stages (every tensor rank of every replica); the times are averaged over ranks.
-            double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, times.WaitSeconds,
+            double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds, times.WaitSeconds,
                 reduceSeconds, Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, gatherSeconds, optimizerSeconds];
             mpi.AllReduceSum(totals, mpi.World);
             double ranks = mpi.Size;
             var m = new DistributedStepMetrics(step, totals[0] / (grid.DataParallel * grid.TensorParallel), mpi.AllReduceMax(seconds, mpi.World), totals[1] / ranks, totals[2] / ranks,
-                totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, totals[8] / ranks, norm, lr,
+                totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, totals[8] / ranks, totals[9] / ranks, norm, lr,
                 (long)options.GlobalBatch * stage.Spec.SequenceLength);
             metrics.Add(m);
             onStep?.Invoke(m);

@@ -20,7 +20,7 @@ public sealed class ProcessGrid
         TensorRank = mpi.Rank % layout.Tp;
         DataRank = mpi.Rank / layout.Tp % layout.Dp;
         Stage = mpi.Rank / (layout.Tp * layout.Dp);
-        TensorGroup = mpi.Split(mpi.World, color: DataRank + layout.Dp * Stage, key: TensorRank);
+        TensorGroup = new TensorGroup(mpi, mpi.Split(mpi.World, color: DataRank + layout.Dp * Stage, key: TensorRank), layout.Tp, TensorRank);
         DataGroup = mpi.Split(mpi.World, color: TensorRank + layout.Tp * Stage, key: DataRank);
         int replica = TensorRank + layout.Tp * DataRank;
         PipelineGroup = mpi.Split(mpi.World, color: replica, key: Stage);
@@ -42,7 +42,7 @@ public sealed class ProcessGrid
     public int WorldRank(int dataRank) => TensorRank + TensorParallel * (dataRank + DataParallel * Stage);
 
     /// <summary>The ranks that split each layer's heads and MLP columns (Megatron-LM's f and g all-reduce here).</summary>
-    public nint TensorGroup { get; }
+    public TensorGroup TensorGroup { get; }
 
     /// <summary>The replicas of this shard: gradients are averaged and checksums compared here.</summary>
     public nint DataGroup { get; }

@@ -92,8 +92,7 @@ public sealed class DistributedExecution
         var grid = new ProcessGrid(mpi, layout);
         var source = new MarkovSource(job.Model.Vocab, Math.Min(ExecuteCommand.Branching, job.Model.Vocab), seed: 1);
         manual_seed(1);
-        var tensorGroup = new TensorGroup(mpi, grid.TensorGroup, grid.TensorParallel, grid.TensorRank);
-        using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, tensorGroup, job.Training.FlashAttention);
+        using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, grid.TensorGroup, job.Training.FlashAttention);
         var options = new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer);
         var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, parse.GetValue(checkEvery), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
         bool reporter = mpi.Rank == 0;
@@ -108,6 +107,7 @@ public sealed class DistributedExecution
         var asSteps = metrics.Select(m => new StepMetrics(m.Step, m.Loss, m.TokensPerSecond, m.StepSeconds, m.DataSeconds, m.ForwardSeconds,
             m.BackwardSeconds, m.OptimizerSeconds, m.GradientNorm, m.LearningRate)).ToList();
         ExecutionReport.Write(scenarioName, predicted, asSteps, source.EntropyRate);
+        DistributedReport.Write(predicted, Parts(metrics));
         if (output is not null)
         {
             foreach (var written in ExecutionReport.WriteFiles(asSteps, output)) Console.Error.WriteLine($"wrote {written}");
@@ -115,8 +115,22 @@ public sealed class DistributedExecution
         return 0;
     }
 
+    /// <summary>Median of each part over the steps after warm-up (<see cref="ExecutionReport.WarmupSteps"/>).</summary>
+    private static MeasuredParts Parts(IReadOnlyList<DistributedStepMetrics> steps)
+    {
+        var measured = steps.Skip(Math.Min(ExecutionReport.WarmupSteps, steps.Count - 1)).ToList();
+        double Median(Func<DistributedStepMetrics, double> part)
+        {
+            var sorted = measured.Select(part).Order().ToArray();
+            return sorted[sorted.Length / 2];
+        }
+        return new MeasuredParts(Median(m => m.StepSeconds), Median(m => m.ForwardSeconds + m.BackwardSeconds - m.TensorReduceSeconds), Median(m => m.TensorReduceSeconds),
+            Median(m => m.PipelineWaitSeconds), Median(m => m.GradientReduceSeconds + m.EmbeddingReduceSeconds + m.ParameterGatherSeconds),
+            Median(m => m.OptimizerSeconds), Median(m => m.DataSeconds));
+    }
+
     private static string Describe(DistributedStepMetrics m, int steps) =>
-        $"step {m.Step + 1}/{steps}: loss {m.Loss:F6}, {m.StepSeconds:F3} s (per rank: data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, " +
+        $"step {m.Step + 1}/{steps}: loss {m.Loss:F6}, {m.StepSeconds:F3} s (per rank: data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, tensor all-reduce {m.TensorReduceSeconds:F3}, " +
         $"pipeline wait {m.PipelineWaitSeconds:F3}, gradient reduce {m.GradientReduceSeconds:F3}, embedding all-reduce {m.EmbeddingReduceSeconds:F3}, weight all-gather {m.ParameterGatherSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
         $"{m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}";
 }

@@ -52,6 +52,18 @@ public class DistributedExecutionTests
     }
 
     [Fact]
+    public void Should_Report_The_Tensor_Parallel_All_Reduce_Time_Next_To_Its_Prediction()
+    {
+        string table = DistributedRuns.Execute("tp=2,mb=2,precision=fp32", 3).StdOut;
+        Assert.Contains("step time by part (per rank)", table);
+        var row = table.Split('\n').Single(line => line.Contains("tensor-parallel all-reduce"));
+        var cells = row.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // 2 layers × (2 forward g + 2 backward f) all-reduces per micro-batch were timed, so the measured cell cannot read zero.
+        Assert.NotEqual("0.00 ms", cells[2]);
+        Assert.EndsWith("%", cells[3]);
+    }
+
+    [Fact]
     public void Should_Name_The_Corrupted_Rank_And_Step_And_Stop_Before_Writing_Anything()
     {
         string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-sdc-").FullName, "run");
