@@ -96,6 +96,7 @@ public sealed class DistributedExecution
         var options = new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer);
         var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, parse.GetValue(checkEvery), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
         bool reporter = mpi.Rank == 0;
+        if (reporter) Console.Error.WriteLine($"{mpi.Size} ranks (tp={grid.TensorParallel}, dp={grid.DataParallel}, pp={grid.Stages}), {get_num_threads()} LibTorch threads per rank");
         var run = DistributedTrainer.Run(stage, grid, options, distributed, position => new SyntheticBatches(source, job.Model.SequenceLength, seed: 2, position),
             m => { if (reporter) Console.Error.WriteLine(Describe(m, steps)); });
         if (!reporter) return 0;

@@ -39,6 +39,17 @@ public class DistributedExecutionTests
     }
 
     [Fact]
+    public void Should_Launch_The_Ranks_From_A_Hostfile_With_One_Thread_Each_On_Two_Cores()
+    {
+        string hostfile = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-hosts-").FullName, "hosts.txt");
+        File.WriteAllText(hostfile, "localhost slots=4\n");
+        var (losses, stderr, _) = DistributedRuns.Execute("dp=2,mb=2,precision=fp32,overlap=off", Steps, "--hostfile", hostfile);
+        Assert.Equal(OneProcess.Value, losses, (a, b) => Math.Abs(a - b) / a < 1e-5);   // the tolerance of the equivalence test above
+        int threads = Math.Max(1, Environment.ProcessorCount / 2);
+        Assert.Contains($"2 ranks (tp=1, dp=2, pp=1), {threads} LibTorch threads per rank", stderr);
+    }
+
+    [Fact]
     public void Should_Keep_Half_The_Optimizer_State_Per_Rank_With_ZeRO_1_Over_Two_Replicas()
     {
         static long Elements(string layout)

@@ -15,11 +15,11 @@ public static class DistributedRuns
           "training": { "globalBatchSize": 8, "tokens": 1e6, "flashAttention": false } }
         """;
 
-    public static (double[] Losses, string StdErr, string StdOut) Execute(string layout, int steps)
+    public static (double[] Losses, string StdErr, string StdOut) Execute(string layout, int steps, params string[] options)
     {
         Assert.True(MpiLauncher.Available, "Open MPI is missing: run tools/install-prerequisites.sh (the README's test command does) to get mpirun and libmpi.so.40");
         string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-dist-").FullName, "run");
-        var outcome = Cli.Cli.Run("execute", Cli.Cli.TempScenario(Tiny), "--layout", layout, "--steps", $"{steps}", "--out", folder);
+        var outcome = Cli.Cli.Run(["execute", Cli.Cli.TempScenario(Tiny), "--layout", layout, "--steps", $"{steps}", "--out", folder, .. options]);
         Assert.True(outcome.ExitCode == 0, $"{layout}: {outcome.StdErr}");
         return ([.. File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1).Select(row => double.Parse(row.Split(',')[1], CultureInfo.InvariantCulture))], outcome.StdErr, outcome.StdOut);
     }
