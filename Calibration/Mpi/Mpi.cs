@@ -28,6 +28,8 @@ public sealed unsafe class Mpi : IDisposable
     private readonly delegate* unmanaged<nint, int, int, nint*, int> commSplit;
     private readonly delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int> isend;
     private readonly delegate* unmanaged<nint*, void*, int> wait;
+    private readonly delegate* unmanaged<nint*, int*, void*, int> test;
+    private readonly delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int> iallreduce;
     private readonly delegate* unmanaged<nint, int, int> abort;
     private readonly delegate* unmanaged<delegate* unmanaged<void*, void*, int*, nint*, void>, int, nint*, int> opCreate;
     private readonly nint floatType, doubleType, longType, uint16Type, sum, max, bf16Sum;
@@ -52,6 +54,8 @@ public sealed unsafe class Mpi : IDisposable
         commSplit = (delegate* unmanaged<nint, int, int, nint*, int>)Export("MPI_Comm_split");
         isend = (delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int>)Export("MPI_Isend");
         wait = (delegate* unmanaged<nint*, void*, int>)Export("MPI_Wait");
+        test = (delegate* unmanaged<nint*, int*, void*, int>)Export("MPI_Test");
+        iallreduce = (delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int>)Export("MPI_Iallreduce");
         abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
         opCreate = (delegate* unmanaged<delegate* unmanaged<void*, void*, int*, nint*, void>, int, nint*, int>)Export("MPI_Op_create");
         World = Export("ompi_mpi_comm_world");
@@ -162,6 +166,25 @@ public sealed unsafe class Mpi : IDisposable
     }
 
     public void Wait(nint request) => Check(wait(&request, null), "MPI_Wait");
+
+    /// <summary>
+    /// Starts an in-place sum over the communicator and returns at once (MPI_Iallreduce); the memory must stay alive and untouched
+    /// until <see cref="Wait"/>. Open MPI advances it inside later MPI calls (<see cref="Test"/> and <see cref="Wait"/>).
+    /// </summary>
+    public nint StartAllReduceSum(Span<float> data, nint comm)
+    {
+        nint request;
+        fixed (float* p = data) Check(iallreduce(InPlace, p, data.Length, floatType, sum, comm, &request), "MPI_Iallreduce");
+        return request;
+    }
+
+    /// <summary>Lets Open MPI advance the request (MPI_Test); true once it has completed (the request is then MPI_REQUEST_NULL, and waiting on it returns at once).</summary>
+    public bool Test(ref nint request)
+    {
+        int done;
+        fixed (nint* r = &request) Check(test(r, &done, null), "MPI_Test");
+        return done != 0;
+    }
 
     /// <summary>Ranks with the same <paramref name="color"/> form a new communicator, ordered by <paramref name="key"/> (MPI_Comm_split).</summary>
     public nint Split(nint comm, int color, int key)

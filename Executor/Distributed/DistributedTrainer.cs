@@ -42,8 +42,9 @@ public static class DistributedTrainer
             var clock = Stopwatch.StartNew();
             stage.zero_grad();
             var rows = open((long)step * options.GlobalBatch + (long)grid.DataRank * perReplica);
-            var times = PipelineStep.Run(stage, grid, distributed.Schedule, rows, microBatches, options.MicroBatch);
+            var times = PipelineStep.Run(stage, grid, distributed.Schedule, rows, microBatches, options.MicroBatch, update.BeforeLastBackward);
             double tensorSeconds = grid.TensorGroup.TakeSeconds();
+            var (overlappedBuckets, overlappedSeconds) = update.TakeOverlap();
 
             long r0 = Stopwatch.GetTimestamp();
             if (stage.SharedEmbedding is { } shared) mpi.AllReduceSum(TensorMemory.Floats(shared.grad!), grid.EmbeddingGroup);
@@ -58,12 +59,12 @@ public static class DistributedTrainer
 
             // Sums over all ranks: the loss lives on last stages (every tensor rank of every replica); the times are averaged over ranks.
             double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds, times.WaitSeconds,
-                reduceSeconds, Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, gatherSeconds, optimizerSeconds];
+                reduceSeconds, overlappedSeconds, Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, gatherSeconds, optimizerSeconds];
             mpi.AllReduceSum(totals, mpi.World);
             double ranks = mpi.Size;
             var m = new DistributedStepMetrics(step, totals[0] / (grid.DataParallel * grid.TensorParallel), mpi.AllReduceMax(seconds, mpi.World), totals[1] / ranks, totals[2] / ranks,
-                totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, totals[8] / ranks, totals[9] / ranks, norm, lr,
-                (long)options.GlobalBatch * stage.Spec.SequenceLength);
+                totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, totals[8] / ranks, totals[9] / ranks,
+                totals[10] / ranks, norm, lr, (long)options.GlobalBatch * stage.Spec.SequenceLength, overlappedBuckets);
             metrics.Add(m);
             onStep?.Invoke(m);
         }
@@ -77,13 +78,14 @@ public static class DistributedTrainer
             ? new ShardedOptimizer(parameters, [.. stage.named_parameters().Select(p => stage.CountsInNorm(p.name, grid.TensorRank))], grid,
                 options.Optimizer, options.Schedule.Peak, options.WeightDecay)
             : new ReplicatedOptimizer(parameters, stage.NormParameters(grid.TensorRank), grid, options.Optimizer, options.Schedule.Peak,
-                options.WeightDecay, Averager(parameters, distributed));
+                options.WeightDecay, Averager(stage, grid, parameters, distributed));
     }
 
-    private static IGradientAverager Averager(IReadOnlyList<Parameter> parameters, DistributedOptions distributed) => distributed.Compression.Kind switch
+    private static IGradientAverager Averager(StageModel stage, ProcessGrid grid, IReadOnlyList<Parameter> parameters, DistributedOptions distributed) => distributed.Compression.Kind switch
     {
         CompressionKind.PowerSgd => new PowerSgd(parameters, distributed.Compression.Rank, distributed.BucketBytes),
         CompressionKind.Bf16 => new GradientBuckets(parameters, distributed.BucketBytes, bf16Wire: true),
+        _ when distributed.Overlap && grid.DataParallel > 1 => new OverlappedBuckets(stage, grid.Mpi, grid.DataGroup, distributed.BucketBytes),
         _ => new GradientBuckets(parameters, distributed.BucketBytes),
     };
 

@@ -6,4 +6,10 @@ namespace ScalePlanner.Executor.Distributed;
 public interface IGradientAverager
 {
     void AllReduceMean(Mpi mpi, nint group, int ranks);
+
+    /// <summary>Called before the step's last backward pass, for averagers that start reducing while it runs.</summary>
+    void BeforeLastBackward() { }
+
+    /// <summary>Buckets started while backward ran, and the seconds spent there on them, since the last call.</summary>
+    (int Buckets, double Seconds) TakeOverlap() => (0, 0);
 }

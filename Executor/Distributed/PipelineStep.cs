@@ -17,7 +17,9 @@ public readonly record struct StageTimes(double Loss, double DataSeconds, double
 /// </summary>
 public static class PipelineStep
 {
-    public static StageTimes Run(StageModel stage, ProcessGrid grid, PipelineSchedule schedule, IBatchSource rows, int microBatches, int microBatchSize)
+    /// <param name="beforeLastBackward">Called just before the step's last backward pass (overlapped gradient reduction arms itself here).</param>
+    public static StageTimes Run(StageModel stage, ProcessGrid grid, PipelineSchedule schedule, IBatchSource rows, int microBatches, int microBatchSize,
+        Action? beforeLastBackward = null)
     {
         var model = stage.Spec;
         long[] hiddenShape = [microBatchSize, model.SequenceLength, model.Hidden];
@@ -68,6 +70,7 @@ public static class PipelineStep
                     grid.Mpi.Receive(TensorMemory.Floats(gradient), next, m, grid.PipelineGroup);
                 }
                 long t1 = Stopwatch.GetTimestamp();
+                if (m == microBatches - 1) beforeLastBackward?.Invoke();
                 if (gradient is null) outputs[m]!.backward();
                 else autograd.backward([outputs[m]!], [gradient]);
                 if (!grid.FirstStage) sends.Add(Send(grid, inputs[m]!.grad!.contiguous(), previous, m));

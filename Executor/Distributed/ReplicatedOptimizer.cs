@@ -18,6 +18,10 @@ public sealed class ReplicatedOptimizer(IReadOnlyList<Parameter> parameters, IRe
 
     public long OptimizerElements { get; } = parameters.Sum(p => p.numel());
 
+    public void BeforeLastBackward() => averager.BeforeLastBackward();
+
+    public (int Buckets, double Seconds) TakeOverlap() => averager.TakeOverlap();
+
     public (double Norm, double ReduceSeconds, double GatherSeconds) Step(double learningRate, double clip, double epsilon)
     {
         long r0 = Stopwatch.GetTimestamp();

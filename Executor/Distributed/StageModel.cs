@@ -68,6 +68,40 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     public IReadOnlyList<Parameter> NormParameters(int tensorRank) =>
         [.. named_parameters().Where(p => CountsInNorm(p.name, tensorRank)).Select(p => p.parameter)];
 
+    /// <summary>
+    /// Called during backward with a unit's index (see <see cref="Units"/>) once that unit's weight gradients are complete; null
+    /// (the default) leaves the forward pass untouched.
+    /// </summary>
+    public Action<int>? UnitReady { get; set; }
+
+    /// <summary>Index of the first block's unit: 1 when the embeddings form unit 0 on this stage, 0 otherwise.</summary>
+    private int FirstBlockUnit => first ? 1 : 0;
+
+    private Tensor Signal(Tensor x, int unit) => UnitReady is { } ready ? GradientReady.apply(x, () => ready(unit)) : x;
+
+    /// <summary>
+    /// This stage's parameters grouped by unit in forward order: the embeddings (first stage), each block, then the final norm
+    /// and output layer (last stage). A parameter belongs to the earliest unit that uses it, whose gradient completes last: on a
+    /// stage that is both first and last the tied embedding is in the embedding unit. A last stage's copy of a shared embedding
+    /// forms a unit of its own after the others, which never reports: its gradient is final only once summed with the first
+    /// stage's, after backward.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Parameter>> Units()
+    {
+        bool sharedCopy = sharesEmbedding && last && !first;
+        int head = FirstBlockUnit + h.Count, units = head + (last ? 1 : 0) + (sharedCopy ? 1 : 0);
+        var grouped = Enumerable.Range(0, units).Select(_ => new List<Parameter>()).ToArray();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            int unit = name.StartsWith("h.", StringComparison.Ordinal)
+                ? FirstBlockUnit + int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture)
+                : name.StartsWith("wte.", StringComparison.Ordinal) || name.StartsWith("wpe.", StringComparison.Ordinal) ? (first ? 0 : units - 1)
+                : head;
+            grouped[unit].Add(parameter);
+        }
+        return grouped;
+    }
+
     /// <summary>First stage: token ids (B, T); later stages: hidden states (B, T, C). Last stage returns logits (B, T, V), others hidden states.</summary>
     public override Tensor forward(Tensor x)
     {
@@ -77,9 +111,9 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
             x = wte!.forward(x);                                                    // (B, T, C)
             if (wpe is not null) x = x + wpe.forward(arange(t, device: x.device));
         }
-        foreach (var block in h) x = block.forward(x);
+        for (int i = 0; i < h.Count; i++) x = h[i].forward(Signal(x, FirstBlockUnit + i));
         if (!last) return x;
-        x = ln_f!.forward(x);
+        x = ln_f!.forward(Signal(x, FirstBlockUnit + h.Count));
         return lm_head is null ? x.matmul(wte!.weight!.t()) : lm_head.forward(x);   // (B, T, V)
     }
 

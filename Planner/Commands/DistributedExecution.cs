@@ -21,6 +21,7 @@ public sealed class DistributedExecution
 {
     private readonly Option<string?> hostfile = new("--hostfile") { Description = "Open MPI hostfile for a run across several machines (multi-process layouts)." };
     private readonly Option<int> checkEvery = new("--check-every") { Description = "Data-parallel replicas compare parameter checksums every K steps (0 = never).", DefaultValueFactory = _ => 10 };
+    private readonly Option<double> bucketMegabytes = new("--bucket-mb") { Description = "Data-parallel gradient bucket size in MB (PyTorch DDP's default 25).", DefaultValueFactory = _ => GradientBuckets.DefaultBucketBytes / (1024.0 * 1024) };
     private readonly Option<int> corruptRank = new("--corrupt-rank") { Hidden = true, DefaultValueFactory = _ => -1 };
     private readonly Option<int> corruptStep = new("--corrupt-step") { Hidden = true, DefaultValueFactory = _ => -1 };
 
@@ -28,6 +29,7 @@ public sealed class DistributedExecution
     {
         command.Options.Add(hostfile);
         command.Options.Add(checkEvery);
+        command.Options.Add(bucketMegabytes);
         command.Options.Add(corruptRank);
         command.Options.Add(corruptStep);
     }
@@ -43,13 +45,14 @@ public sealed class DistributedExecution
             throw new SpecException("layout.compress", "gradient compression together with ZeRO-1 is not built; allowed with zero=1: none");
         if (layout.Precision != Precision.Fp32) throw new SpecException("layout.precision", $"multi-process execution runs fp32 only; got {layout.Precision.Key()}");
         if (layout.Schedule == PipelineSchedule.Interleaved) throw new SpecException("layout.schedule", "interleaved execution is not built; allowed: 1f1b gpipe");
-        if (layout.Dp > 1 && layout.Overlap)
-            throw new SpecException("layout.overlap", "overlapping gradient reduction with backward is not built (TorchSharp 0.107 has no gradient hooks); allowed with dp > 1: off");
+        if (layout.Dp > 1 && layout.Overlap && (layout.Zero == 1 || layout.Compression != GradientCompression.None))
+            throw new SpecException("layout.overlap", "overlapping gradient reduction with backward is built for plain fp32 buckets only; allowed with zero=1 or compression: off");
     }
 
     /// <summary>Launches mpirun, or runs this process's rank when already under it; returns the exit code.</summary>
     public int Run(ParseResult parse, string scenarioName, TrainingJob job, Layout layout, int steps, string? profile, string? output)
     {
+        BucketBytes(parse);   // bad input stops here, before any rank starts
         if (!Mpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile));
         int threads = Math.Max(1, Environment.ProcessorCount / LocalRanks());
         set_num_threads(threads);
@@ -83,6 +86,13 @@ public sealed class DistributedExecution
         return code;
     }
 
+    private long BucketBytes(ParseResult parse)
+    {
+        double megabytes = parse.GetValue(bucketMegabytes);
+        if (!(megabytes > 0)) throw new SpecException("--bucket-mb", $"must be a positive number of megabytes, got {megabytes}");
+        return (long)Math.Max(1, megabytes * 1024 * 1024);
+    }
+
     /// <summary>Ranks on this machine (Open MPI's OMPI_COMM_WORLD_LOCAL_SIZE), which share its cores.</summary>
     private static int LocalRanks() =>
         int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), out int local) && local > 0 ? local : 1;
@@ -94,7 +104,8 @@ public sealed class DistributedExecution
         manual_seed(1);
         using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, grid.TensorGroup, job.Training.FlashAttention);
         var options = new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer);
-        var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, parse.GetValue(checkEvery), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
+        var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, layout.Overlap, parse.GetValue(checkEvery),
+            BucketBytes: BucketBytes(parse), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
         bool reporter = mpi.Rank == 0;
         if (reporter) Console.Error.WriteLine($"{mpi.Size} ranks (tp={grid.TensorParallel}, dp={grid.DataParallel}, pp={grid.Stages}), {get_num_threads()} LibTorch threads per rank");
         var run = DistributedTrainer.Run(stage, grid, options, distributed, position => new SyntheticBatches(source, job.Model.SequenceLength, seed: 2, position),
@@ -132,6 +143,6 @@ public sealed class DistributedExecution
 
     private static string Describe(DistributedStepMetrics m, int steps) =>
         $"step {m.Step + 1}/{steps}: loss {m.Loss:F6}, {m.StepSeconds:F3} s (per rank: data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, tensor all-reduce {m.TensorReduceSeconds:F3}, " +
-        $"pipeline wait {m.PipelineWaitSeconds:F3}, gradient reduce {m.GradientReduceSeconds:F3}, embedding all-reduce {m.EmbeddingReduceSeconds:F3}, weight all-gather {m.ParameterGatherSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
+        $"pipeline wait {m.PipelineWaitSeconds:F3}, gradient reduce {m.GradientReduceSeconds:F3} exposed + {m.GradientOverlappedSeconds:F3} in backward ({m.BucketsStartedInBackward} buckets started there on rank 0), embedding all-reduce {m.EmbeddingReduceSeconds:F3}, weight all-gather {m.ParameterGatherSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
         $"{m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}";
 }

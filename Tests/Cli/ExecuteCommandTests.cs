@@ -22,7 +22,7 @@ public class ExecuteCommandTests
     }
 
     [Theory]
-    [InlineData("dp=2,mb=4,precision=fp32", "error: layout.overlap: overlapping gradient reduction with backward is not built")]
+    [InlineData("dp=2,mb=4,precision=fp32,zero=2", "error: layout.zero: ZeRO-2 in the executor is not built yet")]
     [InlineData("dp=1,mb=4,precision=fp16", "error: layout.precision: fp16 execution is not built yet")]
     public void Should_Say_What_Is_Not_Built_In_One_Line(string layout, string message)
     {

@@ -38,6 +38,18 @@ public class DistributedExecutionTests
         Assert.True(distributed[^1] < distributed[0] - 0.1, $"{layout} did not learn: {distributed[0]:F3} → {distributed[^1]:F3}");
     }
 
+    [Theory]
+    [InlineData("dp=2,mb=2,precision=fp32")]
+    [InlineData("dp=2,pp=2,mb=1,precision=fp32")]
+    public void Should_Start_Gradient_Buckets_During_Backward_And_Still_Follow_The_One_Process_Curve(string layout)
+    {
+        // 0.05 MB buckets: the tiny GPT's blocks (~50,000 floats, 0.2 MB each) fill several, so some must start inside backward.
+        var (losses, stderr, _) = DistributedRuns.Execute(layout, Steps, "--bucket-mb", "0.05");
+        Assert.Equal(OneProcess.Value, losses, (a, b) => Math.Abs(a - b) / a < 1e-5);   // the tolerance of the equivalence test above
+        var started = System.Text.RegularExpressions.Regex.Match(stderr, @"step 20/20: .*\((\d+) buckets started there on rank 0\)");
+        Assert.True(started.Success && int.Parse(started.Groups[1].Value, CultureInfo.InvariantCulture) >= 1, $"{layout}: no bucket started during backward: {stderr}");
+    }
+
     [Fact]
     public void Should_Launch_The_Ranks_From_A_Hostfile_With_One_Thread_Each_On_Two_Cores()
     {
@@ -91,7 +103,7 @@ public class DistributedExecutionTests
     [InlineData("cp=2,mb=2,precision=fp32", "error: layout.cp: context-parallel execution is not built")]
     [InlineData("dp=2,mb=2,precision=fp32,zero=2,overlap=off", "error: layout.zero: ZeRO-2 in the executor is not built yet")]
     [InlineData("dp=2,mb=2,precision=fp32,zero=1,overlap=off,optimizer=lamb", "error: layout.optimizer: ZeRO-1 updates a flat shard, which lamb cannot")]
-    [InlineData("dp=2,mb=2,precision=fp32", "error: layout.overlap: overlapping gradient reduction with backward is not built")]
+    [InlineData("dp=2,mb=2,precision=fp32,zero=1", "error: layout.overlap: overlapping gradient reduction with backward is built for plain fp32 buckets only")]
     [InlineData("dp=2,mb=2,precision=bf16,overlap=off", "error: layout.precision: multi-process execution runs fp32 only")]
     [InlineData("dp=2,mb=2,precision=fp32,overlap=off,zero=1,compress=bf16", "error: layout.compress: gradient compression together with ZeRO-1 is not built")]
     public void Should_Refuse_What_Is_Not_Built_Across_Processes_In_One_Line_Before_Launching(string layout, string message)
