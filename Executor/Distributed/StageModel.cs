@@ -77,7 +77,11 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     /// <summary>Index of the first block's unit: 1 when the embeddings form unit 0 on this stage, 0 otherwise.</summary>
     private int FirstBlockUnit => first ? 1 : 0;
 
-    private Tensor Signal(Tensor x, int unit) => UnitReady is { } ready ? GradientReady.apply(x, () => ready(unit)) : x;
+    private Tensor Signal(Tensor x, int unit) => UnitReady is { } ready ? BackwardHook.apply(x, (Func<Tensor, Tensor>)(gradient =>
+    {
+        ready(unit);
+        return gradient;
+    })) : x;
 
     /// <summary>
     /// This stage's parameters grouped by unit in forward order: the embeddings (first stage), each block, then the final norm

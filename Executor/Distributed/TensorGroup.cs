@@ -26,6 +26,12 @@ public sealed class TensorGroup(Mpi mpi, nint communicator, int size, int rank)
         return sum.to(x.dtype);
     }
 
+    /// <summary>Megatron-LM's f (Shoeybi et al. 2019, §3, Fig. 3): identity forward, gradient summed over the group backward.</summary>
+    public Tensor CopyTo(Tensor x) => BackwardHook.apply(x, (Func<Tensor, Tensor>)SumOver);
+
+    /// <summary>Megatron-LM's g: the sum over the group forward, identity backward.</summary>
+    public Tensor ReduceFrom(Tensor x) => ReduceFromTensorGroup.apply(x, this);
+
     public double TakeSeconds()
     {
         double taken = seconds;

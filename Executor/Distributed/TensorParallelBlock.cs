@@ -9,7 +9,7 @@ namespace ScalePlanner.Executor.Distributed;
 /// One rank's share of a <see cref="Block"/> under Megatron-LM tensor parallelism (Shoeybi et al. 2019, §3): the query, key and
 /// value projections and the MLP's input projections are split by output rows (column-parallel; heads/tp query heads and
 /// kvHeads/tp key/value heads per rank), the attention output projection and the MLP's output projection by input columns
-/// (row-parallel). f (<see cref="CopyToTensorGroup"/>) precedes each column-parallel pair and g (<see cref="ReduceFromTensorGroup"/>)
+/// (row-parallel). f (<see cref="TensorGroup.CopyTo"/>) precedes each column-parallel pair and g (<see cref="TensorGroup.ReduceFrom"/>)
 /// follows each row-parallel layer; the row-parallel bias is added once, after g. Norms stay replicated. The shards are cut
 /// from the whole block built under the run's seed, so the tp ranks together hold exactly the one-process weights.
 /// </summary>
@@ -82,7 +82,7 @@ public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
     private Tensor Attention(Tensor x)
     {
         long b = x.shape[0], t = x.shape[1];
-        x = CopyToTensorGroup.apply(x, group);                                                            // f
+        x = group.CopyTo(x);                                                                             // f
         var q = nn.functional.linear(x, q_shard, q_bias_shard).view(b, t, heads, headDim).transpose(1, 2);      // (B, nh/tp, T, hs)
         var k = nn.functional.linear(x, k_shard, k_bias_shard).view(b, t, kvHeads, headDim).transpose(1, 2);    // (B, nkv/tp, T, hs)
         var v = nn.functional.linear(x, v_shard, v_bias_shard).view(b, t, kvHeads, headDim).transpose(1, 2);
@@ -100,17 +100,17 @@ public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
             ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)                          // softmax(qkᵀ/√d + mask)·v
             : (q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headDim)).add(mask[..(int)t, ..(int)t].to(x.device).to(x.dtype)).softmax(-1).matmul(v);
         var partial = nn.functional.linear(y.transpose(1, 2).reshape(b, t, heads * headDim), o_shard);   // row-parallel: (B, T, C), partial sum
-        var sum = ReduceFromTensorGroup.apply(partial, group);                                            // g
+        var sum = group.ReduceFrom(partial);                                                             // g
         return o_bias is null ? sum : sum + o_bias;
     }
 
     private Tensor Mlp(Tensor x)
     {
-        x = CopyToTensorGroup.apply(x, group);                                                            // f
+        x = group.CopyTo(x);                                                                             // f
         var hidden = gate_shard is null
             ? nn.functional.gelu(nn.functional.linear(x, up_shard, up_bias_shard))
             : nn.functional.silu(nn.functional.linear(x, gate_shard, gate_bias_shard)) * nn.functional.linear(x, up_shard, up_bias_shard);
-        var sum = ReduceFromTensorGroup.apply(nn.functional.linear(hidden, down_shard), group);           // g
+        var sum = group.ReduceFrom(nn.functional.linear(hidden, down_shard));           // g
         return down_bias is null ? sum : sum + down_bias;
     }
 }
