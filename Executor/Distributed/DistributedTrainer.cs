@@ -10,9 +10,9 @@ namespace ScalePlanner.Executor.Distributed;
 /// <summary>
 /// The training loop of one rank of a tp × dp × pp job. Each step, data-parallel replica d takes rows
 /// [step·G + d·G/dp, step·G + (d + 1)·G/dp) of the same sample stream one process would read, runs them through its pipeline
-/// stage (<see cref="PipelineStep"/>), averages gradients over the replicas (<see cref="GradientBuckets"/>), sums the tied
-/// embedding's two copies, clips the global norm taken over all stages (Pascanu et al. 2013, as in <see cref="Trainer"/>), and
-/// steps the optimizer on its own parameters. Because every rank builds the whole model under the same seed and every update
+/// stage (<see cref="PipelineStep"/>), sums the tied embedding's two copies, then averages gradients over the replicas, clips the
+/// global norm taken over all ranks (Pascanu et al. 2013, as in <see cref="Trainer"/>) and steps the optimizer
+/// (<see cref="ReplicatedOptimizer"/>, or <see cref="ShardedOptimizer"/> for ZeRO-1). Because every rank builds the whole model under the same seed and every update
 /// rule is elementwise or per parameter, the run follows the one-process run up to fp32 summation order.
 /// </summary>
 public static class DistributedTrainer

@@ -13,7 +13,7 @@ namespace ScalePlanner.Planner.Commands;
 /// <summary>
 /// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source and
 /// prints the measured step time next to the cost model's prediction for the same layout. What runs today: one process
-/// (fp32 or bf16 with fp32 master weights, no recomputation) or, through <see cref="DistributedExecution"/>, dp × pp processes under Open MPI; anything else is refused with one line
+/// (fp32 or bf16 with fp32 master weights, no recomputation) or, through <see cref="DistributedExecution"/>, dp × tp × pp processes under Open MPI; anything else is refused with one line
 /// naming what is not built.
 /// </summary>
 public static class ExecuteCommand
@@ -24,7 +24,7 @@ public static class ExecuteCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
-        var layout = new Option<string>("--layout") { Description = "Layout to run; one process (fp32 or bf16) or dp·pp processes over Open MPI (fp32), recompute=none.", Required = true };
+        var layout = new Option<string>("--layout") { Description = "Layout to run; one process (fp32 or bf16) or dp·tp·pp processes over Open MPI (fp32), recompute=none.", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
         var output = new Option<string?>("--out") { Description = "Folder for steps.csv." };
