@@ -136,9 +136,9 @@ public sealed class DistributedExecution
             var sorted = measured.Select(part).Order().ToArray();
             return sorted[sorted.Length / 2];
         }
-        return new MeasuredParts(Median(m => m.StepSeconds), Median(m => m.ForwardSeconds + m.BackwardSeconds - m.TensorReduceSeconds), Median(m => m.TensorReduceSeconds),
+        return new MeasuredParts(Median(m => m.StepSeconds), Median(m => m.ForwardSeconds + m.BackwardSeconds - m.TensorReduceSeconds - m.GradientOverlappedSeconds), Median(m => m.TensorReduceSeconds),
             Median(m => m.PipelineWaitSeconds), Median(m => m.GradientReduceSeconds + m.EmbeddingReduceSeconds + m.ParameterGatherSeconds),
-            Median(m => m.OptimizerSeconds), Median(m => m.DataSeconds));
+            Median(m => m.GradientOverlappedSeconds), Median(m => m.OptimizerSeconds), Median(m => m.DataSeconds));
     }
 
     private static string Describe(DistributedStepMetrics m, int steps) =>
