@@ -34,6 +34,7 @@ public static class DistributedTrainer
         manual_seed(options.Seed);
         var parameters = stage.parameters().ToList();
         using var update = Update(stage, grid, options, distributed);
+        var sequenceReplicas = stage.SequenceParallelReplicas();
         var mpi = grid.Mpi;
         var metrics = new List<DistributedStepMetrics>(options.Steps);
         for (int step = 0; step < options.Steps; step++)
@@ -43,6 +44,7 @@ public static class DistributedTrainer
             stage.zero_grad();
             var rows = open((long)step * options.GlobalBatch + (long)grid.DataRank * perReplica);
             var times = PipelineStep.Run(stage, grid, distributed.Schedule, rows, microBatches, options.MicroBatch, update.BeforeLastBackward);
+            foreach (var replica in sequenceReplicas) replica.grad!.copy_(grid.TensorGroup.SumOver(replica.grad!));
             double tensorSeconds = grid.TensorGroup.TakeSeconds();
             var (overlappedBuckets, overlappedSeconds) = update.TakeOverlap();
 

@@ -20,7 +20,7 @@ public sealed class ProcessGrid
         TensorRank = mpi.Rank % layout.Tp;
         DataRank = mpi.Rank / layout.Tp % layout.Dp;
         Stage = mpi.Rank / (layout.Tp * layout.Dp);
-        TensorGroup = new TensorGroup(mpi, mpi.Split(mpi.World, color: DataRank + layout.Dp * Stage, key: TensorRank), layout.Tp, TensorRank);
+        TensorGroup = new TensorGroup(mpi, mpi.Split(mpi.World, color: DataRank + layout.Dp * Stage, key: TensorRank), layout.Tp, TensorRank, layout.Sp);
         DataGroup = mpi.Split(mpi.World, color: TensorRank + layout.Tp * Stage, key: DataRank);
         int replica = TensorRank + layout.Tp * DataRank;
         PipelineGroup = mpi.Split(mpi.World, color: replica, key: Stage);

@@ -22,6 +22,7 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     private readonly Linear? lm_head;
     // A flag, not a Parameter field: RegisterComponents would register such a field as a second copy of the parameter.
     private readonly bool first, last, sharesEmbedding;
+    private readonly TensorGroup? tensorGroup;
 
     /// <param name="tensorGroup">With more than one rank, each block is replaced by this rank's <see cref="TensorParallelBlock"/>.</param>
     public StageModel(GptModel model, int stage, int stages, TensorGroup? tensorGroup = null, bool fusedAttention = true) : base(nameof(StageModel))
@@ -29,6 +30,7 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
         disposeWhole = model.Dispose;
         Spec = model.Spec;
         first = stage == 0;
+        this.tensorGroup = tensorGroup is { Size: > 1 } ? tensorGroup : null;
         last = stage == stages - 1;
         var parts = model.named_children().ToDictionary(c => c.name, c => c.module);
         var blocks = (ModuleList<Block>)parts["h"];
@@ -69,6 +71,14 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
         [.. named_parameters().Where(p => CountsInNorm(p.name, tensorRank)).Select(p => p.parameter)];
 
     /// <summary>
+    /// Replicated parameters inside the blocks (norms, the biases added after g) when sequence parallelism is on: each tensor rank
+    /// sees only its positions, so their gradients are partial and must be summed over the tensor group (Korthikanti et al. 2022).
+    /// </summary>
+    public IReadOnlyList<Parameter> SequenceParallelReplicas() => tensorGroup is { SequenceParallel: true }
+        ? [.. named_parameters().Where(p => p.name.StartsWith("h.", StringComparison.Ordinal) && !p.name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal)).Select(p => p.parameter)]
+        : [];
+
+    /// <summary>
     /// Called during backward with a unit's index (see <see cref="Units"/>) once that unit's weight gradients are complete; null
     /// (the default) leaves the forward pass untouched.
     /// </summary>
@@ -77,11 +87,11 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     /// <summary>Index of the first block's unit: 1 when the embeddings form unit 0 on this stage, 0 otherwise.</summary>
     private int FirstBlockUnit => first ? 1 : 0;
 
-    private Tensor Signal(Tensor x, int unit) => UnitReady is { } ready ? BackwardHook.apply(x, (Func<Tensor, Tensor>)(gradient =>
+    private Tensor Signal(Tensor x, int unit) => UnitReady is { } ready ? TwoWay.Of(x, input => input.clone(), gradient =>
     {
         ready(unit);
         return gradient;
-    })) : x;
+    }) : x;
 
     /// <summary>
     /// This stage's parameters grouped by unit in forward order: the embeddings (first stage), each block, then the final norm
@@ -115,7 +125,9 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
             x = wte!.forward(x);                                                    // (B, T, C)
             if (wpe is not null) x = x + wpe.forward(arange(t, device: x.device));
         }
+        if (tensorGroup is not null) x = tensorGroup.EnterSequence(x);
         for (int i = 0; i < h.Count; i++) x = h[i].forward(Signal(x, FirstBlockUnit + i));
+        if (tensorGroup is not null) x = tensorGroup.LeaveSequence(x);
         if (!last) return x;
         x = ln_f!.forward(Signal(x, FirstBlockUnit + h.Count));
         return lm_head is null ? x.matmul(wte!.weight!.t()) : lm_head.forward(x);   // (B, T, V)

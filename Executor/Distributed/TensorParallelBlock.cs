@@ -10,7 +10,8 @@ namespace ScalePlanner.Executor.Distributed;
 /// value projections and the MLP's input projections are split by output rows (column-parallel; heads/tp query heads and
 /// kvHeads/tp key/value heads per rank), the attention output projection and the MLP's output projection by input columns
 /// (row-parallel). f (<see cref="TensorGroup.CopyTo"/>) precedes each column-parallel pair and g (<see cref="TensorGroup.ReduceFrom"/>)
-/// follows each row-parallel layer; the row-parallel bias is added once, after g. Norms stay replicated. The shards are cut
+/// follows each row-parallel layer; the row-parallel bias is added once, after g. Norms stay replicated; with sequence
+/// parallelism they, the residual adds and the biases after g work on this rank's T/tp positions (see <see cref="TensorGroup"/>). The shards are cut
 /// from the whole block built under the run's seed, so the tp ranks together hold exactly the one-process weights.
 /// </summary>
 public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
@@ -81,8 +82,8 @@ public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
 
     private Tensor Attention(Tensor x)
     {
+        x = group.CopyTo(x);                                                                             // f: (B, T, C) on every rank
         long b = x.shape[0], t = x.shape[1];
-        x = group.CopyTo(x);                                                                             // f
         var q = nn.functional.linear(x, q_shard, q_bias_shard).view(b, t, heads, headDim).transpose(1, 2);      // (B, nh/tp, T, hs)
         var k = nn.functional.linear(x, k_shard, k_bias_shard).view(b, t, kvHeads, headDim).transpose(1, 2);    // (B, nkv/tp, T, hs)
         var v = nn.functional.linear(x, v_shard, v_bias_shard).view(b, t, kvHeads, headDim).transpose(1, 2);

@@ -53,6 +53,8 @@ public sealed class DistributedExecution
     public int Run(ParseResult parse, string scenarioName, TrainingJob job, Layout layout, int steps, string? profile, string? output)
     {
         BucketBytes(parse);   // bad input stops here, before any rank starts
+        if (layout.Sp && job.Model.SequenceLength % layout.Tp != 0)
+            throw new SpecException("layout.sp", $"sequence parallelism splits model.sequenceLength={job.Model.SequenceLength} over tp={layout.Tp}, which must divide it");
         if (!Mpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile));
         int threads = Math.Max(1, Environment.ProcessorCount / LocalRanks());
         set_num_threads(threads);

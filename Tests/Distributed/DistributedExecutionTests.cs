@@ -20,6 +20,8 @@ public class DistributedExecutionTests
     [InlineData("pp=2,mb=1,precision=fp32,schedule=gpipe")]
     [InlineData("dp=2,pp=2,mb=1,precision=fp32,overlap=off")]
     [InlineData("tp=2,mb=2,precision=fp32")]
+    [InlineData("tp=2,mb=2,precision=fp32,sp=on")]
+    [InlineData("dp=2,tp=2,mb=2,precision=fp32,sp=on")]
     [InlineData("dp=2,mb=2,precision=fp32,overlap=off,zero=1")]
     [InlineData("dp=2,tp=2,mb=2,precision=fp32,overlap=off,zero=1")]
     [InlineData("tp=2,pp=2,mb=2,precision=fp32")]
