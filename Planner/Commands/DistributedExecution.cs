@@ -52,7 +52,9 @@ public sealed class DistributedExecution
     /// <summary>Launches mpirun, or runs this process's rank when already under it; returns the exit code.</summary>
     public int Run(ParseResult parse, string scenarioName, TrainingJob job, Layout layout, int steps, string? profile, string? output)
     {
-        BucketBytes(parse);   // bad input stops here, before any rank starts
+        // Bad input stops here, before any rank starts: the bucket size, the profile, the sequence split.
+        BucketBytes(parse);
+        var deviceProfile = CommonOptions.LoadProfile(profile);
         if (layout.Sp && job.Model.SequenceLength % layout.Tp != 0)
             throw new SpecException("layout.sp", $"sequence parallelism splits model.sequenceLength={job.Model.SequenceLength} over tp={layout.Tp}, which must divide it");
         if (!Mpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile));
@@ -61,7 +63,7 @@ public sealed class DistributedExecution
         using var mpi = new Mpi();
         try
         {
-            return Rank(mpi, parse, scenarioName, job, layout, steps, profile, output);
+            return Rank(mpi, parse, scenarioName, job, layout, steps, deviceProfile, output);
         }
         catch (RankFailure failure)
         {
@@ -99,7 +101,7 @@ public sealed class DistributedExecution
     private static int LocalRanks() =>
         int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), out int local) && local > 0 ? local : 1;
 
-    private int Rank(Mpi mpi, ParseResult parse, string scenarioName, TrainingJob job, Layout layout, int steps, string? profile, string? output)
+    private int Rank(Mpi mpi, ParseResult parse, string scenarioName, TrainingJob job, Layout layout, int steps, Simulator.Profiles.DeviceProfile? profile, string? output)
     {
         var grid = new ProcessGrid(mpi, layout);
         var source = new MarkovSource(job.Model.Vocab, Math.Min(ExecuteCommand.Branching, job.Model.Vocab), seed: 1);
@@ -117,7 +119,7 @@ public sealed class DistributedExecution
         // AdamW and Adam keep two fp32 moments per element, SGD one momentum (Loshchilov & Hutter 2019; Kingma & Ba 2015).
         int moments = layout.Optimizer == OptimizerKind.Sgd ? 1 : 2;
         Console.Error.WriteLine($"optimizer state on rank 0: {run.OptimizerElements:N0} elements × {moments} fp32 moments = {run.OptimizerElements * moments * 4L:N0} bytes");
-        var predicted = Simulator.Simulation.Simulator.Evaluate(job, layout, CommonOptions.LoadProfile(profile));
+        var predicted = Simulator.Simulation.Simulator.Evaluate(job, layout, profile);
         var asSteps = metrics.Select(m => new StepMetrics(m.Step, m.Loss, m.TokensPerSecond, m.StepSeconds, m.DataSeconds, m.ForwardSeconds,
             m.BackwardSeconds, m.OptimizerSeconds, m.GradientNorm, m.LearningRate)).ToList();
         ExecutionReport.Write(scenarioName, predicted, asSteps, source.EntropyRate);

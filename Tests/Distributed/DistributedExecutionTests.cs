@@ -115,4 +115,15 @@ public class DistributedExecutionTests
         Assert.Equal("", outcome.StdOut);
         Assert.StartsWith(message, outcome.StdErr.Trim());
     }
+
+    [Fact]
+    public void Should_Reject_A_Missing_Profile_Before_Any_Rank_Trains()
+    {
+        var outcome = Cli.Cli.Run("execute", Cli.Cli.TempScenario(DistributedRuns.Tiny), "--layout", "tp=2,mb=2,precision=fp32", "--profile", "/nonexistent/profile.json");
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal("", outcome.StdOut);
+        string error = Assert.Single(outcome.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", error);
+        Assert.Contains("/nonexistent/profile.json", error);
+    }
 }
