@@ -9,17 +9,18 @@ namespace ScalePlanner.Executor.Distributed;
 /// </summary>
 public sealed class ProcessGrid
 {
+    private readonly Layout layout;
+
     public ProcessGrid(Mpi mpi, Layout layout)
     {
         if (mpi.Size != layout.Devices)
             throw new MpiException($"the layout needs dp·tp·pp·cp = {layout.Devices} ranks but mpirun started {mpi.Size}");
         Mpi = mpi;
+        this.layout = layout;
         TensorParallel = layout.Tp;
         DataParallel = layout.Dp;
         Stages = layout.Pp;
-        TensorRank = mpi.Rank % layout.Tp;
-        DataRank = mpi.Rank / layout.Tp % layout.Dp;
-        Stage = mpi.Rank / (layout.Tp * layout.Dp);
+        (TensorRank, DataRank, Stage) = Coordinates(mpi.Rank, layout);
         TensorGroup = new TensorGroup(mpi, mpi.Split(mpi.World, color: DataRank + layout.Dp * Stage, key: TensorRank), layout.Tp, TensorRank, layout.Sp);
         DataGroup = mpi.Split(mpi.World, color: TensorRank + layout.Tp * Stage, key: DataRank);
         int replica = TensorRank + layout.Tp * DataRank;
@@ -27,6 +28,13 @@ public sealed class ProcessGrid
         // Middle stages split off into groups of their own that nothing uses: MPI_Comm_split needs every rank to take part.
         EmbeddingGroup = mpi.Split(mpi.World, color: FirstStage || LastStage ? replica : layout.Devices + mpi.Rank, key: Stage);
     }
+
+    /// <summary>(tensor rank, data rank, stage) of a world rank: tp varies fastest, then dp, then pp.</summary>
+    public static (int TensorRank, int DataRank, int Stage) Coordinates(int worldRank, Layout layout) =>
+        (worldRank % layout.Tp, worldRank / layout.Tp % layout.Dp, worldRank / (layout.Tp * layout.Dp));
+
+    /// <summary>The world rank at (tensor rank, data rank, stage); the inverse of <see cref="Coordinates"/>.</summary>
+    public static int WorldRankAt(int tensorRank, int dataRank, int stage, Layout layout) => tensorRank + layout.Tp * (dataRank + layout.Dp * stage);
 
     public Mpi Mpi { get; }
     public int TensorParallel { get; }
@@ -39,7 +47,7 @@ public sealed class ProcessGrid
     public bool LastStage => Stage == Stages - 1;
 
     /// <summary>The world rank of data rank <paramref name="dataRank"/> in this rank's tensor rank and stage.</summary>
-    public int WorldRank(int dataRank) => TensorRank + TensorParallel * (dataRank + DataParallel * Stage);
+    public int WorldRank(int dataRank) => WorldRankAt(TensorRank, dataRank, Stage, layout);
 
     /// <summary>The ranks that split each layer's heads and MLP columns (Megatron-LM's f and g all-reduce here).</summary>
     public TensorGroup TensorGroup { get; }
