@@ -13,9 +13,10 @@ namespace ScalePlanner.Planner.Commands;
 
 /// <summary>
 /// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source and
-/// prints the measured step time next to the cost model's prediction for the same layout. What runs today: one process
-/// (dp = tp = pp = cp = 1), fp32, or bf16 / fp16 (dynamic loss scaling) with fp32 master weights, recomputation none / selective / full; anything else is refused with one line
-/// naming what is not built.
+/// prints the measured step time, peak memory and MFU next to the cost model's prediction for the same layout. What runs:
+/// one process (dp = tp = pp = cp = 1); fp32, or bf16 / fp16 (dynamic loss scaling) with fp32 master weights; recomputation
+/// none / selective / full; checkpoints, resume and the numerical guards (<see cref="ExecuteTrainingOptions"/>). Anything else
+/// is refused with one line naming what is not built.
 /// </summary>
 public static class ExecuteCommand
 {
