@@ -15,10 +15,10 @@ namespace ScalePlanner.Planner.Commands;
 /// <summary>
 /// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source, or on
 /// token shards with `--data DIR` (loaded by `--workers` workers `--prefetch` batches ahead, inputs masked with `--mask-prob`), and
-/// prints the measured step time next to the cost model's prediction for the same layout. What runs today: one process
-/// (fp32, or bf16 / fp16 with fp32 master weights and dynamic loss scaling, recomputation none / selective / full) or, through
-/// <see cref="DistributedExecution"/>, dp × tp × pp processes under Open MPI; anything else is refused with one line
-/// naming what is not built.
+/// prints the measured step time, peak memory and MFU next to the cost model's prediction for the same layout. What runs: one
+/// process with fp32, or bf16 / fp16 (dynamic loss scaling) with fp32 master weights, recomputation none / selective / full,
+/// checkpoints, resume and the numerical guards (<see cref="ExecuteTrainingOptions"/>); or, through <see cref="DistributedExecution"/>,
+/// dp × tp × pp processes under Open MPI in fp32. Anything else is refused with one line naming what is not built.
 /// </summary>
 public static class ExecuteCommand
 {
