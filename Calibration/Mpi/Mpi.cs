@@ -25,7 +25,14 @@ public sealed unsafe class Mpi : IDisposable
     private readonly delegate* unmanaged<void*, int, nint, int, int, nint, int> send;
     private readonly delegate* unmanaged<void*, int, nint, int, int, nint, void*, int> recv;
     private readonly delegate* unmanaged<double> wtime;
-    private readonly nint floatType, doubleType, sum, max;
+    private readonly delegate* unmanaged<nint, int, int, nint*, int> commSplit;
+    private readonly delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int> isend;
+    private readonly delegate* unmanaged<nint*, void*, int> wait;
+    private readonly delegate* unmanaged<nint*, int*, void*, int> test;
+    private readonly delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int> iallreduce;
+    private readonly delegate* unmanaged<nint, int, int> abort;
+    private readonly delegate* unmanaged<delegate* unmanaged<void*, void*, int*, nint*, void>, int, nint*, int> opCreate;
+    private readonly nint floatType, doubleType, longType, uint16Type, sum, max, bf16Sum;
 
     /// <summary>Loads Open MPI and calls MPI_Init (once per process).</summary>
     public Mpi()
@@ -44,9 +51,18 @@ public sealed unsafe class Mpi : IDisposable
         send = (delegate* unmanaged<void*, int, nint, int, int, nint, int>)Export("MPI_Send");
         recv = (delegate* unmanaged<void*, int, nint, int, int, nint, void*, int>)Export("MPI_Recv");
         wtime = (delegate* unmanaged<double>)Export("MPI_Wtime");
+        commSplit = (delegate* unmanaged<nint, int, int, nint*, int>)Export("MPI_Comm_split");
+        isend = (delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int>)Export("MPI_Isend");
+        wait = (delegate* unmanaged<nint*, void*, int>)Export("MPI_Wait");
+        test = (delegate* unmanaged<nint*, int*, void*, int>)Export("MPI_Test");
+        iallreduce = (delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int>)Export("MPI_Iallreduce");
+        abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
+        opCreate = (delegate* unmanaged<delegate* unmanaged<void*, void*, int*, nint*, void>, int, nint*, int>)Export("MPI_Op_create");
         World = Export("ompi_mpi_comm_world");
         floatType = Export("ompi_mpi_float");
         doubleType = Export("ompi_mpi_double");
+        longType = Export("ompi_mpi_long_long_int");
+        uint16Type = Export("ompi_mpi_uint16_t");
         sum = Export("ompi_mpi_op_sum");
         max = Export("ompi_mpi_op_max");
 
@@ -58,6 +74,9 @@ public sealed unsafe class Mpi : IDisposable
         Check(commSize(World, &size), "MPI_Comm_size");
         Rank = rank;
         Size = size;
+        nint op;
+        Check(opCreate(&Bfloat16.SumInto, 1, &op), "MPI_Op_create");
+        bf16Sum = op;
     }
 
     /// <summary>MPI_COMM_WORLD.</summary>
@@ -78,6 +97,22 @@ public sealed unsafe class Mpi : IDisposable
         fixed (float* p = data) Check(allreduce(InPlace, p, data.Length, floatType, sum, comm), "MPI_Allreduce");
     }
 
+    /// <summary>In-place sum of <paramref name="data"/> over the communicator, in double precision.</summary>
+    public void AllReduceSum(Span<double> data, nint comm)
+    {
+        fixed (double* p = data) Check(allreduce(InPlace, p, data.Length, doubleType, sum, comm), "MPI_Allreduce");
+    }
+
+    /// <summary>
+    /// In-place sum of bfloat16 values (raw 16-bit patterns) over the communicator. MPI has no bfloat16 type, so they travel as
+    /// MPI_UINT16_T and a user-defined operation adds them (<see cref="Bfloat16.SumInto"/>), rounding each partial sum to bfloat16
+    /// as a bfloat16 all-reduce on an accelerator does.
+    /// </summary>
+    public void AllReduceSumBfloat16(Span<ushort> data, nint comm)
+    {
+        fixed (ushort* p = data) Check(allreduce(InPlace, p, data.Length, uint16Type, bf16Sum, comm), "MPI_Allreduce");
+    }
+
     public double AllReduceMax(double value, nint comm)
     {
         double result;
@@ -91,6 +126,14 @@ public sealed unsafe class Mpi : IDisposable
         fixed (float* s = send)
         fixed (float* r = receive)
             Check(allgather(s, send.Length, floatType, r, send.Length, floatType, comm), "MPI_Allgather");
+    }
+
+    /// <summary>Every rank contributes one 64-bit value; returns all of them in rank order.</summary>
+    public long[] AllGather(long value, int size, nint comm)
+    {
+        var all = new long[size];
+        fixed (long* r = all) Check(allgather(&value, 1, longType, r, 1, longType, comm), "MPI_Allgather");
+        return all;
     }
 
     /// <summary>Sums <paramref name="send"/> (size × block) over ranks and leaves block r of the sum on rank r.</summary>
@@ -110,6 +153,49 @@ public sealed unsafe class Mpi : IDisposable
     {
         fixed (float* p = data) Check(recv(p, data.Length, floatType, source, tag, comm, null), "MPI_Recv");
     }
+
+    /// <summary>
+    /// Starts sending <paramref name="data"/> and returns at once (MPI_Isend); the memory must stay alive and unchanged until
+    /// <see cref="Wait"/> on the returned request. Used with memory outside the managed heap (tensor storage), which does not move.
+    /// </summary>
+    public nint StartSend(Span<float> data, int destination, int tag, nint comm)
+    {
+        nint request;
+        fixed (float* p = data) Check(isend(p, data.Length, floatType, destination, tag, comm, &request), "MPI_Isend");
+        return request;
+    }
+
+    public void Wait(nint request) => Check(wait(&request, null), "MPI_Wait");
+
+    /// <summary>
+    /// Starts an in-place sum over the communicator and returns at once (MPI_Iallreduce); the memory must stay alive and untouched
+    /// until <see cref="Wait"/>. Open MPI advances it inside later MPI calls (<see cref="Test"/> and <see cref="Wait"/>).
+    /// </summary>
+    public nint StartAllReduceSum(Span<float> data, nint comm)
+    {
+        nint request;
+        fixed (float* p = data) Check(iallreduce(InPlace, p, data.Length, floatType, sum, comm, &request), "MPI_Iallreduce");
+        return request;
+    }
+
+    /// <summary>Lets Open MPI advance the request (MPI_Test); true once it has completed (the request is then MPI_REQUEST_NULL, and waiting on it returns at once).</summary>
+    public bool Test(ref nint request)
+    {
+        int done;
+        fixed (nint* r = &request) Check(test(r, &done, null), "MPI_Test");
+        return done != 0;
+    }
+
+    /// <summary>Ranks with the same <paramref name="color"/> form a new communicator, ordered by <paramref name="key"/> (MPI_Comm_split).</summary>
+    public nint Split(nint comm, int color, int key)
+    {
+        nint result;
+        Check(commSplit(comm, color, key, &result), "MPI_Comm_split");
+        return result;
+    }
+
+    /// <summary>Stops every rank of the job (MPI_Abort): a rank that fails must not leave the others waiting in a collective.</summary>
+    public void Abort(int exitCode) => abort(World, exitCode);
 
     public void Dispose()
     {

@@ -41,7 +41,7 @@ public sealed class InputPipeline : IDisposable
         }
         else
         {
-            var source = new MarkovSource(model.Vocab, Math.Min(Branching, model.Vocab), ChainSeed);
+            var source = SyntheticSource(model);
             rows = new MarkovRows(source, model.SequenceLength, RowSeed);
             EntropyRate = source.EntropyRate;
             Description = $"synthetic Markov source (entropy rate {source.EntropyRate:F3} nats/token)";
@@ -52,6 +52,12 @@ public sealed class InputPipeline : IDisposable
         Description += options.Workers == 0 ? ", loaded on the training thread" : $", {options.Workers} worker(s), prefetch {options.Prefetch}";
         if (options.MaskProbability > 0) Description += $", inputs masked with p = {options.MaskProbability} (id {TokenMasking.MaskToken})";
     }
+
+    /// <summary>The synthetic source every `execute` trains on without `--data`, in one process or many.</summary>
+    public static MarkovSource SyntheticSource(ModelSpec model) => new(model.Vocab, Math.Min(Branching, model.Vocab), ChainSeed);
+
+    /// <summary>Seed of the synthetic rows (with <see cref="SyntheticSource"/>), so every rank draws the one-process stream.</summary>
+    public const int SyntheticRowSeed = RowSeed;
 
     public IBatchSource Source { get; }
 

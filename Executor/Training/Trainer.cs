@@ -13,7 +13,8 @@ namespace ScalePlanner.Executor.Training;
 /// to the gradients (gradient accumulation), then the global norm is clipped (Pascanu et al. 2013), the learning rate is set
 /// from the schedule and the optimizer steps. Single process, fp32, or bf16 / fp16 with fp32 master weights
 /// (<see cref="MasterWeights"/>; fp16 with <see cref="DynamicLossScaler"/>); the loss is always taken in fp32.
-/// <see cref="NumericalGuard"/> decides whether each update is applied, skipped or rolled back to the last checkpoint. A rollback
+/// <see cref="NumericalGuard"/> decides whether each update is applied, skipped or rolled back to the last checkpoint (only
+/// skipped while no checkpoint has been written yet). A rollback
 /// restores weights, optimizer, schedule step and RNG but lets the data stream run on, so the batches that led to the spike are
 /// not replayed (as PaLM did, Chowdhery et al. 2022, §5.1). Each micro-batch runs in its own dispose scope, so its activations
 /// are freed as soon as its backward is done; times are wall-clock per phase.

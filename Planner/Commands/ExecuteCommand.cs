@@ -15,9 +15,10 @@ namespace ScalePlanner.Planner.Commands;
 /// <summary>
 /// `scaleplan execute SCENARIO.json --layout ...`: trains the scenario's model with TorchSharp on the synthetic Markov source, or on
 /// token shards with `--data DIR` (loaded by `--workers` workers `--prefetch` batches ahead, inputs masked with `--mask-prob`), and
-/// prints the measured step time next to the cost model's prediction for the same layout. What runs today: one process
-/// (dp = tp = pp = cp = 1), fp32, or bf16 / fp16 (dynamic loss scaling) with fp32 master weights, recomputation none / selective / full; anything else is refused with one line
-/// naming what is not built.
+/// prints the measured step time, peak memory and MFU next to the cost model's prediction for the same layout. What runs: one
+/// process with fp32, or bf16 / fp16 (dynamic loss scaling) with fp32 master weights, recomputation none / selective / full,
+/// checkpoints, resume and the numerical guards (<see cref="ExecuteTrainingOptions"/>); or, through <see cref="DistributedExecution"/>,
+/// dp × tp × pp processes under Open MPI in fp32. Anything else is refused with one line naming what is not built.
 /// </summary>
 public static class ExecuteCommand
 {
@@ -27,7 +28,7 @@ public static class ExecuteCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
-        var layout = new Option<string>("--layout") { Description = "Layout to run; today dp=tp=pp=cp=1, precision fp32, bf16 or fp16, recompute none|selective|full.", Required = true };
+        var layout = new Option<string>("--layout") { Description = "Layout to run: one process (fp32, bf16 or fp16; recompute none|selective|full) or dp·tp·pp processes over Open MPI (fp32, recompute none).", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
         var output = new Option<string?>("--out") { Description = "Folder for report.html, steps.csv, comparison.csv and the plots." };
@@ -41,6 +42,8 @@ public static class ExecuteCommand
             scenario, layout, steps, profile, output, data, workers, prefetch, maskProbability,
         };
         foreach (var option in training.All) command.Add(option);
+        var distributed = new DistributedExecution();
+        distributed.AddTo(command);
         command.SetAction(parse =>
         {
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
@@ -50,6 +53,13 @@ public static class ExecuteCommand
             Supported(parsed);
             int n = parse.GetValue(steps);
             if (n < 3) throw new SpecException("--steps", $"must be at least 3 (two warm-up steps and one measured), got {n}");
+            if (parsed.Devices > 1)
+            {
+                training.RequireNoneAcrossProcesses(parse);
+                if (parse.GetValue(data) is not null)
+                    throw new SpecException("--data", "token shards across processes are not built; allowed with dp·tp·pp > 1: the synthetic source (no --data)");
+                return distributed.Run(parse, parse.GetValue(scenario)!, loaded.Name, job, parsed, n, parse.GetValue(profile), parse.GetValue(output));
+            }
             var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
             var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, deviceProfile);
             double peakFlops = (deviceProfile ?? job.Cluster.Accelerator.DefaultProfile).PeakFlops(job.Cluster.Accelerator, parsed.Precision);
@@ -120,8 +130,11 @@ public static class ExecuteCommand
 
     private static void Supported(Layout layout)
     {
-        if (layout.Devices != 1)
-            throw new SpecException("layout", "distributed execution (dp, tp, pp, cp > 1 over Open MPI) is not built yet; allowed today: dp=1,tp=1,pp=1,cp=1");
+        if (layout.Devices > 1)
+        {
+            DistributedExecution.Supported(layout);
+            return;
+        }
         if (layout.Precision == Precision.Fp8)
             throw new SpecException("layout.precision", "fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU (fp8 GEMMs need Hopper-class GPUs); allowed: fp32 bf16 fp16");
         if (layout.Precision is not (Precision.Fp32 or Precision.Bf16 or Precision.Fp16))

@@ -17,6 +17,13 @@ public sealed class ExecuteTrainingOptions
 
     public IEnumerable<Option> All => [folder, every, resume, onSpike];
 
+    /// <summary>Multi-process runs neither checkpoint nor resume yet: refuse the options rather than ignore them.</summary>
+    public void RequireNoneAcrossProcesses(ParseResult parse)
+    {
+        if (parse.GetValue(folder) is not null || parse.GetValue(resume))
+            throw new SpecException("--checkpoint-dir", "checkpoints and --resume across processes are not built; allowed with dp·tp·pp > 1: neither");
+    }
+
     /// <summary>
     /// The options with checkpoints and guards set, and the checkpoint to resume from (null for a fresh run). The loss bound is
     /// 2·ln V: an initialised model guesses about uniformly (loss ln V), so twice that is a run gone wrong, not a slow start.

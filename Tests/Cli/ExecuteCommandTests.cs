@@ -22,8 +22,9 @@ public class ExecuteCommandTests
     }
 
     [Theory]
-    [InlineData("dp=2,mb=4,precision=fp32", "error: layout: distributed execution")]
     [InlineData("dp=1,mb=4,precision=fp8", "error: layout.precision: fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU")]
+    [InlineData("dp=2,mb=4,precision=fp32,zero=2", "error: layout.zero: ZeRO-2 in the executor is not built yet")]
+    [InlineData("dp=2,mb=4,precision=fp32,recompute=full", "error: layout.recompute: recomputation across processes is not built")]
     public void Should_Say_What_Is_Not_Built_In_One_Line(string layout, string message)
     {
         string scenario = Tiny.Replace("\"devicesPerNode\": 1", layout.StartsWith("dp=2") ? "\"devicesPerNode\": 2" : "\"devicesPerNode\": 1");

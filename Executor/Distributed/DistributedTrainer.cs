@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using ScalePlanner.Executor.Data;
+using ScalePlanner.Executor.Training;
+using ScalePlanner.Simulator.Layouts;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Executor.Distributed;
+
+/// <summary>
+/// The training loop of one rank of a tp × dp × pp job. Each step, data-parallel replica d takes rows
+/// [step·G + d·G/dp, step·G + (d + 1)·G/dp) of the same sample stream one process would read, runs them through its pipeline
+/// stage (<see cref="PipelineStep"/>), sums the tied embedding's two copies, then averages gradients over the replicas, clips the
+/// global norm taken over all ranks (Pascanu et al. 2013, as in <see cref="Trainer"/>) and steps the optimizer
+/// (<see cref="ReplicatedOptimizer"/>, or <see cref="ShardedOptimizer"/> for ZeRO-1). Because every rank builds the whole model under the same seed and every update
+/// rule is elementwise or per parameter, the run follows the one-process run up to fp32 summation order.
+/// </summary>
+public static class DistributedTrainer
+{
+    /// <summary>
+    /// Added to the norm before dividing, as in PyTorch's clip_grad_norm_ (clip_coef = max_norm / (total_norm + 1e-6)), which
+    /// the one-process <see cref="Trainer"/> calls through TorchSharp.
+    /// </summary>
+    private const double ClipEpsilon = 1e-6;
+
+    /// <param name="open">Opens the sample stream at a given position (a fresh <see cref="IBatchSource"/>).</param>
+    public static DistributedRun Run(StageModel stage, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed,
+        Func<long, IBatchSource> open, Action<DistributedStepMetrics>? onStep = null)
+    {
+        int perReplica = options.GlobalBatch / grid.DataParallel;
+        if (perReplica * grid.DataParallel != options.GlobalBatch || perReplica % options.MicroBatch != 0)
+            throw new Simulator.Specs.SpecException("training.globalBatchSize", $"{options.GlobalBatch} is not divisible by dp·mb = {grid.DataParallel}·{options.MicroBatch}");
+        int microBatches = perReplica / options.MicroBatch;
+        manual_seed(options.Seed);
+        var parameters = stage.parameters().ToList();
+        using var update = Update(stage, grid, options, distributed);
+        var sequenceReplicas = stage.SequenceParallelReplicas();
+        var mpi = grid.Mpi;
+        var metrics = new List<DistributedStepMetrics>(options.Steps);
+        for (int step = 0; step < options.Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var clock = Stopwatch.StartNew();
+            stage.zero_grad();
+            var rows = open((long)step * options.GlobalBatch + (long)grid.DataRank * perReplica);
+            var times = PipelineStep.Run(stage, grid, distributed.Schedule, rows, microBatches, options.MicroBatch, update.BeforeLastBackward);
+            foreach (var replica in sequenceReplicas) replica.grad!.copy_(grid.TensorGroup.SumOver(replica.grad!));
+            double tensorSeconds = grid.TensorGroup.TakeSeconds();
+            var (overlappedBuckets, overlappedSeconds) = update.TakeOverlap();
+
+            long r0 = Stopwatch.GetTimestamp();
+            if (stage.SharedEmbedding is { } shared) mpi.AllReduceSum(TensorMemory.Floats(shared.grad!), grid.EmbeddingGroup);
+            long r1 = Stopwatch.GetTimestamp();
+            double lr = options.Schedule.At(step);
+            var (norm, reduceSeconds, gatherSeconds) = update.Step(lr, options.ClipNorm, ClipEpsilon);
+            double optimizerSeconds = Stopwatch.GetElapsedTime(r1).TotalSeconds - reduceSeconds - gatherSeconds;
+
+            if (mpi.Rank == distributed.CorruptRank && step == distributed.CorruptStep) Corrupt(parameters[0]);
+            if (distributed.CheckEvery > 0 && (step + 1) % distributed.CheckEvery == 0 && grid.DataParallel > 1) ReplicaCheck.Run(grid, parameters, step);
+            double seconds = clock.Elapsed.TotalSeconds;
+
+            // Sums over all ranks: the loss lives on last stages (every tensor rank of every replica); the times are averaged over ranks.
+            double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds, times.WaitSeconds,
+                reduceSeconds, overlappedSeconds, Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, gatherSeconds, optimizerSeconds];
+            mpi.AllReduceSum(totals, mpi.World);
+            double ranks = mpi.Size;
+            var m = new DistributedStepMetrics(step, totals[0] / (grid.DataParallel * grid.TensorParallel), mpi.AllReduceMax(seconds, mpi.World), totals[1] / ranks, totals[2] / ranks,
+                totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, totals[8] / ranks, totals[9] / ranks,
+                totals[10] / ranks, norm, lr, (long)options.GlobalBatch * stage.Spec.SequenceLength, overlappedBuckets);
+            metrics.Add(m);
+            onStep?.Invoke(m);
+        }
+        return new DistributedRun(metrics, update.OptimizerElements);
+    }
+
+    private static IReplicaUpdate Update(StageModel stage, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed)
+    {
+        var parameters = stage.parameters().ToList();
+        return distributed.ShardOptimizer
+            ? new ShardedOptimizer(parameters, [.. stage.named_parameters().Select(p => stage.CountsInNorm(p.name, grid.TensorRank))], grid,
+                options.Optimizer, options.Schedule.Peak, options.WeightDecay)
+            : new ReplicatedOptimizer(parameters, stage.NormParameters(grid.TensorRank), grid, options.Optimizer, options.Schedule.Peak,
+                options.WeightDecay, Averager(stage, grid, parameters, distributed));
+    }
+
+    private static IGradientAverager Averager(StageModel stage, ProcessGrid grid, IReadOnlyList<Parameter> parameters, DistributedOptions distributed) => distributed.Compression.Kind switch
+    {
+        CompressionKind.PowerSgd => new PowerSgd(parameters, distributed.Compression.Rank, distributed.BucketBytes),
+        CompressionKind.Bf16 => new GradientBuckets(parameters, distributed.BucketBytes, bf16Wire: true),
+        _ when distributed.Overlap && grid.DataParallel > 1 => new OverlappedBuckets(stage, grid.Mpi, grid.DataGroup, distributed.BucketBytes),
+        _ => new GradientBuckets(parameters, distributed.BucketBytes),
+    };
+
+    /// <summary>Test hook: nudges one weight, as a flipped bit in memory would, so the replica check has something to find.</summary>
+    private static void Corrupt(Parameter parameter)
+    {
+        using var noGrad = no_grad();
+        parameter.flatten()[0].add_(1e-3f);
+    }
+}

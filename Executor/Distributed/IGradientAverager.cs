@@ -1,0 +1,15 @@
+using ScalePlanner.Calibration.Mpi;
+
+namespace ScalePlanner.Executor.Distributed;
+
+/// <summary>Replaces every gradient of a rank by (an estimate of) its mean over the data-parallel group.</summary>
+public interface IGradientAverager
+{
+    void AllReduceMean(Mpi mpi, nint group, int ranks);
+
+    /// <summary>Called before the step's last backward pass, for averagers that start reducing while it runs.</summary>
+    void BeforeLastBackward() { }
+
+    /// <summary>Buckets started while backward ran, and the seconds spent there on them, since the last call.</summary>
+    (int Buckets, double Seconds) TakeOverlap() => (0, 0);
+}

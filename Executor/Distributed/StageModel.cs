@@ -1,0 +1,141 @@
+using ScalePlanner.Executor.Model;
+using ScalePlanner.Simulator.Specs;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Executor.Distributed;
+
+/// <summary>
+/// The part of a <see cref="GptModel"/> that one pipeline stage runs: the embeddings on the first stage, an equal share of the
+/// blocks on every stage, the final norm and the output layer on the last (Narayanan et al. SC21 §2.2). Built from the whole
+/// model made under the run's seed, so every stage starts from exactly the weights one process would have. With tied embeddings
+/// and more than one stage, the last stage holds its own copy of the token embedding as the output layer, and the two copies'
+/// gradients are summed over the embedding group (Megatron-LM's treatment of the shared word embedding).
+/// </summary>
+public sealed class StageModel : nn.Module<Tensor, Tensor>
+{
+    // Not a Module field: RegisterComponents would adopt the whole model's parameters as this stage's.
+    private readonly Action disposeWhole;
+    private readonly Embedding? wte, wpe;
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> h;
+    private readonly nn.Module<Tensor, Tensor>? ln_f;
+    private readonly Linear? lm_head;
+    // A flag, not a Parameter field: RegisterComponents would register such a field as a second copy of the parameter.
+    private readonly bool first, last, sharesEmbedding;
+    private readonly TensorGroup? tensorGroup;
+
+    /// <param name="tensorGroup">With more than one rank, each block is replaced by this rank's <see cref="TensorParallelBlock"/>.</param>
+    public StageModel(GptModel model, int stage, int stages, TensorGroup? tensorGroup = null, bool fusedAttention = true) : base(nameof(StageModel))
+    {
+        disposeWhole = model.Dispose;
+        Spec = model.Spec;
+        first = stage == 0;
+        this.tensorGroup = tensorGroup is { Size: > 1 } ? tensorGroup : null;
+        last = stage == stages - 1;
+        var parts = model.named_children().ToDictionary(c => c.name, c => c.module);
+        var blocks = (ModuleList<Block>)parts["h"];
+        int perStage = blocks.Count / stages;
+        var mine = blocks.Skip(stage * perStage).Take(perStage);
+        h = nn.ModuleList<nn.Module<Tensor, Tensor>>([.. tensorGroup is { Size: > 1 } group
+            ? mine.Select(nn.Module<Tensor, Tensor> (b) => new TensorParallelBlock(b, model.Spec, fusedAttention, group))
+            : mine]);
+        bool tied = !parts.ContainsKey("lm_head");
+        wte = first || (last && tied) ? (Embedding)parts["wte"] : null;
+        wpe = first && parts.TryGetValue("wpe", out var positions) ? (Embedding)positions : null;
+        ln_f = last ? (nn.Module<Tensor, Tensor>)parts["ln_f"] : null;
+        lm_head = last && parts.TryGetValue("lm_head", out var head) ? (Linear)head : null;
+        sharesEmbedding = tied && stages > 1 && (first || last);
+        RegisterComponents();
+    }
+
+    public ModelSpec Spec { get; }
+
+    /// <summary>
+    /// The tied token embedding when the first and the last stage are different ranks: each holds a copy, whose gradients must be
+    /// summed between them; null otherwise.
+    /// </summary>
+    public Parameter? SharedEmbedding => sharesEmbedding ? wte!.weight : null;
+
+    /// <summary>
+    /// Whether the parameter named <paramref name="name"/> belongs to this rank's share of the global gradient norm, so that each
+    /// weight is counted once over the model-parallel ranks. Left out: the last stage's copy of a shared embedding (the first stage
+    /// counts it) and, on tensor ranks other than 0, the replicated parameters (tensor rank 0 counts them). Decided by name:
+    /// TorchSharp hands out a new wrapper object per call, so parameters cannot be told apart by reference.
+    /// </summary>
+    public bool CountsInNorm(string name, int tensorRank) =>
+        !(sharesEmbedding && last && !first && name == "wte.weight")
+        && (tensorRank == 0 || name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal));
+
+    /// <summary>The parameters for which <see cref="CountsInNorm"/> holds, in <c>parameters()</c> order.</summary>
+    public IReadOnlyList<Parameter> NormParameters(int tensorRank) =>
+        [.. named_parameters().Where(p => CountsInNorm(p.name, tensorRank)).Select(p => p.parameter)];
+
+    /// <summary>
+    /// Replicated parameters inside the blocks (norms, the biases added after g) when sequence parallelism is on: each tensor rank
+    /// sees only its positions, so their gradients are partial and must be summed over the tensor group (Korthikanti et al. 2022).
+    /// </summary>
+    public IReadOnlyList<Parameter> SequenceParallelReplicas() => tensorGroup is { SequenceParallel: true }
+        ? [.. named_parameters().Where(p => p.name.StartsWith("h.", StringComparison.Ordinal) && !p.name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal)).Select(p => p.parameter)]
+        : [];
+
+    /// <summary>
+    /// Called during backward with a unit's index (see <see cref="Units"/>) once that unit's weight gradients are complete; null
+    /// (the default) leaves the forward pass untouched.
+    /// </summary>
+    public Action<int>? UnitReady { get; set; }
+
+    /// <summary>Index of the first block's unit: 1 when the embeddings form unit 0 on this stage, 0 otherwise.</summary>
+    private int FirstBlockUnit => first ? 1 : 0;
+
+    private Tensor Signal(Tensor x, int unit) => UnitReady is { } ready ? TwoWay.Of(x, input => input.clone(), gradient =>
+    {
+        ready(unit);
+        return gradient;
+    }) : x;
+
+    /// <summary>
+    /// This stage's parameters grouped by unit in forward order: the embeddings (first stage), each block, then the final norm
+    /// and output layer (last stage). A parameter belongs to the earliest unit that uses it, whose gradient completes last: on a
+    /// stage that is both first and last the tied embedding is in the embedding unit. A last stage's copy of a shared embedding
+    /// forms a unit of its own after the others, which never reports: its gradient is final only once summed with the first
+    /// stage's, after backward.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Parameter>> Units()
+    {
+        bool sharedCopy = sharesEmbedding && last && !first;
+        int head = FirstBlockUnit + h.Count, units = head + (last ? 1 : 0) + (sharedCopy ? 1 : 0);
+        var grouped = Enumerable.Range(0, units).Select(_ => new List<Parameter>()).ToArray();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            int unit = name.StartsWith("h.", StringComparison.Ordinal)
+                ? FirstBlockUnit + int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture)
+                : name.StartsWith("wte.", StringComparison.Ordinal) || name.StartsWith("wpe.", StringComparison.Ordinal) ? (first ? 0 : units - 1)
+                : head;
+            grouped[unit].Add(parameter);
+        }
+        return grouped;
+    }
+
+    /// <summary>First stage: token ids (B, T); later stages: hidden states (B, T, C). Last stage returns logits (B, T, V), others hidden states.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        if (first)
+        {
+            long t = x.shape[1];
+            x = wte!.forward(x);                                                    // (B, T, C)
+            if (wpe is not null) x = x + wpe.forward(arange(t, device: x.device));
+        }
+        if (tensorGroup is not null) x = tensorGroup.EnterSequence(x);
+        for (int i = 0; i < h.Count; i++) x = h[i].forward(Signal(x, FirstBlockUnit + i));
+        if (tensorGroup is not null) x = tensorGroup.LeaveSequence(x);
+        if (!last) return x;
+        x = ln_f!.forward(Signal(x, FirstBlockUnit + h.Count));
+        return lm_head is null ? x.matmul(wte!.weight!.t()) : lm_head.forward(x);   // (B, T, V)
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) disposeWhole();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using ScalePlanner.Calibration.Mpi;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Executor.Distributed;
+
+/// <summary>
+/// The ranks that share one layer's heads and MLP columns, and the collectives Megatron-LM's f and g run over them: all-reduces
+/// (Shoeybi et al. 2019, §3, Fig. 3), or with sequence parallelism all-gathers and reduce-scatters along the sequence, so norms
+/// and residual adds work on T/tp positions per rank (Korthikanti et al. 2022, §4.2.2, Fig. 5). It keeps the seconds spent in
+/// those collectives, which run inside forward and backward, so the step's report can take them out of compute.
+/// </summary>
+public sealed class TensorGroup(Mpi mpi, nint communicator, int size, int rank, bool sequenceParallel = false)
+{
+    public int Size { get; } = size;
+    public int Rank { get; } = rank;
+    public bool SequenceParallel { get; } = sequenceParallel;
+
+    /// <summary>Seconds spent in this group's collectives since the last <see cref="TakeSeconds"/>.</summary>
+    private double seconds;
+
+    /// <summary>f: identity forward and gradient summed backward; with sequence parallelism, all-gather forward and reduce-scatter backward.</summary>
+    public Tensor CopyTo(Tensor x) => SequenceParallel ? TwoWay.Of(x, GatherSequence, ScatterSequence) : TwoWay.Of(x, Identity, SumOver);
+
+    /// <summary>g: sum forward and identity backward; with sequence parallelism, reduce-scatter forward and all-gather backward.</summary>
+    public Tensor ReduceFrom(Tensor x) => SequenceParallel ? TwoWay.Of(x, ScatterSequence, GatherSequence) : TwoWay.Of(x, SumOver, Identity);
+
+    /// <summary>Into the sequence-parallel region: this rank's positions of a replicated (B, T, C) forward, gradients gathered backward.</summary>
+    public Tensor EnterSequence(Tensor x) => SequenceParallel ? TwoWay.Of(x, SplitSequence, GatherSequence) : x;
+
+    /// <summary>Out of the sequence-parallel region: all positions gathered forward, this rank's positions of the gradient backward.</summary>
+    public Tensor LeaveSequence(Tensor x) => SequenceParallel ? TwoWay.Of(x, GatherSequence, SplitSequence) : x;
+
+    private static Tensor Identity(Tensor x) => x.clone();
+
+    /// <summary>A new contiguous fp32 tensor holding the sum of <paramref name="x"/> over the group.</summary>
+    public Tensor SumOver(Tensor x) => Timed(() =>
+    {
+        var sum = x.to(float32).contiguous().clone();
+        mpi.AllReduceSum(TensorMemory.Floats(sum), communicator);
+        return sum;
+    });
+
+    /// <summary>(B, T/tp, C) on each rank → (B, T, C), rank r's positions at [r·T/tp, (r + 1)·T/tp).</summary>
+    private Tensor GatherSequence(Tensor x) => Timed(() =>
+    {
+        var part = x.to(float32).contiguous();
+        var all = empty([Size, .. part.shape]);                                        // (tp, B, T/tp, C)
+        mpi.AllGather(TensorMemory.Floats(part), TensorMemory.Floats(all), communicator);
+        return all.permute(1, 0, 2, 3).reshape(part.shape[0], Size * part.shape[1], part.shape[2]);
+    });
+
+    /// <summary>(B, T, C) partial sums on each rank → this rank's positions (B, T/tp, C) of their sum.</summary>
+    private Tensor ScatterSequence(Tensor x) => Timed(() =>
+    {
+        long b = x.shape[0], positions = x.shape[1] / Size, c = x.shape[2];
+        var blocks = x.to(float32).reshape(b, Size, positions, c).permute(1, 0, 2, 3).contiguous();   // (tp, B, T/tp, C)
+        var mine = empty(b, positions, c);
+        mpi.ReduceScatterSum(TensorMemory.Floats(blocks), TensorMemory.Floats(mine), communicator);
+        return mine;
+    });
+
+    private Tensor SplitSequence(Tensor x)
+    {
+        long positions = x.shape[1] / Size;
+        return x.narrow(1, Rank * positions, positions).contiguous().clone();
+    }
+
+    private Tensor Timed(Func<Tensor> collective)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var result = collective();
+        seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return result;
+    }
+
+    public double TakeSeconds()
+    {
+        double taken = seconds;
+        seconds = 0;
+        return taken;
+    }
+}

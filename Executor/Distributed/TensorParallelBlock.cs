@@ -1,0 +1,117 @@
+using ScalePlanner.Executor.Model;
+using ScalePlanner.Simulator.Specs;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ScalePlanner.Executor.Distributed;
+
+/// <summary>
+/// One rank's share of a <see cref="Block"/> under Megatron-LM tensor parallelism (Shoeybi et al. 2019, §3): the query, key and
+/// value projections and the MLP's input projections are split by output rows (column-parallel; heads/tp query heads and
+/// kvHeads/tp key/value heads per rank), the attention output projection and the MLP's output projection by input columns
+/// (row-parallel). f (<see cref="TensorGroup.CopyTo"/>) precedes each column-parallel pair and g (<see cref="TensorGroup.ReduceFrom"/>)
+/// follows each row-parallel layer; the row-parallel bias is added once, after g. Norms stay replicated; with sequence
+/// parallelism they, the residual adds and the biases after g work on this rank's T/tp positions (see <see cref="TensorGroup"/>). The shards are cut
+/// from the whole block built under the run's seed, so the tp ranks together hold exactly the one-process weights.
+/// </summary>
+public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Names of split parameters end with this; the others are replicated over the tensor group.</summary>
+    public const string ShardSuffix = "_shard";
+
+    private readonly nn.Module<Tensor, Tensor> ln_1, ln_2;
+    private readonly Parameter q_shard, k_shard, v_shard, o_shard, up_shard, down_shard;
+    private readonly Parameter? q_bias_shard, k_bias_shard, v_bias_shard, up_bias_shard, gate_shard, gate_bias_shard, o_bias, down_bias;
+    private readonly TensorGroup group;
+    private readonly int heads, kvHeads, headDim;
+    private readonly Rotary? rotary;
+    private readonly Tensor? mask;
+
+    public TensorParallelBlock(Block block, ModelSpec model, bool fused, TensorGroup group) : base(nameof(TensorParallelBlock))
+    {
+        if (model.KvHeads % group.Size != 0)
+            throw new SpecException("layout.tp", $"tensor-parallel execution splits key/value heads: tp={group.Size} must divide model.kvHeads={model.KvHeads}");
+        this.group = group;
+        heads = model.Heads / group.Size;
+        kvHeads = model.KvHeads / group.Size;
+        headDim = model.HeadDim;
+        var children = block.named_children().ToDictionary(c => c.name, c => c.module);
+        ln_1 = (nn.Module<Tensor, Tensor>)children["ln_1"];
+        ln_2 = (nn.Module<Tensor, Tensor>)children["ln_2"];
+        var weights = block.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        q_shard = Rows(weights["attn.q_proj.weight"]);
+        k_shard = Rows(weights["attn.k_proj.weight"]);
+        v_shard = Rows(weights["attn.v_proj.weight"]);
+        o_shard = Columns(weights["attn.o_proj.weight"]);
+        up_shard = Rows(weights["mlp.up_proj.weight"]);
+        down_shard = Columns(weights["mlp.down_proj.weight"]);
+        gate_shard = weights.TryGetValue("mlp.gate_proj.weight", out var gate) ? Rows(gate) : null;
+        q_bias_shard = OptionalRows(weights, "attn.q_proj.bias");
+        k_bias_shard = OptionalRows(weights, "attn.k_proj.bias");
+        v_bias_shard = OptionalRows(weights, "attn.v_proj.bias");
+        up_bias_shard = OptionalRows(weights, "mlp.up_proj.bias");
+        gate_bias_shard = OptionalRows(weights, "mlp.gate_proj.bias");
+        o_bias = weights.TryGetValue("attn.o_proj.bias", out var ob) ? ob : null;
+        down_bias = weights.TryGetValue("mlp.down_proj.bias", out var db) ? db : null;
+        rotary = model.Positions == PositionEmbedding.Rotary ? new Rotary(headDim, model.SequenceLength) : null;
+        mask = fused ? null : full(model.SequenceLength, model.SequenceLength, float.NegativeInfinity).triu(1);
+        RegisterComponents();
+    }
+
+    /// <summary>This rank's rows [r·n/tp, (r + 1)·n/tp) of a weight or bias (output features).</summary>
+    private Parameter Rows(Tensor full)
+    {
+        long n = full.shape[0] / group.Size;
+        return new Parameter(full.detach().narrow(0, group.Rank * n, n).clone());
+    }
+
+    /// <summary>This rank's columns [r·n/tp, (r + 1)·n/tp) of a weight (input features).</summary>
+    private Parameter Columns(Tensor full)
+    {
+        long n = full.shape[1] / group.Size;
+        return new Parameter(full.detach().narrow(1, group.Rank * n, n).contiguous().clone());
+    }
+
+    private Parameter? OptionalRows(Dictionary<string, Parameter> weights, string name) => weights.TryGetValue(name, out var bias) ? Rows(bias) : null;
+
+    public override Tensor forward(Tensor x)
+    {
+        x = x + Attention(ln_1.forward(x));
+        return x + Mlp(ln_2.forward(x));
+    }
+
+    private Tensor Attention(Tensor x)
+    {
+        x = group.CopyTo(x);                                                                             // f: (B, T, C) on every rank
+        long b = x.shape[0], t = x.shape[1];
+        var q = nn.functional.linear(x, q_shard, q_bias_shard).view(b, t, heads, headDim).transpose(1, 2);      // (B, nh/tp, T, hs)
+        var k = nn.functional.linear(x, k_shard, k_bias_shard).view(b, t, kvHeads, headDim).transpose(1, 2);    // (B, nkv/tp, T, hs)
+        var v = nn.functional.linear(x, v_shard, v_bias_shard).view(b, t, kvHeads, headDim).transpose(1, 2);
+        if (rotary is not null)
+        {
+            q = rotary.Apply(q);
+            k = rotary.Apply(k);
+        }
+        if (kvHeads != heads)
+        {
+            k = k.repeat_interleave(heads / kvHeads, dim: 1);
+            v = v.repeat_interleave(heads / kvHeads, dim: 1);
+        }
+        var y = mask is null
+            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)                          // softmax(qkᵀ/√d + mask)·v
+            : (q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headDim)).add(mask[..(int)t, ..(int)t].to(x.device).to(x.dtype)).softmax(-1).matmul(v);
+        var partial = nn.functional.linear(y.transpose(1, 2).reshape(b, t, heads * headDim), o_shard);   // row-parallel: (B, T, C), partial sum
+        var sum = group.ReduceFrom(partial);                                                             // g
+        return o_bias is null ? sum : sum + o_bias;
+    }
+
+    private Tensor Mlp(Tensor x)
+    {
+        x = group.CopyTo(x);                                                                             // f
+        var hidden = gate_shard is null
+            ? nn.functional.gelu(nn.functional.linear(x, up_shard, up_bias_shard))
+            : nn.functional.silu(nn.functional.linear(x, gate_shard, gate_bias_shard)) * nn.functional.linear(x, up_shard, up_bias_shard);
+        var sum = group.ReduceFrom(nn.functional.linear(hidden, down_shard));           // g
+        return down_bias is null ? sum : sum + down_bias;
+    }
+}

@@ -1,0 +1,35 @@
+using ScalePlanner.Simulator.Simulation;
+using Spectre.Console;
+
+namespace ScalePlanner.Reports;
+
+/// <summary>
+/// Where one step's time went in a multi-process run (medians after warm-up, averaged over ranks): compute, tensor-parallel
+/// all-reduces, waiting on neighbour stages (bubble and point-to-point), data-parallel gradient reduction after backward
+/// (exposed) and while backward ran (starting and advancing buckets, overlapped), optimizer and data wait.
+/// </summary>
+public sealed record MeasuredParts(double Step, double Compute, double TensorParallelComm, double PipelineWait, double DataParallelComm,
+    double DataParallelOverlapped, double Optimizer, double DataWait);
+
+/// <summary>`execute` across processes: each part of the step next to the cost model's prediction for the same layout.</summary>
+public static class DistributedReport
+{
+    public static void Write(SimulationResult predicted, MeasuredParts measured, IAnsiConsole? console = null)
+    {
+        console ??= AnsiConsole.Console;
+        var time = predicted.Time;
+        var table = new Table().Title("step time by part (per rank)").AddColumns("part", "predicted", "measured", "error");
+        void Row(string part, double p, double m) =>
+            table.AddRow(part, Units.Seconds(p), Units.Seconds(m), m > 0 ? $"{(p - m) / m * 100:+0.0;-0.0} %" : "");
+        Row("compute (forward + backward)", time.Compute + time.Recompute, measured.Compute);
+        Row("tensor-parallel all-reduce", time.TensorParallelComm, measured.TensorParallelComm);
+        Row("pipeline bubble + point-to-point", time.PipelineBubble + time.PipelineComm, measured.PipelineWait);
+        Row("data-parallel reduction (exposed)", time.DataParallelCommExposed, measured.DataParallelComm);
+        // The cost model hides overlapped reduction entirely, so it has no figure for the time spent launching it inside backward.
+        table.AddRow("data-parallel reduction (in backward)", "hidden", Units.Seconds(measured.DataParallelOverlapped), "");
+        Row("optimizer", time.OptimizerStep, measured.Optimizer);
+        Row("data wait", time.DataWait, measured.DataWait);
+        Row("step", predicted.StepTimeSeconds, measured.Step);
+        console.Write(table);
+    }
+}

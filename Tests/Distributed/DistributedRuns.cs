@@ -1,0 +1,26 @@
+using System.Globalization;
+using ScalePlanner.Calibration.Mpi;
+
+namespace ScalePlanner.Tests.Distributed;
+
+/// <summary>Runs `execute` on a tiny GPT as a user would (it starts mpirun itself) and reads back the per-step losses.</summary>
+public static class DistributedRuns
+{
+    public const int Steps = 20;
+
+    /// <summary>One model, and one cluster entry with 1, 2 or 4 single-device nodes so each layout finds its device count.</summary>
+    public const string Tiny = """
+        { "model": { "layers": 2, "hidden": 64, "heads": 4, "vocab": 256, "sequenceLength": 32, "tiedEmbeddings": true, "biases": true },
+          "clusters": [ { "accelerator": "cpu", "nodes": [1, 2, 4], "devicesPerNode": 1 } ],
+          "training": { "globalBatchSize": 8, "tokens": 1e6, "flashAttention": false } }
+        """;
+
+    public static (double[] Losses, string StdErr, string StdOut) Execute(string layout, int steps, params string[] options)
+    {
+        Assert.True(MpiLauncher.Available, "Open MPI is missing: run tools/install-prerequisites.sh (the README's test command does) to get mpirun and libmpi.so.40");
+        string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-dist-").FullName, "run");
+        var outcome = Cli.Cli.Run(["execute", Cli.Cli.TempScenario(Tiny), "--layout", layout, "--steps", $"{steps}", "--out", folder, .. options]);
+        Assert.True(outcome.ExitCode == 0, $"{layout}: {outcome.StdErr}");
+        return ([.. File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1).Select(row => double.Parse(row.Split(',')[1], CultureInfo.InvariantCulture))], outcome.StdErr, outcome.StdOut);
+    }
+}
