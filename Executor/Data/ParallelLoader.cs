@@ -71,7 +71,17 @@ public sealed class ParallelLoader : IBatchSource, IDisposable
             while (true)
             {
                 long k = Interlocked.Increment(ref claimed);
-                var batch = assembler.Build(start + k * rows, rows);
+                HostBatch batch;
+                try
+                {
+                    batch = assembler.Build(start + k * rows, rows);
+                }
+                catch (Exception ex)
+                {
+                    WaitForTurn(k);                    // the batches before this one reach the trainer first,
+                    channel.Writer.TryComplete(ex);    // then it sees the error at the read of batch k
+                    return;
+                }
                 Interlocked.Increment(ref built);
                 WaitForTurn(k);
                 channel.Writer.WriteAsync(batch, stop.Token).AsTask().GetAwaiter().GetResult();
@@ -85,10 +95,6 @@ public sealed class ParallelLoader : IBatchSource, IDisposable
         catch (OperationCanceledException)
         {
             // Disposed: stop quietly.
-        }
-        catch (Exception ex)
-        {
-            channel.Writer.TryComplete(ex); // the trainer sees the worker's error at its next read
         }
     }
 

@@ -72,12 +72,11 @@ public static class ExecuteCommand
             }, job.Model.Vocab, Console.Error);
             var input = new InputOptions(parse.GetValue(data), parse.GetValue(workers), parse.GetValue(prefetch), parse.GetValue(maskProbability));
             using var pipeline = new InputPipeline(input, job.Model, micro, position: resume?.DataPosition ?? 0);
-            Console.Error.WriteLine($"data: {pipeline.Description}");
             manual_seed(1);
             long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source, before any model state
             using var model = new GptModel(job.Model, job.Training.FlashAttention, parsed.Recompute);
             var metrics = new List<StepMetrics>();
-            var progress = ProgressDisplay.OnStandardError(n);
+            var progress = ProgressDisplay.OnStandardError(n, header: $"data: {pipeline.Description}");
             IReadOnlyList<string> WriteReport(string folder) =>
                 Reports.Bundles.ExecutionBundle.Build(loaded.Name, predicted, metrics, pipeline.EntropyRate, ReportContext.ForDevice(parse.GetValue(scenario), [job.Cluster.Accelerator], deviceProfile, usedTorch: true)).Write(folder, DateTime.UtcNow);
             try

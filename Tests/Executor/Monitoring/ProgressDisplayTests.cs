@@ -36,6 +36,21 @@ public class ProgressDisplayTests
         Assert.DoesNotContain('\r', writer.ToString());
     }
 
+    [Fact]
+    public void Should_Print_The_Header_Once_Before_The_First_Step_And_Count_The_ETA_From_A_Resumed_Step()
+    {
+        var writer = new StringWriter();
+        var display = new ProgressDisplay(writer, totalSteps: 4, live: false, header: "data: test");
+        Assert.Equal("", writer.ToString());   // nothing before a step runs
+        display.Report(Step(2));               // resumed at step 3 of 4: one step left after it
+        display.Report(Step(3));
+        var lines = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["data: test", "step 3/4"], [lines[0], lines[1][..8]]);
+        Assert.EndsWith("ETA 0:02", lines[1]);
+        Assert.EndsWith("ETA 0:00", lines[2]);
+        Assert.Equal(3, lines.Length);
+    }
+
     [Theory]
     [InlineData(59, "0:59")]
     [InlineData(61, "1:01")]
