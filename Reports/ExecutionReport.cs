@@ -26,7 +26,7 @@ public static partial class ExecutionReport
         var table = new Table().Title($"{Markup.Escape(scenario)}: {Markup.Escape(predicted.Layout.ToString())}").AddColumns("figure", "predicted", "measured", "error");
         table.AddRow("step time (median after warm-up)", Units.Seconds(predicted.StepTimeSeconds), Units.Seconds(measured), $"{(predicted.StepTimeSeconds - measured) / measured * 100:+0.0;-0.0} %");
         table.AddRow("tokens / s", $"{predicted.TokensPerSecond:N0}", $"{Measured(steps).Average(s => s.TokensPerSecond):N0}", "");
-        table.AddRow("loss (first → last step)", $"source entropy {entropyRate:F3}", $"{steps[0].Loss:F3} → {steps[^1].Loss:F3}", "");
+        table.AddRow("loss (first → last step)", double.IsNaN(entropyRate) ? "no known floor (corpus)" : $"source entropy {entropyRate:F3}", $"{steps[0].Loss:F3} → {steps[^1].Loss:F3}", "");
         console.Write(table);
     }
 

@@ -24,7 +24,7 @@ public static class ExecutionBundle
             [new ReportTable("the cost model's prediction and the measurement", "comparison.csv", [])],
             [
                 bundle.AddPlot("step-time", ExecutionPlots.StepTime(scenario, predicted, steps, warmup), "measured time of each step and the predicted step time"),
-                bundle.AddPlot("loss", ExecutionPlots.Loss(scenario, steps, entropyRate), "loss of each step and the entropy rate of the synthetic source"),
+                bundle.AddPlot("loss", ExecutionPlots.Loss(scenario, steps, entropyRate), double.IsNaN(entropyRate) ? "loss of each step (a corpus has no known floor)" : "loss of each step and the entropy rate of the synthetic source"),
             ]);
         bundle.AddSection("steps", "Steps", [], [new ReportTable("every optimizer step", "steps.csv", [])], []);
         return bundle;

@@ -30,9 +30,12 @@ public static class ExecutionPlots
     {
         var plot = Titled($"{title}: training loss", "step", "loss (nats per token)");
         plot.Add.Scatter(steps.Select(s => (double)s.Step + 1).ToArray(), steps.Select(s => s.Loss).ToArray()).LegendText = "loss";
-        var floor = plot.Add.HorizontalLine(entropyRate);
-        floor.LegendText = "entropy rate of the source";
-        floor.LinePattern = LinePattern.Dotted;
+        if (!double.IsNaN(entropyRate)) // a corpus has no known floor
+        {
+            var floor = plot.Add.HorizontalLine(entropyRate);
+            floor.LegendText = "entropy rate of the source";
+            floor.LinePattern = LinePattern.Dotted;
+        }
         plot.ShowLegend(Edge.Right); // beside the plot: inside it would hide the last steps
         return plot;
     }
