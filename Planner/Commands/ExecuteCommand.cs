@@ -31,6 +31,7 @@ public static class ExecuteCommand
         var layout = new Option<string>("--layout") { Description = "Layout to run: one process (fp32, bf16 or fp16; recompute none|selective|full) or dp·tp·pp processes over Open MPI (fp32, recompute none).", Required = true };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
+        var format = CommonOptions.Format("table", "json");
         var output = new Option<string?>("--out") { Description = "Folder for report.html, steps.csv, comparison.csv and the plots." };
         var data = new Option<string?>("--data") { Description = "Folder of token shards (from `scaleplan tokenize`); default: the synthetic Markov source." };
         var workers = new Option<int>("--workers") { Description = "Loader workers building micro-batches ahead; 0 builds them on the training thread.", DefaultValueFactory = _ => 0 };
@@ -39,7 +40,7 @@ public static class ExecuteCommand
         var training = new ExecuteTrainingOptions();
         var command = new Command("execute", "Train the layout with TorchSharp and compare measured step time with the prediction.")
         {
-            scenario, layout, steps, profile, output, data, workers, prefetch, maskProbability,
+            scenario, layout, steps, profile, format, output, data, workers, prefetch, maskProbability,
         };
         foreach (var option in training.All) command.Add(option);
         var distributed = new DistributedExecution();
@@ -56,6 +57,8 @@ public static class ExecuteCommand
             if (parsed.Devices > 1)
             {
                 training.RequireNoneAcrossProcesses(parse);
+                if (parse.GetValue(format) == "json")
+                    throw new SpecException("--format", "json output across processes is not built; allowed with dp·tp·pp > 1: table");
                 if (parse.GetValue(data) is not null)
                     throw new SpecException("--data", "token shards across processes are not built; allowed with dp·tp·pp > 1: the synthetic source (no --data)");
                 return distributed.Run(parse, parse.GetValue(scenario)!, loaded.Name, job, parsed, n, parse.GetValue(profile), parse.GetValue(output));
@@ -93,8 +96,13 @@ public static class ExecuteCommand
                 Console.Error.WriteLine($"error: {diverged.Message}");
                 return DivergedExitCode;
             }
-            ExecutionReport.Write(loaded.Name, predicted, metrics, pipeline.EntropyRate);
-            WriteMemoryAndMfu(predicted, metrics, baseline, peakFlops);
+            var comparison = ExecutionComparison.From(loaded.Name, predicted, metrics, peakFlops);
+            if (parse.GetValue(format) == "json") Console.WriteLine(comparison.ToJson());
+            else
+            {
+                ExecutionReport.Write(loaded.Name, predicted, metrics, pipeline.EntropyRate);
+                WriteMemoryAndMfu(comparison, predicted, baseline, peakFlops);
+            }
             if (parse.GetValue(output) is { } folder)
             {
                 CommonOptions.PrintWritten(WriteReport(folder));
@@ -108,23 +116,14 @@ public static class ExecuteCommand
     /// The process's peak resident memory over the measured steps next to the cost model's memory per device: on the CPU the
     /// resident set is the device's memory, and the profile's reserved memory stands for what the runtime and LibTorch hold
     /// before the model exists (printed beside it). MFU measured and predicted, both against the profile's peak FLOP/s (the
-    /// Simulator's own MFU divides by the catalog peak). Medians over the steps after warm-up.
+    /// Simulator's own MFU divides by the catalog peak).
     /// </summary>
-    private static void WriteMemoryAndMfu(SimulationResult predicted, IReadOnlyList<StepMetrics> metrics, long baseline, double peakFlops)
+    private static void WriteMemoryAndMfu(ExecutionComparison comparison, SimulationResult predicted, long baseline, double peakFlops)
     {
-        var measured = metrics.Skip(Math.Min(ExecutionReport.WarmupSteps, metrics.Count - 1)).ToArray();
-        double memory = Median(measured.Select(m => (double)m.PeakMemoryBytes));
-        double mfu = Median(measured.Select(m => m.Mfu ?? 0));
-        double predictedMfu = predicted.ModelFlopsPerStep / predicted.StepTimeSeconds / peakFlops;
         const double MiB = 1 << 20;
-        Console.WriteLine($"peak memory: measured {memory / MiB:N1} MiB resident ({baseline / MiB:N1} MiB before the model was built), predicted {predicted.MemoryPerGpuBytes / MiB:N1} MiB ({predicted.Memory.Other / MiB:N1} MiB of it reserve, buffers and logits), error {(predicted.MemoryPerGpuBytes - memory) / memory * 100:+0.0;-0.0} %");
-        Console.WriteLine($"MFU against the profile's peak {peakFlops / 1e9:N1} GFLOP/s: measured {mfu * 100:F1} %, predicted {predictedMfu * 100:F1} %");
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
+        var memory = comparison.PeakMemoryBytes;
+        Console.WriteLine($"peak memory: measured {memory.Measured / MiB:N1} MiB resident ({baseline / MiB:N1} MiB before the model was built), predicted {memory.Predicted / MiB:N1} MiB ({predicted.Memory.Other / MiB:N1} MiB of it reserve, buffers and logits), error {memory.ErrorPercent:+0.0;-0.0} %");
+        Console.WriteLine($"MFU against the profile's peak {peakFlops / 1e9:N1} GFLOP/s: measured {comparison.Mfu.Measured * 100:F1} %, predicted {comparison.Mfu.Predicted * 100:F1} %");
     }
 
     private static void Supported(Layout layout)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ScalePlanner.Tests.Cli;
 
 public class ExecuteCommandTests
@@ -19,6 +21,24 @@ public class ExecuteCommandTests
         var rows = File.ReadAllLines(Path.Combine(folder, "steps.csv"));
         Assert.StartsWith("step,loss,tokens_per_s,step_s,", rows[0]);
         Assert.Equal(6, rows.Length);
+    }
+
+    [Fact]
+    public void Should_Print_Predicted_Measured_And_Error_Of_Each_Figure_And_Every_Loss_As_Json()
+    {
+        var outcome = Cli.Run("execute", Cli.TempScenario(Tiny), "--layout", "dp=1,mb=4,precision=fp32", "--steps", "4", "--format", "json");
+        Assert.True(outcome.ExitCode == 0, outcome.StdErr);
+        using var json = JsonDocument.Parse(outcome.StdOut);
+        var root = json.RootElement;
+        foreach (string figure in new[] { "stepTimeSeconds", "computeSeconds", "optimizerSeconds", "tokensPerSecond", "peakMemoryBytes", "mfu" })
+        {
+            double predicted = root.GetProperty(figure).GetProperty("predicted").GetDouble(), measured = root.GetProperty(figure).GetProperty("measured").GetDouble();
+            Assert.True(predicted > 0 && measured > 0, $"{figure}: predicted {predicted}, measured {measured}");
+            Assert.Equal((predicted - measured) / measured * 100, root.GetProperty(figure).GetProperty("errorPercent").GetDouble(), 6);
+        }
+        var losses = root.GetProperty("losses").EnumerateArray().Select(l => l.GetDouble()).ToArray();
+        Assert.Equal(4, losses.Length);
+        Assert.InRange(losses[0], Math.Log(256) - 0.5, Math.Log(256) + 0.5);   // an initialised model guesses about uniformly over the vocabulary
     }
 
     [Theory]

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using ScalePlanner.Simulator.Simulation;
+
+namespace ScalePlanner.Reports;
+
+/// <summary>One figure of an executed run: the cost model's prediction, the measurement and (predicted − measured) / measured in percent.</summary>
+public sealed record ComparedFigure(double Predicted, double Measured)
+{
+    /// <summary>Null when nothing was measured (a zero measurement has no relative error).</summary>
+    public double? ErrorPercent => Measured == 0 ? null : (Predicted - Measured) / Measured * 100;
+}
+
+/// <summary>
+/// `execute --format json`: the prediction next to the measurement for the step time and its parts, tokens/s, peak memory and
+/// MFU (medians over the steps after warm-up, <see cref="ExecutionReport.WarmupSteps"/>), and the loss of every step.
+/// </summary>
+public sealed record ExecutionComparison(
+    string Scenario, string Layout, ComparedFigure StepTimeSeconds, ComparedFigure ComputeSeconds, ComparedFigure OptimizerSeconds,
+    ComparedFigure DataWaitSeconds, ComparedFigure TokensPerSecond, ComparedFigure PeakMemoryBytes, ComparedFigure Mfu, IReadOnlyList<double> Losses)
+{
+    /// <param name="peakFlops">The device profile's peak FLOP/s for the layout's precision: both MFUs are taken against it.</param>
+    public static ExecutionComparison From(string scenario, SimulationResult predicted, IReadOnlyList<StepMetrics> steps, double peakFlops)
+    {
+        var measured = ExecutionReport.Measured(steps);
+        double Median(Func<StepMetrics, double> figure)
+        {
+            var sorted = measured.Select(figure).Order().ToArray();
+            return sorted[sorted.Length / 2];
+        }
+        var time = predicted.Time;
+        return new ExecutionComparison(scenario, predicted.Layout.ToString(),
+            new(predicted.StepTimeSeconds, Median(s => s.StepSeconds)),
+            new(time.Compute + time.Recompute, Median(s => s.ForwardSeconds + s.BackwardSeconds)),
+            new(time.OptimizerStep, Median(s => s.OptimizerSeconds)),
+            new(time.DataWait, Median(s => s.DataSeconds)),
+            new(predicted.TokensPerSecond, Median(s => s.TokensPerSecond)),
+            new(predicted.MemoryPerGpuBytes, Median(s => s.PeakMemoryBytes)),
+            // MFU = model FLOPs per second over peak FLOP/s (Chowdhery et al. 2022, App. B).
+            new(predicted.ModelFlopsPerStep / predicted.StepTimeSeconds / peakFlops, Median(s => s.Mfu ?? 0)),
+            [.. steps.Select(s => s.Loss)]);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonFormat.Options);
+}
