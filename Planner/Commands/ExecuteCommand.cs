@@ -28,7 +28,8 @@ public static class ExecuteCommand
     public static Command Create()
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario JSON file." };
-        var layout = new Option<string>("--layout") { Description = "Layout to run: one process (fp32, bf16 or fp16; recompute none|selective|full) or dp·tp·pp processes over Open MPI (fp32, recompute none).", Required = true };
+        var layout = new Option<string>("--layout") { Description = "Layout to run: one process (fp32, bf16 or fp16; recompute none|selective|full) or dp·tp·pp processes over Open MPI (fp32, recompute none)." };
+        var best = new Option<bool>("--best") { Description = "Run the planner's best layout (by the scenario's objective) that the executor can run here, instead of --layout." };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
         var profile = CommonOptions.Profile();
         var format = CommonOptions.Format("table", "json");
@@ -40,7 +41,7 @@ public static class ExecuteCommand
         var training = new ExecuteTrainingOptions();
         var command = new Command("execute", "Train the layout with TorchSharp and compare measured step time with the prediction.")
         {
-            scenario, layout, steps, profile, format, output, data, workers, prefetch, maskProbability,
+            scenario, layout, best, steps, profile, format, output, data, workers, prefetch, maskProbability,
         };
         foreach (var option in training.All) command.Add(option);
         var distributed = new DistributedExecution();
@@ -48,7 +49,12 @@ public static class ExecuteCommand
         command.SetAction(parse =>
         {
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
-            var parsed = Layout.Parse(parse.GetValue(layout)!);
+            if ((parse.GetValue(layout) is null) == !parse.GetValue(best))
+                throw new SpecException("--layout", "give exactly one of --layout \"dp=..,mb=..,...\" and --best");
+            var parsed = parse.GetValue(layout) is { } given
+                ? Layout.Parse(given)
+                : BestRunnableLayout.Find(loaded, CommonOptions.LoadProfile(parse.GetValue(profile)), Supported);
+            if (parse.GetValue(best)) Console.Error.WriteLine($"best runnable layout: {parsed}");
             var job = loaded.JobWith(parsed.Devices);
             parsed.Validated(job.Model, job.Training, job.Cluster.Devices);
             Supported(parsed);

@@ -41,6 +41,21 @@ public class ExecuteCommandTests
         Assert.InRange(losses[0], Math.Log(256) - 0.5, Math.Log(256) + 0.5);   // an initialised model guesses about uniformly over the vocabulary
     }
 
+    [Fact]
+    public void Should_Run_The_Planners_Best_Layout_The_Executor_Can_Run_With_Best()
+    {
+        string scenario = Cli.TempScenario(Tiny);
+        var outcome = Cli.Run("execute", scenario, "--best", "--steps", "3", "--format", "json");
+        Assert.True(outcome.ExitCode == 0, outcome.StdErr);
+        string chosen = outcome.StdErr.Split('\n').Single(l => l.StartsWith("best runnable layout: ")).Substring("best runnable layout: ".Length).Trim();
+        using var json = JsonDocument.Parse(outcome.StdOut);
+        Assert.Equal(chosen, json.RootElement.GetProperty("layout").GetString());
+        Assert.StartsWith("dp=1,tp=1,pp=1,", chosen);   // the scenario has one device
+        var both = Cli.Run("execute", scenario, "--best", "--layout", "dp=1,mb=4,precision=fp32");
+        Assert.Equal(2, both.ExitCode);
+        Assert.StartsWith("error: --layout: give exactly one of --layout", both.StdErr.Trim());
+    }
+
     [Theory]
     [InlineData("dp=1,mb=4,precision=fp8", "error: layout.precision: fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU")]
     [InlineData("dp=2,mb=4,precision=fp32,zero=2", "error: layout.zero: ZeRO-2 in the executor is not built yet")]
