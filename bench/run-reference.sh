@@ -6,9 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
-    sudo_if_needed=""
-    [ "$(id -u)" -ne 0 ] && sudo_if_needed="sudo"
-    $sudo_if_needed apt-get update
-    DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread
+    bash ../tools/apt-install.sh "the PyTorch reference" python3-torch libopenblas0-pthread
 fi
 exec /usr/bin/python3 pytorch_reference.py "$@"
