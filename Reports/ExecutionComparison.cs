@@ -21,12 +21,7 @@ public sealed record ExecutionComparison(
     /// <param name="peakFlops">The device profile's peak FLOP/s for the layout's precision: both MFUs are taken against it.</param>
     public static ExecutionComparison From(string scenario, SimulationResult predicted, IReadOnlyList<StepMetrics> steps, double peakFlops)
     {
-        var measured = ExecutionReport.Measured(steps);
-        double Median(Func<StepMetrics, double> figure)
-        {
-            var sorted = measured.Select(figure).Order().ToArray();
-            return sorted[sorted.Length / 2];
-        }
+        double Median(Func<StepMetrics, double> figure) => ExecutionReport.MedianAfterWarmup(steps, figure);
         var time = predicted.Time;
         return new ExecutionComparison(scenario, predicted.Layout.ToString(),
             new(predicted.StepTimeSeconds, Median(s => s.StepSeconds)),

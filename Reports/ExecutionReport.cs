@@ -13,11 +13,14 @@ public static partial class ExecutionReport
     /// <summary>The steps after warm-up (at least the last one).</summary>
     public static IReadOnlyList<StepMetrics> Measured(IReadOnlyList<StepMetrics> steps) => [.. steps.Skip(Math.Min(WarmupSteps, steps.Count - 1))];
 
-    public static double MeasuredStepSeconds(IReadOnlyList<StepMetrics> steps)
+    /// <summary>Median of one figure over the steps after warm-up (the upper median for an even count).</summary>
+    public static double MedianAfterWarmup<T>(IReadOnlyList<T> steps, Func<T, double> figure)
     {
-        var sorted = Measured(steps).Select(s => s.StepSeconds).Order().ToArray();
+        var sorted = steps.Skip(Math.Min(WarmupSteps, steps.Count - 1)).Select(figure).Order().ToArray();
         return sorted[sorted.Length / 2];
     }
+
+    public static double MeasuredStepSeconds(IReadOnlyList<StepMetrics> steps) => MedianAfterWarmup(steps, s => s.StepSeconds);
 
     public static void Write(string scenario, SimulationResult predicted, IReadOnlyList<StepMetrics> steps, double entropyRate, IAnsiConsole? console = null)
     {

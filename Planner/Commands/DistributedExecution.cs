@@ -136,12 +136,7 @@ public sealed class DistributedExecution
     /// <summary>Median of each part over the steps after warm-up (<see cref="ExecutionReport.WarmupSteps"/>).</summary>
     private static MeasuredParts Parts(IReadOnlyList<DistributedStepMetrics> steps)
     {
-        var measured = steps.Skip(Math.Min(ExecutionReport.WarmupSteps, steps.Count - 1)).ToList();
-        double Median(Func<DistributedStepMetrics, double> part)
-        {
-            var sorted = measured.Select(part).Order().ToArray();
-            return sorted[sorted.Length / 2];
-        }
+        double Median(Func<DistributedStepMetrics, double> part) => ExecutionReport.MedianAfterWarmup(steps, part);
         return new MeasuredParts(Median(m => m.StepSeconds), Median(m => m.ForwardSeconds + m.BackwardSeconds - m.TensorReduceSeconds - m.GradientOverlappedSeconds), Median(m => m.TensorReduceSeconds),
             Median(m => m.PipelineWaitSeconds), Median(m => m.GradientReduceSeconds + m.EmbeddingReduceSeconds + m.ParameterGatherSeconds),
             Median(m => m.GradientOverlappedSeconds), Median(m => m.OptimizerSeconds), Median(m => m.DataSeconds));
