@@ -11,12 +11,12 @@ public static partial class ExecutionReport
     public const int WarmupSteps = 2;
 
     /// <summary>The steps after warm-up (at least the last one).</summary>
-    public static IReadOnlyList<StepMetrics> Measured(IReadOnlyList<StepMetrics> steps) => [.. steps.Skip(Math.Min(WarmupSteps, steps.Count - 1))];
+    public static IReadOnlyList<T> Measured<T>(IReadOnlyList<T> steps) => [.. steps.Skip(Math.Min(WarmupSteps, steps.Count - 1))];
 
     /// <summary>Median of one figure over the steps after warm-up (the upper median for an even count).</summary>
     public static double MedianAfterWarmup<T>(IReadOnlyList<T> steps, Func<T, double> figure)
     {
-        var sorted = steps.Skip(Math.Min(WarmupSteps, steps.Count - 1)).Select(figure).Order().ToArray();
+        var sorted = Measured(steps).Select(figure).Order().ToArray();
         return sorted[sorted.Length / 2];
     }
 

@@ -16,13 +16,17 @@ public static class ScalingSweep
     public static IReadOnlyList<ScalingPoint> Run(Scenario scenario, DeviceProfile? profile)
     {
         var points = new List<ScalingPoint>();
+        // Strong and weak scaling meet at factor 1 (same devices, same batch): each (devices, batch) is searched once.
+        var searched = new Dictionary<(int Devices, int Batch), Simulator.Simulation.RankedLayout?>();
         foreach (var mode in new[] { ScalingMode.Strong, ScalingMode.Weak })
         {
             var found = new List<(int Devices, int Batch, string Layout, double TokensPerSecond)>();
             foreach (double factor in Factors)
             {
                 if (Variant(scenario, factor, mode) is not { } variant) continue;
-                if (PlanSearch.Run(variant, 1, profile).Top.FirstOrDefault() is not { } best) continue;
+                var key = (variant.Clusters[0].Devices, variant.Training.GlobalBatchSize);
+                if (!searched.TryGetValue(key, out var best)) searched[key] = best = PlanSearch.Run(variant, 1, profile).Top.FirstOrDefault();
+                if (best is null) continue;
                 found.Add((best.Cluster.Devices, variant.Training.GlobalBatchSize, best.Result.Layout.ToString(), best.Result.TokensPerSecond));
             }
             if (found.Count == 0) continue;

@@ -12,13 +12,14 @@ public static class ExecutionBundle
         var bundle = new ReportBundle("execute", $"{scenario}: {PlanTable.ShortLayout(predicted)}, executed", context);
         bundle.AddCsv("steps.csv", writer => ExecutionReport.WriteSteps(writer, steps));
         double measured = ExecutionReport.MeasuredStepSeconds(steps);
-        double measuredThroughput = ExecutionReport.Measured(steps).Average(s => s.TokensPerSecond);
+        var measuredSteps = ExecutionReport.Measured(steps);
+        double measuredThroughput = measuredSteps.Average(s => s.TokensPerSecond);
         bundle.AddCsv("comparison.csv", writer => ComparisonCsv.Write(writer,
         [
             new("step_time_s (median after warm-up)", predicted.StepTimeSeconds, measured),
             new("tokens_per_s (mean after warm-up)", predicted.TokensPerSecond, measuredThroughput),
         ]));
-        int warmup = steps.Count - ExecutionReport.Measured(steps).Count;
+        int warmup = steps.Count - measuredSteps.Count;
         bundle.AddSection("predicted-vs-measured", "Predicted against measured",
             [$"Layout: {predicted.Layout}. The first {warmup} steps are warm-up and are left out of the measured figures."],
             [new ReportTable("the cost model's prediction and the measurement", "comparison.csv", [])],

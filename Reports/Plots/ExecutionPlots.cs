@@ -8,7 +8,7 @@ public static class ExecutionPlots
 {
     public static Plot StepTime(string title, SimulationResult predicted, IReadOnlyList<StepMetrics> steps, int warmup)
     {
-        var plot = Titled($"{title}: predicted vs measured step time", "step", "step time (s)");
+        var plot = PlotTitles.Titled($"{title}: predicted vs measured step time", "step", "step time (s)");
         var warm = steps.Take(warmup).ToList();
         var measured = steps.Skip(warmup).ToList();
         if (warm.Count > 0)
@@ -28,7 +28,7 @@ public static class ExecutionPlots
 
     public static Plot Loss(string title, IReadOnlyList<StepMetrics> steps, double entropyRate)
     {
-        var plot = Titled($"{title}: training loss", "step", "loss (nats per token)");
+        var plot = PlotTitles.Titled($"{title}: training loss", "step", "loss (nats per token)");
         plot.Add.Scatter(steps.Select(s => (double)s.Step + 1).ToArray(), steps.Select(s => s.Loss).ToArray()).LegendText = "loss";
         if (!double.IsNaN(entropyRate)) // a corpus has no known floor
         {
@@ -37,15 +37,6 @@ public static class ExecutionPlots
             floor.LinePattern = LinePattern.Dotted;
         }
         plot.ShowLegend(Edge.Right); // beside the plot: inside it would hide the last steps
-        return plot;
-    }
-
-    private static Plot Titled(string title, string x, string y)
-    {
-        var plot = new Plot();
-        plot.Title(title);
-        plot.XLabel(x);
-        plot.YLabel(y);
         return plot;
     }
 }
