@@ -33,7 +33,7 @@ public static class DistributedTrainer
         int microBatches = perReplica / options.MicroBatch;
         manual_seed(options.Seed);
         var parameters = stage.parameters().ToList();
-        using var update = Update(stage, grid, options, distributed);
+        using var update = Update(stage, parameters, grid, options, distributed);
         var sequenceReplicas = stage.SequenceParallelReplicas();
         var mpi = grid.Mpi;
         var metrics = new List<DistributedStepMetrics>(options.Steps);
@@ -73,9 +73,8 @@ public static class DistributedTrainer
         return new DistributedRun(metrics, update.OptimizerElements);
     }
 
-    private static IReplicaUpdate Update(StageModel stage, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed)
+    private static IReplicaUpdate Update(StageModel stage, List<Parameter> parameters, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed)
     {
-        var parameters = stage.parameters().ToList();
         return distributed.ShardOptimizer
             ? new ShardedOptimizer(parameters, [.. stage.named_parameters().Select(p => stage.CountsInNorm(p.name, grid.TensorRank))], grid,
                 options.Optimizer, options.Schedule.Peak, options.WeightDecay)

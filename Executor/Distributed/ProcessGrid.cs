@@ -17,9 +17,6 @@ public sealed class ProcessGrid
             throw new MpiException($"the layout needs dp·tp·pp·cp = {layout.Devices} ranks but mpirun started {mpi.Size}");
         Mpi = mpi;
         this.layout = layout;
-        TensorParallel = layout.Tp;
-        DataParallel = layout.Dp;
-        Stages = layout.Pp;
         (TensorRank, DataRank, Stage) = Coordinates(mpi.Rank, layout);
         TensorGroup = new TensorGroup(mpi, mpi.Split(mpi.World, color: DataRank + layout.Dp * Stage, key: TensorRank), layout.Tp, TensorRank, layout.Sp);
         DataGroup = mpi.Split(mpi.World, color: TensorRank + layout.Tp * Stage, key: DataRank);
@@ -37,9 +34,9 @@ public sealed class ProcessGrid
     public static int WorldRankAt(int tensorRank, int dataRank, int stage, Layout layout) => tensorRank + layout.Tp * (dataRank + layout.Dp * stage);
 
     public Mpi Mpi { get; }
-    public int TensorParallel { get; }
-    public int DataParallel { get; }
-    public int Stages { get; }
+    public int TensorParallel => layout.Tp;
+    public int DataParallel => layout.Dp;
+    public int Stages => layout.Pp;
     public int TensorRank { get; }
     public int DataRank { get; }
     public int Stage { get; }

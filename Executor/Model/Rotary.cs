@@ -6,9 +6,16 @@ namespace ScalePlanner.Executor.Model;
 /// Rotary position embedding (Su et al. 2021, eq. 34, in the rotate-half arrangement of GPT-NeoX and Llama): each pair of
 /// channels (i, i + d/2) of a head is rotated by position·θ_i with θ_i = 10000^(−2i/d). Holds no parameters.
 /// </summary>
-public sealed class Rotary(int headDim, int maxPositions)
+public sealed class Rotary
 {
-    private readonly Tensor cos = Angles(headDim, maxPositions).cos(), sin = Angles(headDim, maxPositions).sin();
+    private readonly Tensor cos, sin;
+
+    public Rotary(int headDim, int maxPositions)
+    {
+        using var angles = Angles(headDim, maxPositions);
+        cos = angles.cos();
+        sin = angles.sin();
+    }
 
     private static Tensor Angles(int d, int positions)
     {

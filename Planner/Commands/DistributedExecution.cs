@@ -51,11 +51,10 @@ public sealed class DistributedExecution
     }
 
     /// <summary>Launches mpirun, or runs this process's rank when already under it; returns the exit code.</summary>
-    public int Run(ParseResult parse, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, int steps, string? profile, string? output)
+    public int Run(ParseResult parse, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, int steps, Simulator.Profiles.DeviceProfile? profile, string? output)
     {
-        // Bad input stops here, before any rank starts: the bucket size, the profile, the sequence split.
-        BucketBytes(parse);
-        var deviceProfile = CommonOptions.LoadProfile(profile);
+        // Bad input stops here, before any rank starts: the bucket size, the sequence split (the caller loaded the profile).
+        long bucketBytes = BucketBytes(parse);
         if (layout.Sp && job.Model.SequenceLength % layout.Tp != 0)
             throw new SpecException("layout.sp", $"sequence parallelism splits model.sequenceLength={job.Model.SequenceLength} over tp={layout.Tp}, which must divide it");
         if (!Mpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile));
@@ -64,7 +63,7 @@ public sealed class DistributedExecution
         using var mpi = new Mpi();
         try
         {
-            return Rank(mpi, parse, scenarioPath, scenarioName, job, layout, steps, deviceProfile, output);
+            return Rank(mpi, parse, scenarioPath, scenarioName, job, layout, steps, profile, bucketBytes, output);
         }
         catch (RankFailure failure)
         {
@@ -102,7 +101,7 @@ public sealed class DistributedExecution
     private static int LocalRanks() =>
         int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), out int local) && local > 0 ? local : 1;
 
-    private int Rank(Mpi mpi, ParseResult parse, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, int steps, Simulator.Profiles.DeviceProfile? profile, string? output)
+    private int Rank(Mpi mpi, ParseResult parse, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, int steps, Simulator.Profiles.DeviceProfile? profile, long bucketBytes, string? output)
     {
         var grid = new ProcessGrid(mpi, layout);
         var source = InputPipeline.SyntheticSource(job.Model);
@@ -110,7 +109,7 @@ public sealed class DistributedExecution
         using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, grid.TensorGroup, job.Training.FlashAttention);
         var options = new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer);
         var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, layout.Overlap, parse.GetValue(checkEvery),
-            BucketBytes: BucketBytes(parse), CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
+            BucketBytes: bucketBytes, CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
         bool reporter = mpi.Rank == 0;
         if (reporter) Console.Error.WriteLine($"{mpi.Size} ranks (tp={grid.TensorParallel}, dp={grid.DataParallel}, pp={grid.Stages}), {get_num_threads()} LibTorch threads per rank");
         var run = DistributedTrainer.Run(stage, grid, options, distributed, position => new SyntheticBatches(source, job.Model.SequenceLength, InputPipeline.SyntheticRowSeed, position),

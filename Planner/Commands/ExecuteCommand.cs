@@ -51,9 +51,10 @@ public static class ExecuteCommand
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);
             if ((parse.GetValue(layout) is null) == !parse.GetValue(best))
                 throw new SpecException("--layout", "give exactly one of --layout \"dp=..,mb=..,...\" and --best");
+            var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));   // read once: --best, the prediction and every rank use it
             var parsed = parse.GetValue(layout) is { } given
                 ? Layout.Parse(given)
-                : BestRunnableLayout.Find(loaded, CommonOptions.LoadProfile(parse.GetValue(profile)), Supported);
+                : BestRunnableLayout.Find(loaded, deviceProfile, Supported);
             if (parse.GetValue(best)) Console.Error.WriteLine($"best runnable layout: {parsed}");
             var job = loaded.JobWith(parsed.Devices);
             parsed.Validated(job.Model, job.Training, job.Cluster.Devices);
@@ -67,9 +68,8 @@ public static class ExecuteCommand
                     throw new SpecException("--format", "json output across processes is not built; allowed with dp·tp·pp > 1: table");
                 if (parse.GetValue(data) is not null)
                     throw new SpecException("--data", "token shards across processes are not built; allowed with dp·tp·pp > 1: the synthetic source (no --data)");
-                return distributed.Run(parse, parse.GetValue(scenario)!, loaded.Name, job, parsed, n, parse.GetValue(profile), parse.GetValue(output));
+                return distributed.Run(parse, parse.GetValue(scenario)!, loaded.Name, job, parsed, n, deviceProfile, parse.GetValue(output));
             }
-            var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
             var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, deviceProfile);
             double peakFlops = (deviceProfile ?? job.Cluster.Accelerator.DefaultProfile).PeakFlops(job.Cluster.Accelerator, parsed.Precision);
 
