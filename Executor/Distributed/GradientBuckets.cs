@@ -58,12 +58,7 @@ public sealed class GradientBuckets : IGradientAverager
                 flat = wire.to(float32);
             }
             else mpi.AllReduceSum(TensorMemory.Floats(flat), group);
-            long offset = 0;
-            foreach (var gradient in gradients)
-            {
-                gradient.copy_(flat.narrow(0, offset, gradient.numel()).view_as(gradient));
-                offset += gradient.numel();
-            }
+            FlatTensors.CopyInto(flat, gradients);
         }
     }
 }

@@ -97,12 +97,7 @@ public sealed class OverlappedBuckets : IGradientAverager
         {
             this.mpi.Wait(request);
             flat.div_(ranks);
-            long offset = 0;
-            foreach (var parameter in parameters)
-            {
-                parameter.grad!.copy_(flat.narrow(0, offset, parameter.numel()).view_as(parameter));
-                offset += parameter.numel();
-            }
+            FlatTensors.CopyInto(flat, [.. parameters.Select(p => p.grad!)]);
             flat.Dispose();
         }
         inFlight.Clear();

@@ -52,13 +52,6 @@ public sealed class PowerSgd : IGradientAverager
     {
         var flat = cat([.. tensors.Select(t => t.flatten())]);
         mpi.AllReduceSum(TensorMemory.Floats(flat), group);
-        long offset = 0;
-        var sums = new Tensor[tensors.Length];
-        for (int i = 0; i < tensors.Length; i++)
-        {
-            sums[i] = flat.narrow(0, offset, tensors[i].numel()).view_as(tensors[i]);
-            offset += tensors[i].numel();
-        }
-        return sums;
+        return FlatTensors.Views(flat, tensors);
     }
 }

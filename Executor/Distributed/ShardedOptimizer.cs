@@ -74,12 +74,7 @@ public sealed class ShardedOptimizer : IReplicaUpdate
         clock.Restart();
         var weights = empty(padded);
         grid.Mpi.AllGather(TensorMemory.Floats(block.detach().contiguous()), TensorMemory.Floats(weights), grid.DataGroup);
-        long offset = 0;
-        foreach (var p in parameters)
-        {
-            p.copy_(weights.narrow(0, offset, p.numel()).view_as(p));
-            offset += p.numel();
-        }
+        FlatTensors.CopyInto(weights, parameters);
         return (norm, scatter, clock.Elapsed.TotalSeconds);
     }
 
