@@ -38,12 +38,26 @@ public static class MpiLauncher
         return start;
     }
 
-    /// <summary>Runs N ranks to completion, passing their output through; returns mpirun's exit code.</summary>
-    public static int Run(int ranks, IEnumerable<string> arguments, string? hostfile = null)
+    /// <summary>
+    /// Runs N ranks to completion, passing their output through, and reads mpirun's own report of the first rank that died or
+    /// exited with an error (Open MPI 4.1's "process rank R ... exited on signal S (NAME)" and "Process name: [[job,1],R] /
+    /// Exit code: C" messages), so the caller can name it.
+    /// </summary>
+    public static MpiOutcome Run(int ranks, IEnumerable<string> arguments, string? hostfile = null)
     {
-        using var process = Process.Start(Command(ranks, arguments, hostfile)) ?? throw new MpiException("mpirun did not start");
-        process.WaitForExit();
-        return process.ExitCode;
+        var start = Command(ranks, arguments, hostfile);
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start) ?? throw new MpiException("mpirun did not start");
+        var report = new MpirunFailureReport();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is null) return;
+            Console.Error.WriteLine(line.Data);
+            report.Read(line.Data);
+        };
+        process.BeginErrorReadLine();
+        process.WaitForExit();   // without a timeout this also waits for the redirected stream to end
+        return new MpiOutcome(process.ExitCode, process.ExitCode == 0 ? null : report.FailedRank);
     }
 
     private static string? FindOnPath(string name) =>

@@ -51,17 +51,23 @@ public sealed class CheckpointStore
     }
 
     /// <summary>The newest checkpoint whose digest verifies, or null; <paramref name="rejected"/> names each newer file passed over and why.</summary>
-    public TrainingCheckpoint? LoadLatest(out IReadOnlyList<string> rejected)
+    public TrainingCheckpoint? LoadLatest(out IReadOnlyList<string> rejected) => LoadNewest(int.MaxValue, out rejected);
+
+    /// <summary>The newest checkpoint at step <paramref name="atMost"/> or before whose digest verifies, or null; <paramref name="rejected"/> as in <see cref="LoadLatest"/>.</summary>
+    public TrainingCheckpoint? LoadNewest(int atMost, out IReadOnlyList<string> rejected)
     {
         var problems = new List<string>();
         rejected = problems;
-        foreach (string file in Files())
+        foreach (string file in Files().Where(f => StepOf(f) <= atMost))
         {
             if (TryRead(file, out var checkpoint, out string problem)) return checkpoint;
             problems.Add($"{file}: {problem}");
         }
         return null;
     }
+
+    /// <summary>The step in a file name step-NNNNNNNN.ckpt.</summary>
+    private static int StepOf(string file) => int.Parse(Path.GetFileNameWithoutExtension(file).AsSpan("step-".Length), System.Globalization.CultureInfo.InvariantCulture);
 
     private static byte[] Body(TrainingCheckpoint checkpoint)
     {

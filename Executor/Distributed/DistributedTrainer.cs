@@ -36,9 +36,13 @@ public static class DistributedTrainer
         using var update = Update(stage, parameters, grid, options, distributed);
         var sequenceReplicas = stage.SequenceParallelReplicas();
         var mpi = grid.Mpi;
-        var metrics = new List<DistributedStepMetrics>(options.Steps);
-        for (int step = 0; step < options.Steps; step++)
+        var state = new RankState(stage, update, grid.Layout.ToString());
+        var checkpoints = options.Checkpoints is { } where ? new RankCheckpoints(where.Folder, mpi) : null;
+        int first = distributed.Resume ? Resume(checkpoints ?? throw new Simulator.Specs.SpecException("--resume", "needs --checkpoint-dir, the folder to resume from"), state, grid, options) : 0;
+        var metrics = new List<DistributedStepMetrics>(options.Steps - first);
+        for (int step = first; step < options.Steps; step++)
         {
+            if (mpi.Rank == distributed.KillRank && step == distributed.KillStep) System.Diagnostics.Process.GetCurrentProcess().Kill();   // test hook: SIGKILL, as the OOM killer would
             using var scope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
             stage.zero_grad();
@@ -58,6 +62,9 @@ public static class DistributedTrainer
             if (mpi.Rank == distributed.CorruptRank && step == distributed.CorruptStep) Corrupt(parameters[0]);
             if (distributed.CheckEvery > 0 && (step + 1) % distributed.CheckEvery == 0 && grid.DataParallel > 1) ReplicaCheck.Run(grid, parameters, step);
             double seconds = clock.Elapsed.TotalSeconds;
+            // After the replica check, so corrupted weights never reach a checkpoint; every rank writes its own file.
+            if (checkpoints is not null && (step + 1) % options.Checkpoints!.Every == 0)
+                checkpoints.Save(step + 1, (long)(step + 1) * options.GlobalBatch, state.Capture());
 
             // Sums over all ranks: the loss lives on last stages (every tensor rank of every replica); the times are averaged over ranks.
             double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds, times.WaitSeconds,
@@ -71,6 +78,24 @@ public static class DistributedTrainer
             onStep?.Invoke(m);
         }
         return new DistributedRun(metrics, update.OptimizerElements);
+    }
+
+    /// <summary>Restores every rank from the newest step all ranks checkpointed; returns that step (the next one to run).</summary>
+    private static int Resume(RankCheckpoints checkpoints, RankState state, ProcessGrid grid, TrainerOptions options)
+    {
+        var mpi = grid.Mpi;
+        bool reporter = mpi.Rank == 0;
+        var from = checkpoints.LoadAgreed(out var rejected);
+        foreach (string problem in rejected) Console.Error.WriteLine($"rank {mpi.Rank}: passed over checkpoint {problem}");
+        if (from is null) throw new RankFailure($"--resume: no step has a valid checkpoint on all {mpi.Size} ranks in '{options.Checkpoints!.Folder}'", reporter);
+        bool restored = state.TryRestore(from.State, out string writtenBy);
+        double firstRefused = -mpi.AllReduceMax(-(restored ? mpi.Size : mpi.Rank), mpi.World);   // all ranks learn whether any refused
+        if (firstRefused < mpi.Size)
+            throw new RankFailure($"--resume: the checkpoints in '{options.Checkpoints!.Folder}' were written by layout {writtenBy}; resume with that layout (this run: {grid.Layout})", mpi.Rank == firstRefused);
+        if (from.Step >= options.Steps)
+            throw new RankFailure($"--steps: the checkpoint is at step {from.Step}, so --steps {options.Steps} leaves nothing to run; allowed: more than {from.Step}", reporter);
+        if (reporter) Console.Error.WriteLine($"resuming at step {from.Step + 1} from the checkpoint all {mpi.Size} ranks hold (sample {from.DataPosition} of the data stream)");
+        return from.Step;
     }
 
     private static IReplicaUpdate Update(StageModel stage, List<Parameter> parameters, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed)

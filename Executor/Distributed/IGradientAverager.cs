@@ -12,4 +12,10 @@ public interface IGradientAverager
 
     /// <summary>Buckets started while backward ran, and the seconds spent there on them, since the last call.</summary>
     (int Buckets, double Seconds) TakeOverlap() => (0, 0);
+
+    /// <summary>Writes the state the averager carries from step to step (PowerSGD's Q and error feedback) for a checkpoint; plain buckets carry none.</summary>
+    void Save(BinaryWriter writer) { }
+
+    /// <summary>Reads back what <see cref="Save"/> wrote.</summary>
+    void Load(BinaryReader reader) { }
 }

@@ -14,4 +14,10 @@ public interface IReplicaUpdate : IDisposable
 
     /// <summary>Returns the global gradient norm before clipping and the seconds spent reducing gradients and gathering weights.</summary>
     (double Norm, double ReduceSeconds, double GatherSeconds) Step(double learningRate, double clip, double epsilon);
+
+    /// <summary>Writes this rank's optimizer state (moments, step counts, its ZeRO shard, compression state) for a checkpoint.</summary>
+    void Save(BinaryWriter writer);
+
+    /// <summary>Reads back what <see cref="Save"/> wrote into an update built over the same parameters and layout.</summary>
+    void Load(BinaryReader reader);
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using ScalePlanner.Calibration.Mpi;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -44,6 +45,22 @@ public sealed class PowerSgd : IGradientAverager
             var approximation = p[i].matmul(q[i].t());
             error[i].copy_(m[i] - approximation);
             matrices[i].grad!.copy_(approximation);
+        }
+    }
+
+    /// <summary>The warm-started Q and the error feedback of every matrix: both carry over from step to step.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        foreach (var tensor in q.Concat(error)) tensor.Save(writer);
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        using var noGrad = no_grad();
+        foreach (var tensor in q.Concat(error))
+        {
+            using var loaded = Tensor.Load(reader);
+            tensor.copy_(loaded);
         }
     }
 

@@ -9,14 +9,12 @@ namespace ScalePlanner.Executor.Distributed;
 /// </summary>
 public sealed class ProcessGrid
 {
-    private readonly Layout layout;
-
     public ProcessGrid(Mpi mpi, Layout layout)
     {
         if (mpi.Size != layout.Devices)
             throw new MpiException($"the layout needs dp·tp·pp·cp = {layout.Devices} ranks but mpirun started {mpi.Size}");
         Mpi = mpi;
-        this.layout = layout;
+        Layout = layout;
         (TensorRank, DataRank, Stage) = Coordinates(mpi.Rank, layout);
         TensorGroup = new TensorGroup(mpi, mpi.Split(mpi.World, color: DataRank + layout.Dp * Stage, key: TensorRank), layout.Tp, TensorRank, layout.Sp);
         DataGroup = mpi.Split(mpi.World, color: TensorRank + layout.Tp * Stage, key: DataRank);
@@ -34,9 +32,12 @@ public sealed class ProcessGrid
     public static int WorldRankAt(int tensorRank, int dataRank, int stage, Layout layout) => tensorRank + layout.Tp * (dataRank + layout.Dp * stage);
 
     public Mpi Mpi { get; }
-    public int TensorParallel => layout.Tp;
-    public int DataParallel => layout.Dp;
-    public int Stages => layout.Pp;
+
+    /// <summary>The layout this grid splits the world by.</summary>
+    public Layout Layout { get; }
+    public int TensorParallel => Layout.Tp;
+    public int DataParallel => Layout.Dp;
+    public int Stages => Layout.Pp;
     public int TensorRank { get; }
     public int DataRank { get; }
     public int Stage { get; }
@@ -44,7 +45,7 @@ public sealed class ProcessGrid
     public bool LastStage => Stage == Stages - 1;
 
     /// <summary>The world rank of data rank <paramref name="dataRank"/> in this rank's tensor rank and stage.</summary>
-    public int WorldRank(int dataRank) => WorldRankAt(TensorRank, dataRank, Stage, layout);
+    public int WorldRank(int dataRank) => WorldRankAt(TensorRank, dataRank, Stage, Layout);
 
     /// <summary>The ranks that split each layer's heads and MLP columns (Megatron-LM's f and g all-reduce here).</summary>
     public TensorGroup TensorGroup { get; }

@@ -49,5 +49,17 @@ public sealed class ReplicatedOptimizer(IReadOnlyList<Parameter> parameters, IRe
         return norm;
     }
 
+    public void Save(BinaryWriter writer)
+    {
+        optimizer.Save(writer);
+        averager.Save(writer);
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        optimizer.Load(reader);
+        averager.Load(reader);
+    }
+
     public void Dispose() { }
 }

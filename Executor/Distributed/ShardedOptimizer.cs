@@ -1,3 +1,4 @@
+using TorchSharp;
 using ScalePlanner.Executor.Training;
 using ScalePlanner.Simulator.Layouts;
 using TorchSharp.Modules;
@@ -76,6 +77,20 @@ public sealed class ShardedOptimizer : IReplicaUpdate
         grid.Mpi.AllGather(TensorMemory.Floats(block.detach().contiguous()), TensorMemory.Floats(weights), grid.DataGroup);
         FlatTensors.CopyInto(weights, parameters);
         return (norm, scatter, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The weights of this rank's block (the optimizer's parameter) and the optimizer's moments over it.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        block.detach().Save(writer);
+        optimizer.Save(writer);
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        using (var loaded = Tensor.Load(reader))
+        using (no_grad()) block.copy_(loaded);
+        optimizer.Load(reader);
     }
 
     public void Dispose()

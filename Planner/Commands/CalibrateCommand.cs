@@ -57,7 +57,7 @@ public static class CalibrateCommand
         {
             string file = Path.Combine(folder.FullName, "collectives.json");
             progress($"collectives: all-reduce, all-gather, reduce-scatter, send/recv on {CollectiveRanks} ranks under mpirun");
-            int exit = MpiLauncher.Run(CollectiveRanks, ["calibrate-collectives", "--out", file, .. quick ? new[] { "--quick" } : []]);
+            int exit = MpiLauncher.Run(CollectiveRanks, ["calibrate-collectives", "--out", file, .. quick ? new[] { "--quick" } : []]).ExitCode;
             if (exit != 0 || !File.Exists(file)) throw new MpiException($"the collective microruns under mpirun failed (exit code {exit})");
             var measurements = ProfileFile.ReadCollectives(file);
             progress($"collectives: {measurements.Count} measurements");

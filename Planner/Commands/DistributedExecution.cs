@@ -24,6 +24,8 @@ public sealed class DistributedExecution
     private readonly Option<double> bucketMegabytes = new("--bucket-mb") { Description = "Data-parallel gradient bucket size in MB (PyTorch DDP's default 25).", DefaultValueFactory = _ => GradientBuckets.DefaultBucketBytes / (1024.0 * 1024) };
     private readonly Option<int> corruptRank = new("--corrupt-rank") { Hidden = true, DefaultValueFactory = _ => -1 };
     private readonly Option<int> corruptStep = new("--corrupt-step") { Hidden = true, DefaultValueFactory = _ => -1 };
+    private readonly Option<int> killRank = new("--kill-rank") { Hidden = true, DefaultValueFactory = _ => -1 };
+    private readonly Option<int> killStep = new("--kill-step") { Hidden = true, DefaultValueFactory = _ => -1 };
 
     public void AddTo(Command command)
     {
@@ -32,6 +34,8 @@ public sealed class DistributedExecution
         command.Options.Add(bucketMegabytes);
         command.Options.Add(corruptRank);
         command.Options.Add(corruptStep);
+        command.Options.Add(killRank);
+        command.Options.Add(killStep);
     }
 
     /// <summary>What runs across processes today; anything else is refused with one line naming the field.</summary>
@@ -51,19 +55,22 @@ public sealed class DistributedExecution
     }
 
     /// <summary>Launches mpirun, or runs this process's rank when already under it; returns the exit code.</summary>
-    public int Run(ParseResult parse, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, int steps, Simulator.Profiles.DeviceProfile? profile, string? output)
+    public int Run(ParseResult parse, ExecuteTrainingOptions training, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, int steps, Simulator.Profiles.DeviceProfile? profile, string? output)
     {
-        // Bad input stops here, before any rank starts: the bucket size, the sequence split (the caller loaded the profile).
-        long bucketBytes = BucketBytes(parse);
+        // Bad input stops here, before any rank starts: the options, the sequence split (the caller loaded the profile).
+        var (options, resume) = training.AcrossProcesses(parse,
+            new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer));
+        var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, layout.Overlap, parse.GetValue(checkEvery),
+            BucketBytes(parse), resume, parse.GetValue(corruptRank), parse.GetValue(corruptStep), parse.GetValue(killRank), parse.GetValue(killStep));
         if (layout.Sp && job.Model.SequenceLength % layout.Tp != 0)
             throw new SpecException("layout.sp", $"sequence parallelism splits model.sequenceLength={job.Model.SequenceLength} over tp={layout.Tp}, which must divide it");
-        if (!Mpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile));
+        if (!Mpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile), options.Checkpoints?.Folder);
         int threads = Math.Max(1, Environment.ProcessorCount / LocalRanks());
         set_num_threads(threads);
         using var mpi = new Mpi();
         try
         {
-            return Rank(mpi, parse, scenarioPath, scenarioName, job, layout, steps, profile, bucketBytes, output);
+            return Rank(mpi, scenarioPath, scenarioName, job, layout, options, distributed, profile, output);
         }
         catch (RankFailure failure)
         {
@@ -83,11 +90,16 @@ public sealed class DistributedExecution
         }
     }
 
-    private static int Launch(int ranks, string? hostfile)
+    /// <summary>Runs mpirun; when a rank died or exited with an error, names it and how, and points at --resume when there are checkpoints to resume from.</summary>
+    private static int Launch(int ranks, string? hostfile, string? checkpoints)
     {
-        int code = MpiLauncher.Run(ranks, Environment.GetCommandLineArgs().Skip(1), hostfile);
-        if (code != 0) Console.Error.WriteLine($"error: the distributed run failed: mpirun exited with code {code}; the failing rank's message is above");
-        return code;
+        var outcome = MpiLauncher.Run(ranks, Environment.GetCommandLineArgs().Skip(1), hostfile);
+        if (outcome.ExitCode == 0) return 0;
+        string resume = checkpoints is null ? "" : $"; continue from the last checkpoint every rank wrote with --resume --checkpoint-dir {checkpoints}";
+        Console.Error.WriteLine(outcome.FailedRank is { } failed
+            ? $"error: the distributed run stopped: {failed}{resume}"
+            : $"error: the distributed run failed: mpirun exited with code {outcome.ExitCode}; the failing rank's message is above");
+        return outcome.ExitCode;
     }
 
     private long BucketBytes(ParseResult parse)
@@ -101,15 +113,13 @@ public sealed class DistributedExecution
     private static int LocalRanks() =>
         int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), out int local) && local > 0 ? local : 1;
 
-    private int Rank(Mpi mpi, ParseResult parse, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, int steps, Simulator.Profiles.DeviceProfile? profile, long bucketBytes, string? output)
+    private static int Rank(Mpi mpi, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, TrainerOptions options, DistributedOptions distributed, Simulator.Profiles.DeviceProfile? profile, string? output)
     {
         var grid = new ProcessGrid(mpi, layout);
         var source = InputPipeline.SyntheticSource(job.Model);
         manual_seed(1);
         using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, grid.TensorGroup, job.Training.FlashAttention);
-        var options = new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer);
-        var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, layout.Overlap, parse.GetValue(checkEvery),
-            BucketBytes: bucketBytes, CorruptRank: parse.GetValue(corruptRank), CorruptStep: parse.GetValue(corruptStep));
+        int steps = options.Steps;
         bool reporter = mpi.Rank == 0;
         if (reporter) Console.Error.WriteLine($"{mpi.Size} ranks (tp={grid.TensorParallel}, dp={grid.DataParallel}, pp={grid.Stages}), {get_num_threads()} LibTorch threads per rank");
         var run = DistributedTrainer.Run(stage, grid, options, distributed, position => new SyntheticBatches(source, job.Model.SequenceLength, InputPipeline.SyntheticRowSeed, position),

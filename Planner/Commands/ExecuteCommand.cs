@@ -63,12 +63,11 @@ public static class ExecuteCommand
             if (n < 3) throw new SpecException("--steps", $"must be at least 3 (two warm-up steps and one measured), got {n}");
             if (parsed.Devices > 1)
             {
-                training.RequireNoneAcrossProcesses(parse);
                 if (parse.GetValue(format) == "json")
                     throw new SpecException("--format", "json output across processes is not built; allowed with dp·tp·pp > 1: table");
                 if (parse.GetValue(data) is not null)
                     throw new SpecException("--data", "token shards across processes are not built; allowed with dp·tp·pp > 1: the synthetic source (no --data)");
-                return distributed.Run(parse, parse.GetValue(scenario)!, loaded.Name, job, parsed, n, deviceProfile, parse.GetValue(output));
+                return distributed.Run(parse, training, parse.GetValue(scenario)!, loaded.Name, job, parsed, n, deviceProfile, parse.GetValue(output));
             }
             var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, deviceProfile);
             double peakFlops = (deviceProfile ?? job.Cluster.Accelerator.DefaultProfile).PeakFlops(job.Cluster.Accelerator, parsed.Precision);

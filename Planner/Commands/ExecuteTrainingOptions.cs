@@ -17,11 +17,16 @@ public sealed class ExecuteTrainingOptions
 
     public IEnumerable<Option> All => [folder, every, resume, onSpike];
 
-    /// <summary>Multi-process runs neither checkpoint nor resume yet: refuse the options rather than ignore them.</summary>
-    public void RequireNoneAcrossProcesses(ParseResult parse)
+    /// <summary>
+    /// The checkpoint options of a multi-process run (every rank writes its own files) and whether to resume. The loss-spike
+    /// guards do not run across processes, so an explicit --on-spike is refused rather than ignored.
+    /// </summary>
+    public (TrainerOptions Options, bool Resume) AcrossProcesses(ParseResult parse, TrainerOptions options)
     {
-        if (parse.GetValue(folder) is not null || parse.GetValue(resume))
-            throw new SpecException("--checkpoint-dir", "checkpoints and --resume across processes are not built; allowed with dp·tp·pp > 1: neither");
+        if (parse.GetResult(onSpike) is { Implicit: false })
+            throw new SpecException("--on-spike", "the loss-spike guards across processes are not built; allowed with dp·tp·pp > 1: leave --on-spike out");
+        var (checkpoints, resuming) = CheckpointsAndResume(parse);
+        return (options with { Checkpoints = checkpoints }, resuming);
     }
 
     /// <summary>
@@ -31,18 +36,27 @@ public sealed class ExecuteTrainingOptions
     public (TrainerOptions Options, TrainingCheckpoint? Resume) Apply(ParseResult parse, TrainerOptions options, int vocab, TextWriter log)
     {
         var action = Enum.Parse<SpikeAction>(parse.GetValue(onSpike)!, ignoreCase: true);
-        options = options with { Guards = new GuardOptions(action, LossBound: 2 * Math.Log(vocab)) };
-        if (parse.GetValue(folder) is not { } where)
-        {
-            if (parse.GetValue(resume)) throw new SpecException("--resume", "needs --checkpoint-dir, the folder to resume from");
-            return (options, null);
-        }
-        options = options with { Checkpoints = new CheckpointOptions(where, parse.GetValue(every)) };
-        if (!parse.GetValue(resume)) return (options, null);
-        var latest = new CheckpointStore(where).LoadLatest(out var rejected);
+        var (checkpoints, resuming) = CheckpointsAndResume(parse);
+        options = options with { Guards = new GuardOptions(action, LossBound: 2 * Math.Log(vocab)), Checkpoints = checkpoints };
+        if (!resuming) return (options, null);
+        var latest = new CheckpointStore(checkpoints!.Folder).LoadLatest(out var rejected);
         foreach (string problem in rejected) log.WriteLine($"passed over checkpoint {problem}");
-        if (latest is null) throw new SpecException("--resume", $"no valid checkpoint in '{where}'");
+        if (latest is null) throw new SpecException("--resume", $"no valid checkpoint in '{checkpoints.Folder}'");
         log.WriteLine($"resuming at step {latest.Step + 1} from sample {latest.DataPosition} of the data stream");
         return (options, latest);
+    }
+
+    /// <summary>--checkpoint-dir with --checkpoint-every (null without a folder), and --resume, which needs the folder.</summary>
+    private (CheckpointOptions? Checkpoints, bool Resume) CheckpointsAndResume(ParseResult parse)
+    {
+        bool resuming = parse.GetValue(resume);
+        if (parse.GetValue(folder) is not { } where)
+        {
+            if (resuming) throw new SpecException("--resume", "needs --checkpoint-dir, the folder to resume from");
+            return (null, false);
+        }
+        int steps = parse.GetValue(every);
+        if (steps < 1) throw new SpecException("--checkpoint-every", $"must be a positive number of steps, got {steps}");
+        return (new CheckpointOptions(where, steps), resuming);
     }
 }
