@@ -31,12 +31,18 @@ public static class Calibrator
         var fits = new List<CurveFit>();
         var peaks = new List<PeakOverride>();
         var curves = new List<GemmCurve>();
+        var weightGradientCurves = new List<GemmCurve>();
         foreach (var group in gemm.GroupBy(g => g.Precision))
         {
-            var fit = GemmFit.Fit($"matmul {group.Key.Key()}", [.. group]);
+            var fit = GemmFit.Fit($"matmul {group.Key.Key()}", [.. group.Where(g => !g.WeightGradient)]);
             peaks.Add(new PeakOverride(group.Key, fit.PeakFlops / 1e12));
             curves.Add(new GemmCurve(group.Key, fit.Curve));
             fits.Add(fit.Summary);
+            // The weight-gradient curve is fitted alone, then expressed against the forward products' peak that both share
+            // (capped at that peak: an efficiency is at most 1).
+            var weightGradient = GemmFit.Fit($"matmul {group.Key.Key()} weight gradient", [.. group.Where(g => g.WeightGradient)]);
+            weightGradientCurves.Add(new GemmCurve(group.Key, weightGradient.Curve.Scaled(Math.Min(1, weightGradient.PeakFlops / fit.PeakFlops))));
+            fits.Add(weightGradient.Summary);
         }
 
         double reference = BandwidthFit.Reference(memory);
@@ -60,6 +66,7 @@ public static class Calibrator
             Source = $"scaleplan calibrate{(options.Quick ? " --quick" : "")} on {info.Processor}, {info.TorchThreads} threads, TorchSharp {info.TorchSharpVersion} / LibTorch {info.LibTorchVersion}",
             Date = info.Date,
             Gemm = curves,
+            WeightGradientGemm = weightGradientCurves,
             PeakTflops = peaks,
             MemoryTBps = reference / 1e12,
             MemoryByMegabyte = kernelCurves.First(k => k.Kernel == MemoryKernel.Elementwise).Curve,

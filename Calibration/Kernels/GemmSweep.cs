@@ -9,14 +9,23 @@ namespace ScalePlanner.Calibration.Kernels;
 /// <summary>
 /// Matrix-multiply sweeps over the shapes a transformer layer runs: for hidden size h and tokens T, the QKV [T×h]·[h×3h],
 /// projection [T×h]·[h×h], MLP [T×h]·[h×4h] and [T×4h]·[4h×h] products, a weight-gradient product [h×T]·[T×4h], and the
-/// batched attention products (heads × [s×d]·[d×s] and [s×s]·[s×d]).
+/// batched attention products (heads × [s×d]·[d×s] and [s×s]·[s×d]). Separately, the weight gradients of the four linear
+/// layers as autograd runs them, dW = dYᵀ·X with dY [T×out] read transposed: [out×T]·[T×in].
 /// </summary>
 public static class GemmSweep
 {
+    private static int[] Hidden(bool quick) => quick ? [256, 512, 1024] : [256, 512, 1024, 2048];
+
+    private static int[] Tokens(bool quick) => quick ? [128, 1024] : [128, 512, 2048];
+
+    /// <summary>Weight-gradient products [out×T]·[T×in] of the QKV, projection and two MLP layers, as (M = out, N = in, K = T).</summary>
+    public static IReadOnlyList<(long M, long N, long K)> WeightGradientShapes(bool quick) =>
+        [.. from h in Hidden(quick) from t in Tokens(quick) from layer in new[] { (3L * h, (long)h), (h, h), (4L * h, h), (h, 4L * h) } select (layer.Item1, layer.Item2, (long)t)];
+
     public static IReadOnlyList<(long M, long N, long K, long Batch)> Shapes(bool quick)
     {
-        int[] hidden = quick ? [256, 512, 1024] : [256, 512, 1024, 2048];
-        int[] tokens = quick ? [128, 1024] : [128, 512, 2048];
+        int[] hidden = Hidden(quick);
+        int[] tokens = Tokens(quick);
         var shapes = new List<(long, long, long, long)>();
         foreach (int h in hidden)
         {
@@ -58,7 +67,14 @@ public static class GemmSweep
                 var time = microrun.Time(() => matmul(a, b));
                 results.Add(new GemmMeasurement(precision, m, n, k, batch, time));
             }
-            progress($"matmul {precision.Key()}: {results.Count(r => r.Precision == precision)} shapes");
+            foreach (var (m, n, k) in WeightGradientShapes(quick).Where(s => 2.0 * s.M * s.N * s.K * 1e-9 <= maxGflop))
+            {
+                using var outputGradient = randn([k, m], dtype: type, device: device);   // dY [T×out]
+                using var input = randn([k, n], dtype: type, device: device);            // X [T×in]
+                var time = microrun.Time(() => matmul(outputGradient.t(), input));
+                results.Add(new GemmMeasurement(precision, m, n, k, 1, time, WeightGradient: true));
+            }
+            progress($"matmul {precision.Key()}: {results.Count(r => r.Precision == precision)} shapes (weight gradients included)");
         }
         return results;
     }

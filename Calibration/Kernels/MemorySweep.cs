@@ -1,4 +1,5 @@
 using ScalePlanner.Calibration.Measurement;
+using ScalePlanner.Simulator.Costs;
 using ScalePlanner.Simulator.Profiles;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,10 @@ namespace ScalePlanner.Calibration.Kernels;
 /// <summary>
 /// Memory-bound kernels in fp32 over sizes from cache-resident to far beyond the last-level cache. Bytes follow the cost
 /// model's conventions: copy reads and writes (2 per element), add and multiply read two and write a new tensor (3), layer norm,
-/// GeLU and the masked softmax read and write once (2). The softmax is the attention's: an additive causal mask, then softmax.
+/// GeLU and the masked softmax read and write once (2), their backward kernels read the input (or output) and the incoming
+/// gradient and write the outgoing one (3), and the optimizer step moves <see cref="OptimizerCosts.StepBytesPerParameter"/>
+/// bytes per parameter (AdamW after global-norm clipping, as the executor runs it). The softmax is the attention's: an additive
+/// causal mask, then softmax. Backward kernels are timed alone, through autograd.grad on a kept graph.
 /// </summary>
 public static class MemorySweep
 {
@@ -36,6 +40,14 @@ public static class MemorySweep
             Add(MemoryKernel.Normalization, "layer_norm", 2 * n * e, () => nn.functional.layer_norm(a, [RowLength]));
             Add(MemoryKernel.Activation, "gelu", 2 * n * e, () => nn.functional.gelu(a));
             Add(MemoryKernel.Softmax, "masked_softmax", 2 * n * e, () => a.view(-1, ScoreLength, ScoreLength).add(mask).softmax(-1));
+            using var x = a.detach().requires_grad_(true);
+            using var gamma = ones(RowLength, device: device).requires_grad_(true);
+            using var beta = zeros(RowLength, device: device).requires_grad_(true);
+            AddBackward(MemoryKernel.NormalizationBackward, "layer_norm backward", 3 * n * e, nn.functional.layer_norm(x, [RowLength], gamma, beta), [x, gamma, beta]);
+            AddBackward(MemoryKernel.ActivationBackward, "gelu backward", 3 * n * e, nn.functional.gelu(x), [x]);
+            if (n % (ScoreLength * ScoreLength) == 0)
+                AddBackward(MemoryKernel.SoftmaxBackward, "masked_softmax backward", 3 * n * e, x.view(-1, ScoreLength, ScoreLength).add(mask).softmax(-1), [x]);
+            AddOptimizerStep(n);
         }
         progress($"memory kernels: {results.Count} measurements");
         return results;
@@ -44,6 +56,29 @@ public static class MemorySweep
         {
             if (op == "masked_softmax" && bytes / 2 / sizeof(float) % (ScoreLength * ScoreLength) != 0) return; // needs whole s×s blocks
             results.Add(new MemoryMeasurement(kernel, op, bytes, microrun.Time(action)));
+        }
+
+        // The backward of one forward output, given the incoming gradient, without accumulating into .grad.
+        void AddBackward(MemoryKernel kernel, string op, long bytes, Tensor output, Tensor[] inputs)
+        {
+            using (output)
+            using (var gradient = randn_like(output))
+                Add(kernel, op, bytes, () => torch.autograd.grad([output], inputs, [gradient], retain_graph: true));
+        }
+
+        // AdamW over eight tensors of n/8 elements after clipping their global norm, as the executor's trainer steps.
+        void AddOptimizerStep(long n)
+        {
+            var parameters = Enumerable.Range(0, 8).Select(_ => new TorchSharp.Modules.Parameter(randn(n / 8, device: device))).ToArray();
+            foreach (var parameter in parameters) parameter.grad = randn_like(parameter);
+            var optimizer = optim.AdamW(parameters, 1e-4);
+            double bytes = n * OptimizerCosts.StepBytesPerParameter(Simulator.Layouts.OptimizerKind.AdamW, Simulator.Specs.Precision.Fp32, adafactorFraction: 0);
+            Add(MemoryKernel.OptimizerStep, "adamw step", (long)bytes, () =>
+            {
+                nn.utils.clip_grad_norm_(parameters, 1.0);
+                optimizer.step();
+            });
+            foreach (var parameter in parameters) parameter.Dispose();
         }
     }
 }

@@ -8,4 +8,7 @@ namespace ScalePlanner.Simulator.Costs;
 public readonly record struct CommSplit(double ForwardTensorComm, double RecomputeTensorComm, double ForwardContextComm)
 {
     public static CommSplit operator *(double k, CommSplit s) => new(k * s.ForwardTensorComm, k * s.RecomputeTensorComm, k * s.ForwardContextComm);
+
+    public static CommSplit operator +(CommSplit a, CommSplit b) =>
+        new(a.ForwardTensorComm + b.ForwardTensorComm, a.RecomputeTensorComm + b.RecomputeTensorComm, a.ForwardContextComm + b.ForwardContextComm);
 }

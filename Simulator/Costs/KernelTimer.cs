@@ -6,23 +6,29 @@ namespace ScalePlanner.Simulator.Costs;
 /// Time of one kernel on one device by the roofline model (Williams et al. 2009): the slower of its arithmetic at the
 /// size-dependent achieved fraction of peak and its memory traffic at the achieved bandwidth, plus a fixed per-kernel cost.
 /// </summary>
-public readonly struct KernelTimer(double peakFlops, double memoryBytesPerSecond, EfficiencyCurve gemm, EfficiencyCurve[] memory, double fusedAttentionEfficiency, double overheadSeconds)
+public readonly struct KernelTimer(double peakFlops, double memoryBytesPerSecond, EfficiencyCurve gemm, EfficiencyCurve weightGradientGemm, EfficiencyCurve[] memory, double fusedAttentionEfficiency, double overheadSeconds)
 {
     /// <summary>The timer of one precision on one device: measured peaks and per-kernel-class curves where the profile has them.</summary>
     public static KernelTimer For(Hardware.AcceleratorSpec accelerator, Specs.Precision precision, DeviceProfile profile) => new(
         profile.PeakFlops(accelerator, precision) * profile.SustainedClockFraction,
         profile.MemoryBytesPerSecond(accelerator),
         profile.GemmEfficiency(precision),
+        profile.WeightGradientGemmEfficiency(precision),
         [.. Enum.GetValues<MemoryKernel>().Select(profile.MemoryCurve)],
         profile.FusedAttentionEfficiency,
         profile.KernelOverheadSeconds);
 
     /// <summary>Batched GEMM (batch × [m×k]·[k×n]) reading both operands and writing the product once.</summary>
-    public double Gemm(double m, double n, double k, double batch, int elementBytes)
+    public double Gemm(double m, double n, double k, double batch, int elementBytes) => Product(gemm, m, n, k, batch, elementBytes);
+
+    /// <summary>A weight gradient [m×k]ᵀ-layout product dW = dYᵀ·X ([m×k]·[k×n] with k the token count), at its own efficiency.</summary>
+    public double WeightGradientGemm(double m, double n, double k, int elementBytes) => Product(weightGradientGemm, m, n, k, 1, elementBytes);
+
+    private double Product(EfficiencyCurve efficiency, double m, double n, double k, double batch, int elementBytes)
     {
         double flops = 2 * m * n * k * batch;                       // one multiply and one add per MAC
         double bytes = (m * k + k * n + m * n) * batch * elementBytes;
-        double arithmetic = flops / (peakFlops * gemm.At(flops / batch * 1e-9));
+        double arithmetic = flops / (peakFlops * efficiency.At(flops / batch * 1e-9));
         return Math.Max(arithmetic, Stream(bytes, MemoryKernel.Elementwise)) + overheadSeconds;
     }
 

@@ -54,14 +54,20 @@ public sealed class TransformerCosts
 
         // Two norms: forward reads x and writes y; backward reads x and dy and writes dx.
         fwd += 2 * timer.Memory(2 * normTokens * h * e, MemoryKernel.Normalization);
-        bwd += 2 * timer.Memory(3 * normTokens * h * e, MemoryKernel.Normalization);
+        bwd += 2 * timer.Memory(3 * normTokens * h * e, MemoryKernel.NormalizationBackward);
         // Two residual adds with bias and dropout fused (Megatron's bias_dropout_add): read two, write one, plus a 1-byte mask.
         double residualBytes = (3 * e + (model.Dropout ? 1 : 0)) * normTokens * h;
         fwd += 2 * timer.Memory(residualBytes);
         bwd += 2 * timer.Memory(residualBytes);
         // MLP activation: GeLU reads 1 writes 1 (backward reads 2 writes 1); SwiGLU reads 2 writes 1 (backward reads 3 writes 2).
         fwd += timer.Memory((model.GatedMlp ? 3 : 2) * e * tokens * ffnT, MemoryKernel.Activation);
-        bwd += timer.Memory((model.GatedMlp ? 5 : 3) * e * tokens * ffnT, MemoryKernel.Activation);
+        bwd += timer.Memory((model.GatedMlp ? 5 : 3) * e * tokens * ffnT, MemoryKernel.ActivationBackward);
+        if (model.Biases)
+        {
+            // Bias gradients: each linear's output gradient is read once and summed over tokens (Megatron-LM 2021 Column/RowParallelLinear
+            // backward, grad_output.sum(dim=0)); the row-parallel biases are added after g, on normTokens positions.
+            bwd += timer.Memory(e * (tokens * (qkvCols + mlpUpCols) + 2 * normTokens * h));
+        }
         if (model.Positions == PositionEmbedding.Rotary)
         {
             double ropeBytes = 2 * e * tokens * (headsT + kvHeadsT) * hd; // rotate q and k in place: read and write
@@ -126,7 +132,7 @@ public sealed class TransformerCosts
         double fwd = timer.Gemm(s, fullSeq, hd, batch, e) + timer.Memory(2 * e * scores, MemoryKernel.Softmax) + timer.Gemm(s, hd, fullSeq, batch, e);
         double bwd = timer.Gemm(s, hd, fullSeq, batch, e) + timer.Gemm(fullSeq, hd, s, batch, e)  // dQ, dK
                    + timer.Gemm(s, fullSeq, hd, batch, e) + timer.Gemm(fullSeq, hd, s, batch, e)  // dP, dV
-                   + timer.Memory(3 * e * scores, MemoryKernel.Softmax);                                              // softmax backward
+                   + timer.Memory(3 * e * scores, MemoryKernel.SoftmaxBackward);                                      // softmax backward
         if (model.Dropout)
         {
             fwd += timer.Memory((2 * e + 1) * scores);
@@ -135,26 +141,43 @@ public sealed class TransformerCosts
         return (fwd, bwd, flops);
     }
 
-    /// <summary>Token (and learned position) embedding on the first stage.</summary>
+    /// <summary>
+    /// Token (and learned position) embedding on the first stage. With tp > 1 the vocabulary is split (Megatron-LM's
+    /// VocabParallelEmbedding): each rank looks up its rows and the partial embeddings are summed over the tensor group in the
+    /// forward, reduce-scattered along the sequence with sequence parallelism (Korthikanti et al. 2022, §4.2.2); its backward
+    /// needs no communication, so all of it is forward.
+    /// </summary>
     public PassCost Embedding()
     {
         double bytes = tokens * h * e * (model.Positions == PositionEmbedding.Learned ? 3 : 1);
-        return new PassCost(timer.Memory(bytes, MemoryKernel.Copy), timer.Memory(2 * tokens * h * e, MemoryKernel.Copy), 0, 0, 0, 0, 0);
+        double activationBytes = tokens * h * e;
+        double comm = sp ? tensorLink.ReduceScatter(activationBytes) : tensorLink.AllReduce(activationBytes);
+        return new PassCost(timer.Memory(bytes, MemoryKernel.Copy), timer.Memory(2 * tokens * h * e, MemoryKernel.Copy), 0, comm, 0, 0, 0);
     }
 
-    /// <summary>Final norm, vocabulary-parallel logits and cross-entropy in fp32 on the last stage; never recomputed.</summary>
-    public PassCost Head()
+    /// <summary>
+    /// Final norm, vocabulary-parallel logits and cross-entropy in fp32 on the last stage; never recomputed; and where its
+    /// tensor-parallel communication falls. The output layer is column-parallel (Shoeybi et al. 2019, §3): its input passes f
+    /// (all-reduce in backward), or with sequence parallelism an all-gather forward and a reduce-scatter backward; the parallel
+    /// cross-entropy all-reduces three fp32 values per token forward: the logits' maximum, the sum of exponentials and the target
+    /// logit (Megatron-LM vocab_parallel_cross_entropy).
+    /// </summary>
+    public (PassCost Cost, CommSplit Comm) Head()
     {
         double vocabT = model.Vocab / t;
         double logits = tokens * vocabT;
         double flops = 2 * tokens * h * vocabT;
         double fwd = timer.Memory(2 * normTokens * h * e, MemoryKernel.Normalization) + GemmForward(tokens, vocabT, h) + timer.Memory((e + 8) * logits, MemoryKernel.Softmax);
-        double bwd = timer.Memory(3 * normTokens * h * e, MemoryKernel.Normalization) + GemmBackward(tokens, vocabT, h) + timer.Memory((e + 4) * logits, MemoryKernel.Softmax);
-        return new PassCost(fwd, bwd, 0, 0, 0, 3 * flops, 3 * flops);
+        double bwd = timer.Memory(3 * normTokens * h * e, MemoryKernel.NormalizationBackward) + GemmBackward(tokens, vocabT, h) + timer.Memory((e + 4) * logits, MemoryKernel.SoftmaxBackward);
+        double activationBytes = tokens * h * e;
+        double crossEntropy = 3 * tensorLink.AllReduce(tokens * 4);
+        double forwardComm = (sp ? tensorLink.AllGather(activationBytes) : 0) + crossEntropy;
+        double backwardComm = sp ? tensorLink.ReduceScatter(activationBytes) : tensorLink.AllReduce(activationBytes);
+        return (new PassCost(fwd, bwd, 0, forwardComm + backwardComm, 0, 3 * flops, 3 * flops), new CommSplit(forwardComm, 0, 0));
     }
 
     private double GemmForward(double m, double n, double k) => timer.Gemm(m, n, k, 1, e);
 
-    // Input gradient [m×n]·[n×k] and weight gradient [k×m]·[m×n].
-    private double GemmBackward(double m, double n, double k) => timer.Gemm(m, k, n, 1, e) + timer.Gemm(k, n, m, 1, e);
+    // Input gradient [m×n]·[n×k] and weight gradient [k×m]·[m×n] (dYᵀ·X, at the weight-gradient efficiency).
+    private double GemmBackward(double m, double n, double k) => timer.Gemm(m, k, n, 1, e) + timer.WeightGradientGemm(k, n, m, e);
 }

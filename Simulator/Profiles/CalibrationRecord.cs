@@ -5,8 +5,8 @@ namespace ScalePlanner.Simulator.Profiles;
 /// <summary>Repeated timings of one microrun: median and quartiles in seconds, and how many measured repetitions (warm-up excluded).</summary>
 public sealed record TimingStats(double Median, double P25, double P75, int Samples);
 
-/// <summary>A (batched) matrix product: Batch × [M×K]·[K×N].</summary>
-public sealed record GemmMeasurement(Precision Precision, long M, long N, long K, long Batch, TimingStats Time)
+/// <summary>A (batched) matrix product: Batch × [M×K]·[K×N]; a weight-gradient product has its [M×K] operand transposed (dYᵀ·X).</summary>
+public sealed record GemmMeasurement(Precision Precision, long M, long N, long K, long Batch, TimingStats Time, bool WeightGradient = false)
 {
     public double Flops => 2.0 * M * N * K * Batch;
     /// <summary>GFLOP of one product of the batch: the size the GEMM efficiency curve is indexed by.</summary>

@@ -15,6 +15,11 @@ public sealed record DeviceProfile
     public string? Date { get; init; }
     public required IReadOnlyList<GemmCurve> Gemm { get; init; }
     /// <summary>
+    /// Efficiency of the weight-gradient product dW = dYᵀ·X, whose first operand is transposed and whose inner dimension is the
+    /// token count, per precision; a precision without one uses <see cref="Gemm"/>'s curve.
+    /// </summary>
+    public IReadOnlyList<GemmCurve>? WeightGradientGemm { get; init; }
+    /// <summary>
     /// Sustained compute clock under a long training run's power draw as a fraction of the boost clock the data-sheet peak
     /// assumes; short GEMM microbenchmarks run at boost, whole training steps at the power-capped clock.
     /// </summary>
@@ -64,8 +69,17 @@ public sealed record DeviceProfile
         {
             if (curve.Kernel == kernel) return curve.Curve;
         }
-        return MemoryByMegabyte;
+        return kernel switch
+        {
+            MemoryKernel.NormalizationBackward => MemoryCurve(MemoryKernel.Normalization),
+            MemoryKernel.SoftmaxBackward => MemoryCurve(MemoryKernel.Softmax),
+            MemoryKernel.ActivationBackward => MemoryCurve(MemoryKernel.Activation),
+            _ => MemoryByMegabyte,
+        };
     }
+
+    public EfficiencyCurve WeightGradientGemmEfficiency(Precision precision) =>
+        WeightGradientGemm?.FirstOrDefault(curve => curve.Precision == precision)?.EfficiencyByGflop ?? GemmEfficiency(precision);
 
     public EfficiencyCurve GemmEfficiency(Precision precision)
     {

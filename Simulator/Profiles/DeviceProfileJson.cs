@@ -48,6 +48,7 @@ public static class DeviceProfileJson
     {
         if (p.Gemm is not { Count: > 0 }) throw new SpecException("profile.gemm", "needs at least one precision's curve");
         foreach (var curve in p.Gemm) Curve($"profile.gemm[{curve.Precision.Key()}].efficiencyByGflop", curve.EfficiencyByGflop);
+        foreach (var curve in p.WeightGradientGemm ?? []) Curve($"profile.weightGradientGemm[{curve.Precision.Key()}].efficiencyByGflop", curve.EfficiencyByGflop);
         Curve("profile.memoryByMegabyte", p.MemoryByMegabyte);
         foreach (var kernel in p.MemoryKernels ?? []) Curve($"profile.memoryKernels[{kernel.Kernel}].curve", kernel.Curve);
         foreach (var peak in p.PeakTflops ?? []) Guard.Positive($"profile.peakTflops[{peak.Precision.Key()}]", peak.Tflops);

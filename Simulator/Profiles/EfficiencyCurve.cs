@@ -13,6 +13,9 @@ public sealed record EfficiencyCurve(double Max, double Half, IReadOnlyList<doub
     /// <summary>A table of (size, efficiency) points sorted by size.</summary>
     public static EfficiencyCurve Table(IReadOnlyList<double[]> points) => new(points.Max(p => p[1]), 0, points);
 
+    /// <summary>The same curve relative to a different peak: every efficiency times <paramref name="factor"/>.</summary>
+    public EfficiencyCurve Scaled(double factor) => new(Max * factor, Half, Points?.Select(p => new[] { p[0], p[1] * factor }).ToList());
+
     public double At(double x)
     {
         if (Points is not { Count: > 0 } p) return Max * x / (x + Half);

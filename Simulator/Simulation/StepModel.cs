@@ -49,7 +49,8 @@ public sealed class StepModel
         double tokens = layout.MicroBatch * (double)model.SequenceLength / layout.Cp;
         double logits = tokens * model.Vocab / layout.Tp * (precision.ActivationBytes() + 4); // logits and their fp32 softmax for the cross-entropy
         var (block, blockComm) = costs.Block();
-        return new MicroBatchCosts(block, costs.Embedding(), costs.Head(), perBlock, working, logits, timer, blockComm);
+        var (head, headComm) = costs.Head();
+        return new MicroBatchCosts(block, costs.Embedding(), head, perBlock, working, logits, timer, blockComm, headComm);
     }
 
     /// <summary>The attention core of one block alone, per micro-batch (what `calibrate` checks against its attention microrun).</summary>
@@ -130,7 +131,7 @@ public sealed class StepModel
 
         double deviceParams = parameters.Largest;
         var dataLink = new GroupLink(dp * cp, t, cluster, Profile); // gradients are reduced over dp × cp (same weights)
-        double dataComm = DataParallelExposed(layout, deviceParams, m, bottleneck, dataLink, timer);
+        double dataComm = DataParallelExposed(layout, deviceParams, m, bottleneck, dataLink, timer) + EmbeddingSync(layout);
 
         double optimizerStep = OptimizerStep(layout, deviceParams, timer);
 
@@ -155,24 +156,44 @@ public sealed class StepModel
 
     /// <summary>
     /// Per-micro-batch cost of one model chunk (virtual stage k of pp·vp): its blocks, the embedding on the first, the head on
-    /// the last; and where its communication falls (all of it in the blocks).
+    /// the last; and where its communication falls.
     /// </summary>
     public (PassCost Cost, CommSplit Comm) ChunkCost(in MicroBatchCosts shape, in Layout layout, int virtualStage)
     {
         int chunks = layout.Pp * layout.Vp, layers = layout.LayersPerChunk(model);
         var cost = layers * shape.Block;
-        if (virtualStage == 0) cost += shape.Embedding;
-        if (virtualStage == chunks - 1) cost += shape.Head;
+        var comm = layers * shape.BlockComm;
+        if (virtualStage == 0)
+        {
+            cost += shape.Embedding;
+            comm += new CommSplit(shape.Embedding.TensorComm, 0, 0);   // the embedding's exchange is all forward
+        }
+        if (virtualStage == chunks - 1)
+        {
+            cost += shape.Head;
+            comm += shape.HeadComm;
+        }
         if (!training.FusedGradientAccumulation)
             cost += GradientAccumulation(StageParameters.Chunk(model, layout, virtualStage), layout.Precision, shape.Timer);
-        return (cost, layers * shape.BlockComm);
+        return (cost, comm);
+    }
+
+    /// <summary>
+    /// With tied embeddings and more than one stage, the first and the last stage each hold the word embedding (its 1/tp vocabulary
+    /// shard) and all-reduce its fp32 gradient between them after backward (Megatron-LM 2021, _allreduce_word_embedding_grads).
+    /// </summary>
+    private double EmbeddingSync(in Layout layout)
+    {
+        if (!model.TiedEmbeddings || layout.Pp == 1) return 0;
+        var link = new GroupLink(2, layout.Tp * layout.Cp * layout.Dp * (layout.Pp - 1), cluster, Profile);
+        return link.AllReduce(4.0 * model.Vocab / layout.Tp * model.Hidden);
     }
 
     /// <summary>The optimizer step of a device holding <paramref name="deviceParams"/>: memory-bound, over the shard ZeRO ≥ 1 leaves it.</summary>
     public double OptimizerStep(in Layout layout, double deviceParams, in KernelTimer timer)
     {
         double optimizerParams = deviceParams / (layout.Zero >= 1 ? layout.Dp * layout.Cp : 1);
-        return timer.Memory(optimizerParams * OptimizerCosts.StepBytesPerParameter(layout.Optimizer, layout.Precision, adafactorFraction));
+        return timer.Memory(optimizerParams * OptimizerCosts.StepBytesPerParameter(layout.Optimizer, layout.Precision, adafactorFraction), MemoryKernel.OptimizerStep);
     }
 
     /// <summary>Input-pipeline wait of a step whose other parts take <paramref name="busy"/> seconds.</summary>
