@@ -5,10 +5,11 @@ namespace ScalePlanner.Reports;
 
 /// <summary>
 /// Where one step's time went in a multi-process run (medians after warm-up, averaged over ranks): compute, tensor-parallel
-/// all-reduces, waiting on neighbour stages (bubble and point-to-point), data-parallel gradient reduction after backward
-/// (exposed) and while backward ran (starting and advancing buckets, overlapped), optimizer and data wait.
+/// all-reduces, waiting on neighbour stages (bubble and point-to-point), waiting for the slowest data-parallel replica,
+/// data-parallel gradient reduction after backward (exposed) and while backward ran (starting and advancing buckets,
+/// overlapped), optimizer and data wait.
 /// </summary>
-public sealed record MeasuredParts(double Step, double Compute, double TensorParallelComm, double PipelineWait, double DataParallelComm,
+public sealed record MeasuredParts(double Step, double Compute, double TensorParallelComm, double PipelineWait, double ReplicaWait, double DataParallelComm,
     double DataParallelOverlapped, double Optimizer, double DataWait);
 
 /// <summary>`execute` across processes: each part of the step next to the cost model's prediction for the same layout.</summary>
@@ -24,6 +25,8 @@ public static class DistributedReport
         Row("compute (forward + backward)", time.Compute + time.Recompute, measured.Compute);
         Row("tensor-parallel all-reduce", time.TensorParallelComm, measured.TensorParallelComm);
         Row("pipeline bubble + point-to-point", time.PipelineBubble + time.PipelineComm, measured.PipelineWait);
+        // Replicas of the cost model run in lockstep; a real one waits for the slowest replica's backward (noise, a slower core).
+        table.AddRow("waiting for the slowest replica", "not modelled", Units.Seconds(measured.ReplicaWait), "");
         Row("data-parallel reduction (exposed)", time.DataParallelCommExposed, measured.DataParallelComm);
         // The cost model hides overlapped reduction entirely, so it has no figure for the time spent launching it inside backward.
         table.AddRow("data-parallel reduction (in backward)", "hidden", Units.Seconds(measured.DataParallelOverlapped), "");

@@ -5,7 +5,9 @@ namespace ScalePlanner.Calibration.Mpi;
 
 /// <summary>
 /// Starts this same program under Open MPI's `mpirun` with N ranks. As root, mpirun needs --allow-run-as-root; with more
-/// ranks than cores, --oversubscribe (Open MPI 4.1 mpirun(1)).
+/// ranks than cores, --oversubscribe (Open MPI 4.1 mpirun(1)). On one machine each job keeps its session files under a
+/// folder of its own (orte_tmpdir_base): jobs started side by side otherwise race to create and remove the shared session
+/// folder and fail with "A call to mkdir was unable to create the desired directory" (open-mpi/ompi#8510).
 /// </summary>
 public static class MpiLauncher
 {
@@ -19,7 +21,8 @@ public static class MpiLauncher
         return viaDotnet ? (process, [Assembly.GetEntryAssembly()!.Location]) : (process, []);
     }
 
-    public static ProcessStartInfo Command(int ranks, IEnumerable<string> arguments, string? hostfile = null)
+    /// <param name="sessionFolder">Folder for this job's session files on one machine (ignored with a hostfile).</param>
+    public static ProcessStartInfo Command(int ranks, IEnumerable<string> arguments, string? hostfile = null, string? sessionFolder = null)
     {
         string mpirun = FindOnPath("mpirun") ?? throw new MpiException("mpirun is not installed: run tools/install-prerequisites.sh (Debian: apt-get install openmpi-bin)");
         var start = new ProcessStartInfo(mpirun) { UseShellExecute = false };
@@ -29,6 +32,12 @@ public static class MpiLauncher
         {
             start.ArgumentList.Add("--hostfile");
             start.ArgumentList.Add(hostfile);
+        }
+        else if (sessionFolder is not null)
+        {
+            start.ArgumentList.Add("--mca");
+            start.ArgumentList.Add("orte_tmpdir_base");
+            start.ArgumentList.Add(sessionFolder);
         }
         start.ArgumentList.Add("-np");
         start.ArgumentList.Add(ranks.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -45,7 +54,19 @@ public static class MpiLauncher
     /// </summary>
     public static MpiOutcome Run(int ranks, IEnumerable<string> arguments, string? hostfile = null)
     {
-        var start = Command(ranks, arguments, hostfile);
+        string session = Directory.CreateTempSubdirectory("scaleplan-mpi-").FullName;
+        try
+        {
+            return Run(Command(ranks, arguments, hostfile, session));
+        }
+        finally
+        {
+            Directory.Delete(session, recursive: true);
+        }
+    }
+
+    private static MpiOutcome Run(ProcessStartInfo start)
+    {
         start.RedirectStandardError = true;
         using var process = Process.Start(start) ?? throw new MpiException("mpirun did not start");
         var report = new MpirunFailureReport();

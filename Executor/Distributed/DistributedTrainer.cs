@@ -52,12 +52,22 @@ public static class DistributedTrainer
             double tensorSeconds = grid.TensorGroup.TakeSeconds();
             var (overlappedBuckets, overlappedSeconds) = update.TakeOverlap();
 
+            // Barriers (microseconds each) split waiting from communicating: the last stage waits for the first stage's last
+            // backward (the pipeline's flush), and a replica waits for the slowest replica's backward (skew between replicas).
+            double flushSeconds = 0;
             long r0 = Stopwatch.GetTimestamp();
-            if (stage.SharedEmbedding is { } shared) mpi.AllReduceSum(TensorMemory.Floats(shared.grad!), grid.EmbeddingGroup);
+            if (stage.SharedEmbedding is { } shared)
+            {
+                flushSeconds = Waited(mpi, grid.EmbeddingGroup);
+                r0 = Stopwatch.GetTimestamp();
+                mpi.AllReduceSum(TensorMemory.Floats(shared.grad!), grid.EmbeddingGroup);
+            }
             long r1 = Stopwatch.GetTimestamp();
+            double replicaWaitSeconds = grid.DataParallel > 1 ? Waited(mpi, grid.DataGroup) : 0;
+            long u0 = Stopwatch.GetTimestamp();
             double lr = options.Schedule.At(step);
             var (norm, reduceSeconds, gatherSeconds) = update.Step(lr, options.ClipNorm, ClipEpsilon);
-            double optimizerSeconds = Stopwatch.GetElapsedTime(r1).TotalSeconds - reduceSeconds - gatherSeconds;
+            double optimizerSeconds = Stopwatch.GetElapsedTime(u0).TotalSeconds - reduceSeconds - gatherSeconds;
 
             if (mpi.Rank == distributed.CorruptRank && step == distributed.CorruptStep) Corrupt(parameters[0]);
             if (distributed.CheckEvery > 0 && (step + 1) % distributed.CheckEvery == 0 && grid.DataParallel > 1) ReplicaCheck.Run(grid, parameters, step);
@@ -67,17 +77,25 @@ public static class DistributedTrainer
                 checkpoints.Save(step + 1, (long)(step + 1) * options.GlobalBatch, state.Capture());
 
             // Sums over all ranks: the loss lives on last stages (every tensor rank of every replica); the times are averaged over ranks.
-            double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds, times.WaitSeconds,
-                reduceSeconds, overlappedSeconds, Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, gatherSeconds, optimizerSeconds];
+            double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds, times.WaitSeconds + flushSeconds,
+                replicaWaitSeconds, reduceSeconds, overlappedSeconds, Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, gatherSeconds, optimizerSeconds];
             mpi.AllReduceSum(totals, mpi.World);
             double ranks = mpi.Size;
             var m = new DistributedStepMetrics(step, totals[0] / (grid.DataParallel * grid.TensorParallel), mpi.AllReduceMax(seconds, mpi.World), totals[1] / ranks, totals[2] / ranks,
                 totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, totals[8] / ranks, totals[9] / ranks,
-                totals[10] / ranks, norm, lr, (long)options.GlobalBatch * stage.Spec.SequenceLength, overlappedBuckets);
+                totals[10] / ranks, totals[11] / ranks, norm, lr, (long)options.GlobalBatch * stage.Spec.SequenceLength, overlappedBuckets);
             metrics.Add(m);
             onStep?.Invoke(m);
         }
         return new DistributedRun(metrics, update.OptimizerElements);
+    }
+
+    /// <summary>Seconds this rank waited in a barrier of <paramref name="group"/> for its slowest member.</summary>
+    private static double Waited(Calibration.Mpi.Mpi mpi, nint group)
+    {
+        long start = Stopwatch.GetTimestamp();
+        mpi.Barrier(group);
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     /// <summary>Restores every rank from the newest step all ranks checkpointed; returns that step (the next one to run).</summary>

@@ -36,8 +36,9 @@ public sealed class ReplicatedOptimizer(IReadOnlyList<Parameter> parameters, IRe
     private double ClipGlobalNorm(double clip, double epsilon)
     {
         using var noGrad = no_grad();
-        Span<double> squares = [0];
-        foreach (var p in normParameters) squares[0] += p.grad!.to(float64).square().sum().item<double>();
+        using var scope = NewDisposeScope();
+        // Per-tensor fp32 norms, then the norm of the norms, as PyTorch's clip_grad_norm_ computes it (no fp64 copy of every gradient).
+        Span<double> squares = [normParameters.Count == 0 ? 0 : stack([.. normParameters.Select(p => linalg.vector_norm(p.grad!))]).to(float64).square().sum().item<double>()];
         // Over the world every data-parallel replica contributes the same (averaged) gradients once.
         grid.Mpi.AllReduceSum(squares, grid.Mpi.World);
         double norm = Math.Sqrt(squares[0] / grid.DataParallel);

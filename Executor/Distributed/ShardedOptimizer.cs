@@ -34,7 +34,7 @@ public sealed class ShardedOptimizer : IReplicaUpdate
         padded = shard * grid.DataParallel;
         using var noGrad = no_grad();
         block = new Parameter(Flat(parameters).narrow(0, grid.DataRank * shard, shard).clone());
-        counted = Flat([.. parameters.Zip(countsInNorm, (p, counts) => counts ? ones_like(p) : zeros_like(p))]).narrow(0, grid.DataRank * shard, shard).to(float64).clone();
+        counted = Flat([.. parameters.Zip(countsInNorm, (p, counts) => counts ? ones_like(p) : zeros_like(p))]).narrow(0, grid.DataRank * shard, shard).clone();
         block.grad = zeros_like(block);
         optimizer = new StepOptimizer(kind, [block], learningRate, weightDecay);
     }
@@ -65,7 +65,8 @@ public sealed class ShardedOptimizer : IReplicaUpdate
         double scatter = clock.Elapsed.TotalSeconds;
 
         // Each element is counted once in the world: replicas hold disjoint blocks, and the mask leaves out model-parallel duplicates.
-        Span<double> squares = [(mine.to(float64).square() * counted).sum().item<double>()];
+        // The mask is 0 or 1, so the fp32 norm of the masked block is that of the counted elements (as clip_grad_norm_ computes it).
+        Span<double> squares = [Math.Pow(linalg.vector_norm(mine * counted).item<float>(), 2)];
         grid.Mpi.AllReduceSum(squares, grid.Mpi.World);
         double norm = Math.Sqrt(squares[0]);
         double coefficient = Math.Min(1, clip / (norm + epsilon));

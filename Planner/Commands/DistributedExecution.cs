@@ -147,12 +147,12 @@ public sealed class DistributedExecution
     {
         double Median(Func<DistributedStepMetrics, double> part) => ExecutionReport.MedianAfterWarmup(steps, part);
         return new MeasuredParts(Median(m => m.StepSeconds), Median(m => m.ForwardSeconds + m.BackwardSeconds - m.TensorReduceSeconds - m.GradientOverlappedSeconds), Median(m => m.TensorReduceSeconds),
-            Median(m => m.PipelineWaitSeconds), Median(m => m.GradientReduceSeconds + m.EmbeddingReduceSeconds + m.ParameterGatherSeconds),
+            Median(m => m.PipelineWaitSeconds), Median(m => m.ReplicaWaitSeconds), Median(m => m.GradientReduceSeconds + m.EmbeddingReduceSeconds + m.ParameterGatherSeconds),
             Median(m => m.GradientOverlappedSeconds), Median(m => m.OptimizerSeconds), Median(m => m.DataSeconds));
     }
 
     private static string Describe(DistributedStepMetrics m, int steps) =>
         $"step {m.Step + 1}/{steps}: loss {m.Loss:F6}, {m.StepSeconds:F3} s (per rank: data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, tensor all-reduce {m.TensorReduceSeconds:F3}, " +
-        $"pipeline wait {m.PipelineWaitSeconds:F3}, gradient reduce {m.GradientReduceSeconds:F3} exposed + {m.GradientOverlappedSeconds:F3} in backward ({m.BucketsStartedInBackward} buckets started there on rank 0), embedding all-reduce {m.EmbeddingReduceSeconds:F3}, weight all-gather {m.ParameterGatherSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
+        $"pipeline wait {m.PipelineWaitSeconds:F3}, replica wait {m.ReplicaWaitSeconds:F3}, gradient reduce {m.GradientReduceSeconds:F3} exposed + {m.GradientOverlappedSeconds:F3} in backward ({m.BucketsStartedInBackward} buckets started there on rank 0), embedding all-reduce {m.EmbeddingReduceSeconds:F3}, weight all-gather {m.ParameterGatherSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
         $"{m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}";
 }
