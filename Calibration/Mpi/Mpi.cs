@@ -113,6 +113,12 @@ public sealed unsafe class Mpi : IDisposable
         fixed (ushort* p = data) Check(allreduce(InPlace, p, data.Length, uint16Type, bf16Sum, comm), "MPI_Allreduce");
     }
 
+    /// <summary>In-place elementwise maximum of <paramref name="data"/> over the communicator.</summary>
+    public void AllReduceMax(Span<float> data, nint comm)
+    {
+        fixed (float* p = data) Check(allreduce(InPlace, p, data.Length, floatType, max, comm), "MPI_Allreduce");
+    }
+
     public double AllReduceMax(double value, nint comm)
     {
         double result;

@@ -49,7 +49,7 @@ public static class PipelineStep
                 var output = stage.forward(input);
                 if (grid.LastStage)
                 {
-                    output = nn.functional.cross_entropy(output.to(float32).view(-1, model.Vocab), targets!.reshape(-1)) / microBatches;
+                    output = stage.Loss(output, targets!) / microBatches;
                     loss += output.item<float>();
                 }
                 else sends.Add(Send(grid, output.detach().contiguous(), next, m));

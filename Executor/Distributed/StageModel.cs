@@ -10,21 +10,25 @@ namespace ScalePlanner.Executor.Distributed;
 /// blocks on every stage, the final norm and the output layer on the last (Narayanan et al. SC21 §2.2). Built from the whole
 /// model made under the run's seed, so every stage starts from exactly the weights one process would have. With tied embeddings
 /// and more than one stage, the last stage holds its own copy of the token embedding as the output layer, and the two copies'
-/// gradients are summed over the embedding group (Megatron-LM's treatment of the shared word embedding).
+/// gradients are summed over the embedding group (Megatron-LM's treatment of the shared word embedding). With tensor
+/// parallelism the blocks are <see cref="TensorParallelBlock"/>s and the vocabulary is split too (Shoeybi et al. 2019, §3): the
+/// token embedding and an untied output layer are this tensor rank's <see cref="VocabShard"/>, and the loss is
+/// <see cref="VocabParallelCrossEntropy"/> over this rank's V/tp logits.
 /// </summary>
 public sealed class StageModel : nn.Module<Tensor, Tensor>
 {
     // Not a Module field: RegisterComponents would adopt the whole model's parameters as this stage's.
     private readonly Action disposeWhole;
-    private readonly Embedding? wte, wpe;
+    // The whole Embedding and Linear, or with tensor parallelism this tensor rank's VocabShard of each.
+    private readonly nn.Module<Tensor, Tensor>? wte, lm_head;
+    private readonly Embedding? wpe;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> h;
     private readonly nn.Module<Tensor, Tensor>? ln_f;
-    private readonly Linear? lm_head;
     // A flag, not a Parameter field: RegisterComponents would register such a field as a second copy of the parameter.
     private readonly bool first, last, sharesEmbedding;
     private readonly TensorGroup? tensorGroup;
 
-    /// <param name="tensorGroup">With more than one rank, each block is replaced by this rank's <see cref="TensorParallelBlock"/>.</param>
+    /// <param name="tensorGroup">With more than one rank, each block is replaced by this rank's <see cref="TensorParallelBlock"/> and the vocabulary by its <see cref="VocabShard"/>.</param>
     public StageModel(GptModel model, int stage, int stages, TensorGroup? tensorGroup = null, bool fusedAttention = true) : base(nameof(StageModel))
     {
         disposeWhole = model.Dispose;
@@ -40,30 +44,38 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
             ? mine.Select(nn.Module<Tensor, Tensor> (b) => new TensorParallelBlock(b, model.Spec, fusedAttention, group))
             : mine]);
         bool tied = !parts.ContainsKey("lm_head");
-        wte = first || (last && tied) ? (Embedding)parts["wte"] : null;
+        var tokens = (Embedding)parts["wte"];
+        wte = first || (last && tied) ? Vocabulary(tokens, tokens.weight!) : null;
         wpe = first && parts.TryGetValue("wpe", out var positions) ? (Embedding)positions : null;
         ln_f = last ? (nn.Module<Tensor, Tensor>)parts["ln_f"] : null;
-        lm_head = last && parts.TryGetValue("lm_head", out var head) ? (Linear)head : null;
+        lm_head = last && parts.GetValueOrDefault("lm_head") is Linear output ? Vocabulary(output, output.weight!) : null;
         sharesEmbedding = tied && stages > 1 && (first || last);
         RegisterComponents();
     }
 
     public ModelSpec Spec { get; }
 
+    /// <summary>The whole vocabulary-sized module, or with tensor parallelism this tensor rank's rows of its weight.</summary>
+    private nn.Module<Tensor, Tensor> Vocabulary(nn.Module<Tensor, Tensor> whole, Tensor weight) =>
+        tensorGroup is null ? whole : new VocabShard(weight, tensorGroup);
+
+    private static bool IsTokenEmbedding(string name) => name.StartsWith("wte.", StringComparison.Ordinal);
+
     /// <summary>
     /// The tied token embedding when the first and the last stage are different ranks: each holds a copy, whose gradients must be
     /// summed between them; null otherwise.
     /// </summary>
-    public Parameter? SharedEmbedding => sharesEmbedding ? wte!.weight : null;
+    public Parameter? SharedEmbedding => sharesEmbedding ? named_parameters().Single(p => IsTokenEmbedding(p.name)).parameter : null;
 
     /// <summary>
     /// Whether the parameter named <paramref name="name"/> belongs to this rank's share of the global gradient norm, so that each
     /// weight is counted once over the model-parallel ranks. Left out: the last stage's copy of a shared embedding (the first stage
-    /// counts it) and, on tensor ranks other than 0, the replicated parameters (tensor rank 0 counts them). Decided by name:
-    /// TorchSharp hands out a new wrapper object per call, so parameters cannot be told apart by reference.
+    /// counts it) and, on tensor ranks other than 0, the replicated parameters (tensor rank 0 counts them); shards, the blocks'
+    /// and the vocabulary's, are distinct on every tensor rank and count on each. Decided by name: TorchSharp hands out a new
+    /// wrapper object per call, so parameters cannot be told apart by reference.
     /// </summary>
     public bool CountsInNorm(string name, int tensorRank) =>
-        !(sharesEmbedding && last && !first && name == "wte.weight")
+        !(sharesEmbedding && last && !first && IsTokenEmbedding(name))
         && (tensorRank == 0 || name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal));
 
     /// <summary>The parameters for which <see cref="CountsInNorm"/> holds, in <c>parameters()</c> order.</summary>
@@ -71,11 +83,13 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
         [.. named_parameters().Where(p => CountsInNorm(p.name, tensorRank)).Select(p => p.parameter)];
 
     /// <summary>
-    /// Replicated parameters inside the blocks (norms, the biases added after g) when sequence parallelism is on: each tensor rank
-    /// sees only its positions, so their gradients are partial and must be summed over the tensor group (Korthikanti et al. 2022).
+    /// Replicated parameters that see only this tensor rank's positions when sequence parallelism is on, so their gradients are
+    /// partial and must be summed over the tensor group (Korthikanti et al. 2022, §4.2.2): inside the blocks (norms, the biases
+    /// added after g) and the final norm, which runs before the output layer's f gathers the positions.
     /// </summary>
     public IReadOnlyList<Parameter> SequenceParallelReplicas() => tensorGroup is { SequenceParallel: true }
-        ? [.. named_parameters().Where(p => p.name.StartsWith("h.", StringComparison.Ordinal) && !p.name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal)).Select(p => p.parameter)]
+        ? [.. named_parameters().Where(p => (p.name.StartsWith("h.", StringComparison.Ordinal) || p.name.StartsWith("ln_f.", StringComparison.Ordinal))
+            && !p.name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal)).Select(p => p.parameter)]
         : [];
 
     /// <summary>
@@ -109,14 +123,17 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
         {
             int unit = name.StartsWith("h.", StringComparison.Ordinal)
                 ? FirstBlockUnit + int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture)
-                : name.StartsWith("wte.", StringComparison.Ordinal) || name.StartsWith("wpe.", StringComparison.Ordinal) ? (first ? 0 : units - 1)
+                : IsTokenEmbedding(name) || name.StartsWith("wpe.", StringComparison.Ordinal) ? (first ? 0 : units - 1)
                 : head;
             grouped[unit].Add(parameter);
         }
         return grouped;
     }
 
-    /// <summary>First stage: token ids (B, T); later stages: hidden states (B, T, C). Last stage returns logits (B, T, V), others hidden states.</summary>
+    /// <summary>
+    /// First stage: token ids (B, T); later stages: hidden states (B, T, C). Last stage returns logits (B, T, V), or with tensor
+    /// parallelism this rank's (B, T, V/tp); others hidden states (B, T, C).
+    /// </summary>
     public override Tensor forward(Tensor x)
     {
         if (first)
@@ -127,11 +144,26 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
         }
         if (tensorGroup is not null) x = tensorGroup.EnterSequence(x);
         for (int i = 0; i < h.Count; i++) x = h[i].forward(Signal(x, FirstBlockUnit + i));
-        if (tensorGroup is not null) x = tensorGroup.LeaveSequence(x);
-        if (!last) return x;
-        x = ln_f!.forward(Signal(x, FirstBlockUnit + h.Count));
-        return lm_head is null ? x.matmul(wte!.weight!.t()) : lm_head.forward(x);   // (B, T, V)
+        if (!last) return tensorGroup is null ? x : tensorGroup.LeaveSequence(x);
+        x = ln_f!.forward(Signal(x, FirstBlockUnit + h.Count));                    // with sequence parallelism on this rank's T/tp positions
+        return Logits(x);
     }
+
+    /// <summary>The output layer, or the token embedding when tied (Press &amp; Wolf 2017): (B, T, V), or this rank's (B, T, V/tp).</summary>
+    private Tensor Logits(Tensor x) => (lm_head ?? wte) switch
+    {
+        VocabShard shard => shard.Logits(x),                                       // f gathers the positions under sequence parallelism
+        Embedding tied => x.matmul(tied.weight!.t()),
+        var head => head!.forward(x),
+    };
+
+    /// <summary>
+    /// Mean cross-entropy in fp32 of the last stage's logits against the targets (B, T); with tensor parallelism over this rank's
+    /// share of the vocabulary (<see cref="VocabParallelCrossEntropy"/>).
+    /// </summary>
+    public Tensor Loss(Tensor logits, Tensor targets) => tensorGroup is null
+        ? nn.functional.cross_entropy(logits.to(float32).view(-1, Spec.Vocab), targets.reshape(-1))
+        : VocabParallelCrossEntropy.Mean(logits.to(float32), targets, tensorGroup);
 
     protected override void Dispose(bool disposing)
     {

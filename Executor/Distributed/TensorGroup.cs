@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Executor.Distributed;
 
 /// <summary>
-/// The ranks that share one layer's heads and MLP columns, and the collectives Megatron-LM's f and g run over them: all-reduces
-/// (Shoeybi et al. 2019, §3, Fig. 3), or with sequence parallelism all-gathers and reduce-scatters along the sequence, so norms
-/// and residual adds work on T/tp positions per rank (Korthikanti et al. 2022, §4.2.2, Fig. 5). It keeps the seconds spent in
+/// The ranks that share one layer's heads and MLP columns (and the vocabulary's rows), and the collectives Megatron-LM's f and g
+/// run over them: all-reduces (Shoeybi et al. 2019, §3, Fig. 3), or with sequence parallelism all-gathers and reduce-scatters
+/// along the sequence, so norms and residual adds work on T/tp positions per rank (Korthikanti et al. 2022, §4.2.2, Fig. 5); and
+/// the maximum the vocabulary-parallel cross-entropy shifts by. It keeps the seconds spent in
 /// those collectives, which run inside forward and backward, so the step's report can take them out of compute.
 /// </summary>
 public sealed class TensorGroup(Mpi mpi, nint communicator, int size, int rank, bool sequenceParallel = false)
@@ -23,7 +24,13 @@ public sealed class TensorGroup(Mpi mpi, nint communicator, int size, int rank, 
     public Tensor CopyTo(Tensor x) => SequenceParallel ? TwoWay.Of(x, GatherSequence, ScatterSequence) : TwoWay.Of(x, Identity, SumOver);
 
     /// <summary>g: sum forward and identity backward; with sequence parallelism, reduce-scatter forward and all-gather backward.</summary>
-    public Tensor ReduceFrom(Tensor x) => SequenceParallel ? TwoWay.Of(x, ScatterSequence, GatherSequence) : TwoWay.Of(x, SumOver, Identity);
+    public Tensor ReduceFrom(Tensor x) => SequenceParallel ? TwoWay.Of(x, ScatterSequence, GatherSequence) : Sum(x);
+
+    /// <summary>
+    /// g on a tensor that is never split along the sequence, with or without sequence parallelism: sum forward, identity backward
+    /// (the vocabulary-parallel embedding's lookup and the cross-entropy's sums, <see cref="VocabShard"/>).
+    /// </summary>
+    public Tensor Sum(Tensor x) => TwoWay.Of(x, SumOver, Identity);
 
     /// <summary>Into the sequence-parallel region: this rank's positions of a replicated (B, T, C) forward, gradients gathered backward.</summary>
     public Tensor EnterSequence(Tensor x) => SequenceParallel ? TwoWay.Of(x, SplitSequence, GatherSequence) : x;
@@ -34,11 +41,18 @@ public sealed class TensorGroup(Mpi mpi, nint communicator, int size, int rank, 
     private static Tensor Identity(Tensor x) => x.clone();
 
     /// <summary>A new contiguous fp32 tensor holding the sum of <paramref name="x"/> over the group.</summary>
-    public Tensor SumOver(Tensor x) => Timed(() =>
+    public Tensor SumOver(Tensor x) => Reduced(x, mpi.AllReduceSum);
+
+    /// <summary>A new contiguous fp32 tensor holding the elementwise maximum of <paramref name="x"/> over the group; outside autograd.</summary>
+    public Tensor MaxOver(Tensor x) => Reduced(x.detach(), mpi.AllReduceMax);
+
+    private delegate void InPlaceReduction(Span<float> data, nint communicator);
+
+    private Tensor Reduced(Tensor x, InPlaceReduction reduce) => Timed(() =>
     {
-        var sum = x.to(float32).contiguous().clone();
-        mpi.AllReduceSum(TensorMemory.Floats(sum), communicator);
-        return sum;
+        var result = x.to(float32).contiguous().clone();
+        reduce(TensorMemory.Floats(result), communicator);
+        return result;
     });
 
     /// <summary>(B, T/tp, C) on each rank → (B, T, C), rank r's positions at [r·T/tp, (r + 1)·T/tp).</summary>

@@ -83,7 +83,7 @@ public class DistributedExecutionTests
         Assert.Contains("step time by part (per rank)", table);
         var row = table.Split('\n').Single(line => line.Contains("tensor-parallel all-reduce"));
         var cells = row.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        // 2 layers × (2 forward g + 2 backward f) all-reduces per micro-batch were timed, so the measured cell cannot read zero.
+        // 2 layers × (2 forward g + 2 backward f) all-reduces per micro-batch, and the vocabulary's, were timed, so the measured cell cannot read zero.
         Assert.NotEqual("0.00 ms", cells[2]);
         Assert.EndsWith("%", cells[3]);
     }
@@ -114,6 +114,16 @@ public class DistributedExecutionTests
         Assert.Equal(2, outcome.ExitCode);
         Assert.Equal("", outcome.StdOut);
         Assert.StartsWith(message, outcome.StdErr.Trim());
+    }
+
+    [Fact]
+    public void Should_Refuse_A_Vocabulary_Tp_Does_Not_Divide_In_One_Line_Before_Launching()
+    {
+        string scenario = Cli.Cli.TempScenario(DistributedRuns.Tiny.Replace("\"vocab\": 256", "\"vocab\": 255", StringComparison.Ordinal));
+        var outcome = Cli.Cli.Run("execute", scenario, "--layout", "tp=2,mb=2,precision=fp32");
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal("", outcome.StdOut);
+        Assert.Equal("error: layout.tp: the vocabulary-parallel output layer splits model.vocab=255 over tp=2, which must divide it", outcome.StdErr.Trim());
     }
 
     [Fact]
