@@ -87,10 +87,12 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     /// partial and must be summed over the tensor group (Korthikanti et al. 2022, §4.2.2): inside the blocks (norms, the biases
     /// added after g) and the final norm, which runs before the output layer's f gathers the positions.
     /// </summary>
-    public IReadOnlyList<Parameter> SequenceParallelReplicas() => tensorGroup is { SequenceParallel: true }
-        ? [.. named_parameters().Where(p => (p.name.StartsWith("h.", StringComparison.Ordinal) || p.name.StartsWith("ln_f.", StringComparison.Ordinal))
-            && !p.name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal)).Select(p => p.parameter)]
-        : [];
+    public IReadOnlyList<Parameter> SequenceParallelReplicas() =>
+        [.. named_parameters().Where(p => IsSequenceParallelReplica(p.name)).Select(p => p.parameter)];
+
+    private bool IsSequenceParallelReplica(string name) => tensorGroup is { SequenceParallel: true }
+        && (name.StartsWith("h.", StringComparison.Ordinal) || name.StartsWith("ln_f.", StringComparison.Ordinal))
+        && !name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal);
 
     /// <summary>
     /// Called during backward with a unit's index (see <see cref="Units"/>) once that unit's weight gradients are complete; null
@@ -109,21 +111,23 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// This stage's parameters grouped by unit in forward order: the embeddings (first stage), each block, then the final norm
-    /// and output layer (last stage). A parameter belongs to the earliest unit that uses it, whose gradient completes last: on a
-    /// stage that is both first and last the tied embedding is in the embedding unit. A last stage's copy of a shared embedding
-    /// forms a unit of its own after the others, which never reports: its gradient is final only once summed with the first
-    /// stage's, after backward.
+    /// and output layer (last stage), then a unit that never reports. A parameter belongs to the earliest unit that uses it,
+    /// whose gradient completes last: on a stage that is both first and last the tied embedding is in the embedding unit.
+    /// The unit that never reports holds the gradients that are final only after backward: a last stage's copy of a shared
+    /// embedding (summed with the first stage's) and, with sequence parallelism, the replicated parameters whose partial
+    /// gradients are summed over the tensor group (<see cref="SequenceParallelReplicas"/>).
     /// </summary>
     public IReadOnlyList<IReadOnlyList<Parameter>> Units()
     {
         bool sharedCopy = sharesEmbedding && last && !first;
-        int head = FirstBlockUnit + h.Count, units = head + (last ? 1 : 0) + (sharedCopy ? 1 : 0);
-        var grouped = Enumerable.Range(0, units).Select(_ => new List<Parameter>()).ToArray();
+        int head = FirstBlockUnit + h.Count, afterBackward = head + (last ? 1 : 0);
+        var grouped = Enumerable.Range(0, afterBackward + 1).Select(_ => new List<Parameter>()).ToArray();
         foreach (var (name, parameter) in named_parameters())
         {
-            int unit = name.StartsWith("h.", StringComparison.Ordinal)
-                ? FirstBlockUnit + int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture)
-                : IsTokenEmbedding(name) || name.StartsWith("wpe.", StringComparison.Ordinal) ? (first ? 0 : units - 1)
+            bool embedding = IsTokenEmbedding(name) || name.StartsWith("wpe.", StringComparison.Ordinal);
+            int unit = IsSequenceParallelReplica(name) || (sharedCopy && embedding) ? afterBackward
+                : name.StartsWith("h.", StringComparison.Ordinal) ? FirstBlockUnit + int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture)
+                : embedding ? 0
                 : head;
             grouped[unit].Add(parameter);
         }

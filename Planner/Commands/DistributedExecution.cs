@@ -39,8 +39,11 @@ public sealed class DistributedExecution
     }
 
     /// <summary>What runs across processes today; anything else is refused with one line naming the field.</summary>
-    public static void Supported(Layout layout)
+    public static void Supported(Layout layout, ModelSpec model)
     {
+        if (layout.Sp && model.SequenceLength % layout.Tp != 0)
+            throw new SpecException("layout.sp", $"sequence parallelism splits model.sequenceLength={model.SequenceLength} over tp={layout.Tp}, which must divide it");
+        VocabRange.Require(model.Vocab, layout.Tp);
         if (layout.Cp > 1) throw new SpecException("layout.cp", "context-parallel execution is not built; allowed: cp=1");
         if (layout.Zero > 1) throw new SpecException("layout.zero", $"ZeRO-{layout.Zero} in the executor is not built yet; allowed: zero=0 or zero=1");
         if (layout.Zero == 1 && layout.Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.AdamW))
@@ -57,14 +60,11 @@ public sealed class DistributedExecution
     /// <summary>Launches mpirun, or runs this process's rank when already under it; returns the exit code.</summary>
     public int Run(ParseResult parse, ExecuteTrainingOptions training, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, int steps, Simulator.Profiles.DeviceProfile? profile, string? output)
     {
-        // Bad input stops here, before any rank starts: the options, the sequence and vocabulary splits (the caller loaded the profile).
+        // Bad input stops here, before any rank starts: the options (the caller checked the layout and loaded the profile).
         var (options, resume) = training.AcrossProcesses(parse,
             new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer));
         var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, layout.Overlap, parse.GetValue(checkEvery),
             BucketBytes(parse), resume, parse.GetValue(corruptRank), parse.GetValue(corruptStep), parse.GetValue(killRank), parse.GetValue(killStep));
-        if (layout.Sp && job.Model.SequenceLength % layout.Tp != 0)
-            throw new SpecException("layout.sp", $"sequence parallelism splits model.sequenceLength={job.Model.SequenceLength} over tp={layout.Tp}, which must divide it");
-        VocabRange.Require(job.Model.Vocab, layout.Tp);
         if (!Mpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile), options.Checkpoints?.Folder);
         int threads = Math.Max(1, Environment.ProcessorCount / LocalRanks());
         set_num_threads(threads);

@@ -54,11 +54,11 @@ public static class ExecuteCommand
             var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));   // read once: --best, the prediction and every rank use it
             var parsed = parse.GetValue(layout) is { } given
                 ? Layout.Parse(given)
-                : BestRunnableLayout.Find(loaded, deviceProfile, Supported);
+                : BestRunnableLayout.Find(loaded, deviceProfile, candidate => Supported(candidate, loaded.Model));
             if (parse.GetValue(best)) Console.Error.WriteLine($"best runnable layout: {parsed}");
             var job = loaded.JobWith(parsed.Devices);
             parsed.Validated(job.Model, job.Training, job.Cluster.Devices);
-            Supported(parsed);
+            Supported(parsed, job.Model);
             int n = parse.GetValue(steps);
             if (n < 3) throw new SpecException("--steps", $"must be at least 3 (two warm-up steps and one measured), got {n}");
             if (parsed.Devices > 1)
@@ -131,11 +131,11 @@ public static class ExecuteCommand
         Console.WriteLine($"MFU against the profile's peak {peakFlops / 1e9:N1} GFLOP/s: measured {comparison.Mfu.Measured * 100:F1} %, predicted {comparison.Mfu.Predicted * 100:F1} %");
     }
 
-    private static void Supported(Layout layout)
+    private static void Supported(Layout layout, ModelSpec model)
     {
         if (layout.Devices > 1)
         {
-            DistributedExecution.Supported(layout);
+            DistributedExecution.Supported(layout, model);
             return;
         }
         if (layout.Precision == Precision.Fp8)

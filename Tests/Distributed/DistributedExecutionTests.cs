@@ -43,6 +43,7 @@ public class DistributedExecutionTests
     [Theory]
     [InlineData("dp=2,mb=2,precision=fp32")]
     [InlineData("dp=2,pp=2,mb=1,precision=fp32")]
+    [InlineData("dp=2,tp=2,mb=2,precision=fp32,sp=on")]   // sequence-parallel replicas are summed over tp after backward, then bucketed
     public void Should_Start_Gradient_Buckets_During_Backward_And_Still_Follow_The_One_Process_Curve(string layout)
     {
         // 0.05 MB buckets: the tiny GPT's blocks (~50,000 floats, 0.2 MB each) fill several, so some must start inside backward.
