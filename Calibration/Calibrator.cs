@@ -17,12 +17,14 @@ namespace ScalePlanner.Calibration;
 /// </summary>
 public static class Calibrator
 {
-    public sealed record Options(bool Quick, string Device, Action<string> Progress);
+    /// <param name="Ranks">Processes calibrating side by side on this machine (one of them is measured here).</param>
+    /// <param name="Synchronise">Where those processes meet before each microrun; null for one process.</param>
+    public sealed record Options(bool Quick, string Device, Action<string> Progress, int Ranks = 1, Action? Synchronise = null);
 
     public static (DeviceProfile Profile, CalibrationRecord Record) Run(Options options, IReadOnlyList<CollectiveMeasurement> collectives)
     {
         var device = TorchRuntime.Device(options.Device);
-        var microrun = new Microrun(device, warmups: 2, repetitions: options.Quick ? 5 : 9);
+        var microrun = new Microrun(device, warmups: 2, repetitions: options.Quick ? 5 : 9, options.Synchronise);
         var precisions = new[] { Precision.Fp32, Precision.Bf16, Precision.Fp16 };
 
         var gemm = GemmSweep.Run(device, precisions, options.Quick, microrun, options.Progress);
@@ -63,7 +65,7 @@ public static class Calibrator
         var profile = baseline with
         {
             Name = $"calibrated {info.Device}: {info.Processor}",
-            Source = $"scaleplan calibrate{(options.Quick ? " --quick" : "")} on {info.Processor}, {info.TorchThreads} threads, TorchSharp {info.TorchSharpVersion} / LibTorch {info.LibTorchVersion}",
+            Source = $"scaleplan calibrate{(options.Quick ? " --quick" : "")} on {info.Processor}, {info.TorchThreads} threads{(options.Ranks > 1 ? $", one of {options.Ranks} ranks measuring side by side" : "")}, TorchSharp {info.TorchSharpVersion} / LibTorch {info.LibTorchVersion}",
             Date = info.Date,
             Gemm = curves,
             WeightGradientGemm = weightGradientCurves,
@@ -73,9 +75,14 @@ public static class Calibrator
             MemoryKernels = kernelCurves,
             IntraNodeLink = links.FirstOrDefault(l => l.Kind == nameof(CollectiveKind.AllReduce))?.Spec,
             IntraNodeLinkEfficiency = 1,
-            SustainedClockFraction = 1,      // measured at the clock the machine sustains
+            SustainedClockFraction = 1,      // set from whole blocks below
             KernelOverheadSeconds = 0,       // the fitted fixed terms already hold each call's overhead
         };
+
+        var fitBlocks = BlockTimings.FitSizes(options.Quick).Select(size => (size, BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun).Median)).ToList();
+        var (sustained, sustainedFitError) = SustainedFractionFit.Fit(fitBlocks, profile);
+        profile = profile with { SustainedClockFraction = sustained };
+        options.Progress($"whole blocks sustain {sustained:F3} of the microruns' matmul rate");
 
         var validation = new List<ValidationPoint>();
         foreach (var size in BlockTimings.Sizes(options.Quick))
@@ -83,6 +90,10 @@ public static class Calibrator
             Check($"attention {size.Name[6..]}", BlockPrediction.AttentionSeconds(size, profile), BlockTimings.Attention(size, Precision.Fp32, device, microrun));
             Check(size.Name, BlockPrediction.ForwardBackwardSeconds(size, profile), BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun));
         }
+        var heldOutBlocks = validation.Where(v => v.Name.StartsWith("block", StringComparison.Ordinal)).ToList();
+        fits.Add(new CurveFit("sustained fraction in whole blocks", "bisection", new Dictionary<string, double> { ["fraction"] = sustained }, sustainedFitError,
+            RelativeLeastSquares.Mape(heldOutBlocks.Select(v => (v.PredictedSeconds, v.MeasuredSeconds))),
+            $"fitted on {string.Join(", ", fitBlocks.Select(b => b.size.Name))}; held out: the validation blocks"));
 
         return (profile with { Validation = validation }, new CalibrationRecord(info, gemm, memory, collectives, fits, options.Quick));
 

@@ -8,9 +8,17 @@ namespace ScalePlanner.Calibration.Kernels;
 /// <summary>One validation size: a GPT block of this shape, forward and backward on a micro-batch.</summary>
 public sealed record BlockSize(string Name, int Hidden, int Heads, int Sequence, int MicroBatch);
 
-/// <summary>Times whole GPT blocks forward + backward, and their causal attention alone, at sizes the fit never saw.</summary>
+/// <summary>
+/// Times whole GPT blocks forward + backward, and their causal attention alone: at the fitting sizes, which set the fraction of
+/// the microruns' rate a whole block sustains, and at validation sizes that no fit ever saw.
+/// </summary>
 public static class BlockTimings
 {
+    /// <summary>Blocks that set the sustained fraction (<see cref="Fitting.SustainedFractionFit"/>), none of them a validation size.</summary>
+    public static IReadOnlyList<BlockSize> FitSizes(bool quick) => quick
+        ? [new("block h=256 s=256 b=4", 256, 4, 256, 4), new("block h=512 s=256 b=2", 512, 8, 256, 2)]
+        : [new("block h=256 s=256 b=4", 256, 4, 256, 4), new("block h=512 s=256 b=2", 512, 8, 256, 2), new("block h=1024 s=128 b=4", 1024, 16, 128, 4)];
+
     public static IReadOnlyList<BlockSize> Sizes(bool quick) => quick
         ? [new("block h=384 s=256 b=4", 384, 6, 256, 4), new("block h=768 s=512 b=2", 768, 12, 512, 2)]
         : [new("block h=384 s=256 b=4", 384, 6, 256, 4), new("block h=768 s=512 b=2", 768, 12, 512, 2),

@@ -8,9 +8,10 @@ namespace ScalePlanner.Calibration.Measurement;
 /// Times one action on one device: warm-up runs first (discarded), then measured repetitions, each bracketed by a device
 /// synchronisation on CUDA (kernels are asynchronous there) and run inside a dispose scope so no tensor outlives it.
 /// Short actions are repeated until they have filled a minimum measuring time (so one preemption by the OS scheduler cannot
-/// move the median), long actions get fewer repetitions so a sweep keeps to its time budget.
+/// move the median), long actions get fewer repetitions so a sweep keeps to its time budget. <paramref name="synchronise"/>
+/// runs before each timed action: side-by-side processes calibrating together meet there, so they contend while measuring.
 /// </summary>
-public sealed class Microrun(torch.Device device, int warmups, int repetitions)
+public sealed class Microrun(torch.Device device, int warmups, int repetitions, Action? synchronise = null)
 {
     /// <summary>A repetition longer than this counts for several: the sweep stops at three measured runs for it.</summary>
     private const double LongRunSeconds = 0.25;
@@ -20,6 +21,7 @@ public sealed class Microrun(torch.Device device, int warmups, int repetitions)
 
     public TimingStats Time(Action action)
     {
+        synchronise?.Invoke();
         for (int i = 0; i < warmups; i++) Once(action);
         var times = new List<double>(repetitions);
         double total = 0;

@@ -9,7 +9,10 @@ namespace ScalePlanner.Planner.Commands;
 
 /// <summary>
 /// `scaleplan calibrate`: collectives first, in separate processes under mpirun (so they do not share the cores with LibTorch),
-/// then the TorchSharp microruns and the fit in this process, then the held-out block check; writes the profile.
+/// then the TorchSharp microruns and the fit in this process, then the held-out block check; writes the profile. With
+/// `--ranks N` the microruns describe one of N ranks sharing this machine, as `execute` runs dp·tp·pp ranks: N processes under
+/// mpirun, each with cores/N LibTorch threads, run them side by side and meet before each one, so they contend for the shared
+/// cache and memory bandwidth while measuring; rank 0's measurements make the profile.
 /// </summary>
 public static class CalibrateCommand
 {
@@ -21,14 +24,24 @@ public static class CalibrateCommand
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var quick = new Option<bool>("--quick") { Description = "Fewer shapes, sizes and repetitions: under two minutes on two cores." };
         var output = new Option<string>("--out") { Description = "Profile JSON to write (a path ending in .json), or a folder for device-profile.json, report.html, the CSV files and the calibration plots.", DefaultValueFactory = _ => "device-profile.json" };
-        var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output };
+        var ranks = new Option<int>("--ranks") { Description = "Calibrate one of N ranks sharing this machine's cores (N processes measure side by side, cores/N threads each), as execute runs dp·tp·pp ranks.", DefaultValueFactory = _ => 1 };
+        var collectivesFile = new Option<string?>("--collectives") { Hidden = true };
+        var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output, ranks, collectivesFile };
         command.SetAction(parse =>
         {
             bool isQuick = parse.GetValue(quick);
             Calibration.Torch.TorchRuntime.Device(parse.GetValue(device)!); // refuse an unusable device before measuring anything
+            int side = parse.GetValue(ranks);
+            if (side < 1) throw new Simulator.Specs.SpecException("--ranks", $"must be at least 1, got {side}");
+            if (side > 1 && parse.GetValue(device) != "cpu") throw new Simulator.Specs.SpecException("--ranks", "side-by-side ranks are calibrated on the CPU only; allowed with --device cuda: 1");
             var progress = (string line) => Console.Error.WriteLine(line);
-            var collectives = MeasureCollectives(isQuick, progress);
-            var (profile, record) = Calibrator.Run(new Calibrator.Options(isQuick, parse.GetValue(device)!, progress), collectives);
+            if (side > 1 && !Mpi.UnderLauncher) return SideBySide(side, isQuick, progress);
+            var collectives = parse.GetValue(collectivesFile) is { } measured ? ProfileFile.ReadCollectives(measured) : MeasureCollectives(isQuick, progress);
+            using var mpi = side > 1 ? new Mpi() : null;
+            if (mpi is not null) TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / side));
+            var synchronise = mpi is null ? (Action?)null : () => mpi.Barrier(mpi.World);
+            var (profile, record) = Calibrator.Run(new Calibrator.Options(isQuick, parse.GetValue(device)!, mpi is null || mpi.Rank == 0 ? progress : _ => { }, side, synchronise), collectives);
+            if (mpi is { Rank: > 0 }) return 0;
             string target = parse.GetValue(output)!;
             CalibrationTable.Write(profile, record);
             if (target.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
@@ -43,6 +56,25 @@ public static class CalibrateCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Measures the collectives once, then starts `ranks` copies of this command under mpirun with their file; returns mpirun's exit code.</summary>
+    private static int SideBySide(int ranks, bool quick, Action<string> progress)
+    {
+        var folder = Directory.CreateTempSubdirectory("scaleplan-side-by-side-");
+        try
+        {
+            string file = Path.Combine(folder.FullName, "collectives.json");
+            ProfileFile.WriteCollectives(file, MeasureCollectives(quick, progress));
+            progress($"kernels: {ranks} ranks measuring side by side under mpirun, {Math.Max(1, Environment.ProcessorCount / ranks)} LibTorch threads each");
+            var outcome = MpiLauncher.Run(ranks, [.. Environment.GetCommandLineArgs().Skip(1), "--collectives", file]);
+            if (outcome.ExitCode != 0) Console.Error.WriteLine($"error: the side-by-side calibration failed: {outcome.FailedRank ?? $"mpirun exited with code {outcome.ExitCode}"}");
+            return outcome.ExitCode;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     private static IReadOnlyList<CollectiveMeasurement> MeasureCollectives(bool quick, Action<string> progress)

@@ -167,8 +167,22 @@ public sealed class TransformerCosts
         double vocabT = model.Vocab / t;
         double logits = tokens * vocabT;
         double flops = 2 * tokens * h * vocabT;
-        double fwd = timer.Memory(2 * normTokens * h * e, MemoryKernel.Normalization) + GemmForward(tokens, vocabT, h) + timer.Memory((e + 8) * logits, MemoryKernel.Softmax);
-        double bwd = timer.Memory(3 * normTokens * h * e, MemoryKernel.NormalizationBackward) + GemmBackward(tokens, vocabT, h) + timer.Memory((e + 4) * logits, MemoryKernel.SoftmaxBackward);
+        double fwd = timer.Memory(2 * normTokens * h * e, MemoryKernel.Normalization) + GemmForward(tokens, vocabT, h);
+        double bwd = timer.Memory(3 * normTokens * h * e, MemoryKernel.NormalizationBackward) + GemmBackward(tokens, vocabT, h);
+        if (t == 1)
+        {
+            fwd += timer.Memory((e + 8) * logits, MemoryKernel.Softmax);          // fused log-softmax over fp32 logits
+            bwd += timer.Memory((e + 4) * logits, MemoryKernel.SoftmaxBackward);
+        }
+        else
+        {
+            // Megatron-LM's vocab_parallel_cross_entropy is unfused: forward casts to fp32, takes the max (read), subtracts it in place
+            // (read, write), exponentiates into a buffer (read, write) and sums (read); backward divides by the sum in place and
+            // multiplies by the incoming gradient (read, write each).
+            double cast = e < 4 ? (e + 4) * logits : 0;
+            fwd += timer.Memory(cast + 4 * 4 * logits) + timer.Memory(8 * logits, MemoryKernel.Activation);
+            bwd += timer.Memory(16 * logits);
+        }
         double activationBytes = tokens * h * e;
         double crossEntropy = 3 * tensorLink.AllReduce(tokens * 4);
         double forwardComm = (sp ? tensorLink.AllGather(activationBytes) : 0) + crossEntropy;

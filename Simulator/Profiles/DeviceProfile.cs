@@ -20,8 +20,9 @@ public sealed record DeviceProfile
     /// </summary>
     public IReadOnlyList<GemmCurve>? WeightGradientGemm { get; init; }
     /// <summary>
-    /// Sustained compute clock under a long training run's power draw as a fraction of the boost clock the data-sheet peak
-    /// assumes; short GEMM microbenchmarks run at boost, whole training steps at the power-capped clock.
+    /// Fraction of its microbenchmark matmul rate a device sustains inside whole training steps. On a GPU, the power-capped clock
+    /// of a long run against the boost clock short GEMM microbenchmarks (and the data-sheet peak) assume; on a calibrated CPU,
+    /// measured on whole GPT blocks: a model's working set does not stay in cache the way a lone kernel's operands do.
     /// </summary>
     public required double SustainedClockFraction { get; init; }
     /// <summary>Fraction of memory bandwidth achieved by streaming kernels, by megabytes moved (every kernel class without a curve of its own).</summary>

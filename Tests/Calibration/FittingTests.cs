@@ -1,5 +1,8 @@
 using ScalePlanner.Calibration.Collectives;
+using ScalePlanner.Calibration;
 using ScalePlanner.Calibration.Fitting;
+using ScalePlanner.Calibration.Kernels;
+using ScalePlanner.Simulator.Hardware;
 using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Specs;
 
@@ -80,5 +83,26 @@ public class FittingTests
         Assert.Equal(bytesPerSecond / reference, fit.Curve.Max, 0.03 * bytesPerSecond / reference);
         foreach (var m in measurements)
             Assert.Equal(m.Time.Median, m.Bytes / (reference * fit.Curve.At(m.Bytes / 1e6)), m.Time.Median * 0.04);
+    }
+
+    [Theory]
+    [InlineData(0.8)]
+    [InlineData(0.55)]
+    public void Should_Recover_The_Fraction_Of_The_Microrun_Rate_That_Whole_Blocks_Sustain(double fraction)
+    {
+        var profile = AcceleratorCatalog.Get("cpu").DefaultProfile with { SustainedClockFraction = 1 };
+        var blocks = BlockTimings.FitSizes(quick: false)
+            .Select(size => (size, BlockPrediction.ForwardBackwardSeconds(size, profile with { SustainedClockFraction = fraction }))).ToList();
+        var (fitted, error) = SustainedFractionFit.Fit(blocks, profile);
+        Assert.Equal(fraction, fitted, 1e-6);
+        Assert.InRange(error, 0, 1e-4);
+    }
+
+    [Fact]
+    public void Should_Keep_The_Microrun_Rate_When_Whole_Blocks_Run_Faster_Than_Predicted()
+    {
+        var profile = AcceleratorCatalog.Get("cpu").DefaultProfile with { SustainedClockFraction = 1 };
+        var blocks = BlockTimings.FitSizes(quick: true).Select(size => (size, 0.9 * BlockPrediction.ForwardBackwardSeconds(size, profile))).ToList();
+        Assert.Equal(1, SustainedFractionFit.Fit(blocks, profile).Fraction);
     }
 }
