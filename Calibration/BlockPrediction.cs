@@ -14,7 +14,7 @@ public static class BlockPrediction
     {
         var (model, layout) = Block(size, profile);
         var block = model.Shape(layout).Block;
-        return block.Forward + block.Backward;
+        return size.Layers * (block.Forward + block.Backward);
     }
 
     /// <summary>The causal attention core of the block alone, forward + backward.</summary>

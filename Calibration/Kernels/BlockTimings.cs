@@ -5,8 +5,11 @@ using static TorchSharp.torch;
 
 namespace ScalePlanner.Calibration.Kernels;
 
-/// <summary>One validation size: a GPT block of this shape, forward and backward on a micro-batch.</summary>
-public sealed record BlockSize(string Name, int Hidden, int Heads, int Sequence, int MicroBatch);
+/// <summary>
+/// One block size: <paramref name="Layers"/> GPT blocks of this shape in a stack, forward and backward on a micro-batch. A stack
+/// keeps every block's activations for the backward, as a model does, so its working set outgrows the cache as a model's does.
+/// </summary>
+public sealed record BlockSize(string Name, int Hidden, int Heads, int Sequence, int MicroBatch, int Layers = 1);
 
 /// <summary>
 /// Times whole GPT blocks forward + backward, and their causal attention alone: at the fitting sizes, which set the fraction of
@@ -16,8 +19,8 @@ public static class BlockTimings
 {
     /// <summary>Blocks that set the sustained fraction (<see cref="Fitting.SustainedFractionFit"/>), none of them a validation size.</summary>
     public static IReadOnlyList<BlockSize> FitSizes(bool quick) => quick
-        ? [new("block h=256 s=256 b=4", 256, 4, 256, 4), new("block h=512 s=256 b=2", 512, 8, 256, 2)]
-        : [new("block h=256 s=256 b=4", 256, 4, 256, 4), new("block h=512 s=256 b=2", 512, 8, 256, 2), new("block h=1024 s=128 b=4", 1024, 16, 128, 4)];
+        ? [new("4 blocks h=256 s=256 b=4", 256, 4, 256, 4, 4), new("2 blocks h=512 s=256 b=2", 512, 8, 256, 2, 2)]
+        : [new("4 blocks h=256 s=256 b=4", 256, 4, 256, 4, 4), new("2 blocks h=512 s=256 b=2", 512, 8, 256, 2, 2), new("2 blocks h=1024 s=128 b=4", 1024, 16, 128, 4, 2)];
 
     public static IReadOnlyList<BlockSize> Sizes(bool quick) => quick
         ? [new("block h=384 s=256 b=4", 384, 6, 256, 4), new("block h=768 s=512 b=2", 768, 12, 512, 2)]
@@ -27,12 +30,12 @@ public static class BlockTimings
     public static TimingStats ForwardBackward(BlockSize size, Precision precision, Device device, Microrun microrun)
     {
         var type = TorchTypes.Of(precision);
-        using var block = new GptBlock(size.Hidden, size.Heads, size.Sequence, device, type);
+        using var blocks = nn.Sequential([.. Enumerable.Range(0, size.Layers).Select(_ => new GptBlock(size.Hidden, size.Heads, size.Sequence, device, type))]);
         using var x = randn([size.MicroBatch, size.Sequence, size.Hidden], dtype: type, device: device, requires_grad: true);
         return microrun.Time(() =>
         {
-            block.zero_grad();
-            block.forward(x).sum().backward();
+            blocks.zero_grad();
+            blocks.forward(x).sum().backward();
         });
     }
 
