@@ -7,7 +7,7 @@ using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Calibration;
 
-/// <summary>What the cost model predicts for one GPT block (or its attention) forward + backward on this device: the same code `simulate` runs.</summary>
+/// <summary>What the cost model predicts for a stack of GPT blocks (or one block's attention) forward + backward on this device: the same code `simulate` runs.</summary>
 public static class BlockPrediction
 {
     public static double ForwardBackwardSeconds(BlockSize size, DeviceProfile profile)

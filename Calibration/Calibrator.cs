@@ -82,7 +82,9 @@ public static class Calibrator
         var fitBlocks = BlockTimings.FitSizes(options.Quick).Select(size => (size, BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun).Median)).ToList();
         var (sustained, sustainedFitError) = SustainedFractionFit.Fit(fitBlocks, profile);
         profile = profile with { SustainedClockFraction = sustained };
-        options.Progress($"whole blocks sustain {sustained:F3} of the microruns' matmul rate");
+        options.Progress(sustained <= SustainedFractionFit.Lowest + 1e-9
+            ? $"warning: whole blocks ran at under {SustainedFractionFit.Lowest} of the microruns' matmul rate, which no cache explains; the profile keeps {SustainedFractionFit.Lowest}. Calibrate on an idle machine."
+            : $"whole blocks sustain {sustained:F3} of the microruns' matmul rate");
 
         var validation = new List<ValidationPoint>();
         foreach (var size in BlockTimings.Sizes(options.Quick))
@@ -90,7 +92,8 @@ public static class Calibrator
             Check($"attention {size.Name[6..]}", BlockPrediction.AttentionSeconds(size, profile), BlockTimings.Attention(size, Precision.Fp32, device, microrun));
             Check(size.Name, BlockPrediction.ForwardBackwardSeconds(size, profile), BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun));
         }
-        var heldOutBlocks = validation.Where(v => v.Name.StartsWith("block", StringComparison.Ordinal)).ToList();
+        var blockNames = BlockTimings.Sizes(options.Quick).Select(size => size.Name).ToHashSet();
+        var heldOutBlocks = validation.Where(v => blockNames.Contains(v.Name)).ToList();
         fits.Add(new CurveFit("sustained fraction in whole blocks", "bisection", new Dictionary<string, double> { ["fraction"] = sustained }, sustainedFitError,
             RelativeLeastSquares.Mape(heldOutBlocks.Select(v => (v.PredictedSeconds, v.MeasuredSeconds))),
             $"fitted on {string.Join(", ", fitBlocks.Select(b => b.size.Name))}; held out: the validation blocks"));

@@ -8,9 +8,9 @@ namespace ScalePlanner.Calibration.Kernels;
 
 /// <summary>
 /// Matrix-multiply sweeps over the shapes a transformer layer runs: for hidden size h and tokens T, the QKV [T×h]·[h×3h],
-/// projection [T×h]·[h×h], MLP [T×h]·[h×4h] and [T×4h]·[4h×h] products, a weight-gradient product [h×T]·[T×4h], and the
-/// batched attention products (heads × [s×d]·[d×s] and [s×s]·[s×d]). Separately, the weight gradients of the four linear
-/// layers as autograd runs them, dW = dYᵀ·X with dY [T×out] read transposed: [out×T]·[T×in].
+/// projection [T×h]·[h×h], MLP [T×h]·[h×4h] and [T×4h]·[4h×h] products, and the batched attention products
+/// (heads × [s×d]·[d×s] and [s×s]·[s×d]). Separately, the weight gradients of the four linear layers as autograd runs them,
+/// dW = dYᵀ·X with dY [T×out] read transposed: [out×T]·[T×in].
 /// </summary>
 public static class GemmSweep
 {
@@ -35,7 +35,6 @@ public static class GemmSweep
                 shapes.Add((t, h, h, 1));
                 shapes.Add((t, 4 * h, h, 1));
                 shapes.Add((t, h, 4 * h, 1));
-                shapes.Add((h, 4 * h, t, 1));
             }
         }
         foreach (int s in quick ? new[] { 128, 512 } : [128, 256, 512, 1024])

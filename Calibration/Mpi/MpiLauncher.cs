@@ -54,10 +54,11 @@ public static class MpiLauncher
     /// </summary>
     public static MpiOutcome Run(int ranks, IEnumerable<string> arguments, string? hostfile = null)
     {
+        if (hostfile is not null) return Run(Command(ranks, arguments, hostfile));
         string session = Directory.CreateTempSubdirectory("scaleplan-mpi-").FullName;
         try
         {
-            return Run(Command(ranks, arguments, hostfile, session));
+            return Run(Command(ranks, arguments, sessionFolder: session));
         }
         finally
         {

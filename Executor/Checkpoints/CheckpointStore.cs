@@ -58,16 +58,23 @@ public sealed class CheckpointStore
     {
         var problems = new List<string>();
         rejected = problems;
-        foreach (string file in Files().Where(f => StepOf(f) <= atMost))
+        foreach (string file in Files())
         {
+            if (StepOf(file) is not { } step)
+            {
+                problems.Add($"{file}: not named step-NNNNNNNN{Extension}");
+                continue;
+            }
+            if (step > atMost) continue;
             if (TryRead(file, out var checkpoint, out string problem)) return checkpoint;
             problems.Add($"{file}: {problem}");
         }
         return null;
     }
 
-    /// <summary>The step in a file name step-NNNNNNNN.ckpt.</summary>
-    private static int StepOf(string file) => int.Parse(Path.GetFileNameWithoutExtension(file).AsSpan("step-".Length), System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The step in a file name step-NNNNNNNN.ckpt, or null for another name that matched the pattern.</summary>
+    private static int? StepOf(string file) =>
+        int.TryParse(Path.GetFileNameWithoutExtension(file).AsSpan("step-".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int step) ? step : null;
 
     private static byte[] Body(TrainingCheckpoint checkpoint)
     {

@@ -36,9 +36,9 @@ public static class DistributedTrainer
         using var update = Update(stage, parameters, grid, options, distributed);
         var sequenceReplicas = stage.SequenceParallelReplicas();
         var mpi = grid.Mpi;
-        var state = new RankState(stage, update, grid.Layout.ToString());
+        var state = new RankState(stage, update, new RunIdentity(grid.Layout.ToString(), stage.Spec.ToString(), options.GlobalBatch, options.Steps));
         var checkpoints = options.Checkpoints is { } where ? new RankCheckpoints(where.Folder, mpi) : null;
-        int first = distributed.Resume ? Resume(checkpoints ?? throw new Simulator.Specs.SpecException("--resume", "needs --checkpoint-dir, the folder to resume from"), state, grid, options) : 0;
+        int first = distributed.Resume ? Resume(checkpoints!, state, grid, options) : 0;   // resuming needs a folder: the command checked
         var metrics = new List<DistributedStepMetrics>(options.Steps - first);
         for (int step = first; step < options.Steps; step++)
         {
@@ -70,11 +70,13 @@ public static class DistributedTrainer
             double optimizerSeconds = Stopwatch.GetElapsedTime(u0).TotalSeconds - reduceSeconds - gatherSeconds;
 
             if (mpi.Rank == distributed.CorruptRank && step == distributed.CorruptStep) Corrupt(parameters[0]);
-            if (distributed.CheckEvery > 0 && (step + 1) % distributed.CheckEvery == 0 && grid.DataParallel > 1) ReplicaCheck.Run(grid, parameters, step);
+            bool saving = checkpoints is not null && (step + 1) % options.Checkpoints!.Every == 0;
+            bool checking = distributed.CheckEvery > 0 && (step + 1) % distributed.CheckEvery == 0;
+            if ((checking || saving) && grid.DataParallel > 1) ReplicaCheck.Run(grid, parameters, step);
             double seconds = clock.Elapsed.TotalSeconds;
             // After the replica check, so corrupted weights never reach a checkpoint; every rank writes its own file.
-            if (checkpoints is not null && (step + 1) % options.Checkpoints!.Every == 0)
-                checkpoints.Save(step + 1, (long)(step + 1) * options.GlobalBatch, state.Capture());
+            if (saving)
+                checkpoints!.Save(step + 1, (long)(step + 1) * options.GlobalBatch, state.Capture());
 
             // Sums over all ranks: the loss lives on last stages (every tensor rank of every replica); the times are averaged over ranks.
             double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds, times.WaitSeconds + flushSeconds,
@@ -106,12 +108,12 @@ public static class DistributedTrainer
         var from = checkpoints.LoadAgreed(out var rejected);
         foreach (string problem in rejected) Console.Error.WriteLine($"rank {mpi.Rank}: passed over checkpoint {problem}");
         if (from is null) throw new RankFailure($"--resume: no step has a valid checkpoint on all {mpi.Size} ranks in '{options.Checkpoints!.Folder}'", reporter);
-        bool restored = state.TryRestore(from.State, out string writtenBy);
+        bool restored = state.TryRestore(from.State, out string? difference);
         double firstRefused = -mpi.AllReduceMax(-(restored ? mpi.Size : mpi.Rank), mpi.World);   // all ranks learn whether any refused
         if (firstRefused < mpi.Size)
-            throw new RankFailure($"--resume: the checkpoints in '{options.Checkpoints!.Folder}' were written by layout {writtenBy}; resume with that layout (this run: {grid.Layout})", mpi.Rank == firstRefused);
+            throw new RankFailure($"--resume: the checkpoints in '{options.Checkpoints!.Folder}' were written for {difference}; resume the run that wrote them", mpi.Rank == firstRefused);
         if (from.Step >= options.Steps)
-            throw new RankFailure($"--steps: the checkpoint is at step {from.Step}, so --steps {options.Steps} leaves nothing to run; allowed: more than {from.Step}", reporter);
+            throw new RankFailure($"--resume: the checkpoint is at step {from.Step}, the run's last; nothing is left to run", reporter);
         if (reporter) Console.Error.WriteLine($"resuming at step {from.Step + 1} from the checkpoint all {mpi.Size} ranks hold (sample {from.DataPosition} of the data stream)");
         return from.Step;
     }

@@ -13,7 +13,10 @@ public sealed class RankCheckpoints(string folder, Mpi mpi)
 {
     private readonly CheckpointStore store = new(RankFolder(folder, mpi.Rank));
 
-    public static string RankFolder(string folder, int rank) => Path.Combine(folder, $"rank-{rank:D4}");
+    private static string RankFolder(string folder, int rank) => Path.Combine(folder, $"rank-{rank:D4}");
+
+    /// <summary>Whether rank 0 has written any checkpoint into <paramref name="folder"/> (a step may still be incomplete on others).</summary>
+    public static bool AnyIn(string folder) => new CheckpointStore(RankFolder(folder, 0)).Files().Count > 0;
 
     public void Save(int step, long dataPosition, byte[] state) => store.Save(new TrainingCheckpoint(step, dataPosition, state));
 
@@ -24,7 +27,6 @@ public sealed class RankCheckpoints(string folder, Mpi mpi)
     public TrainingCheckpoint? LoadAgreed(out IReadOnlyList<string> rejected)
     {
         var passedOver = new SortedSet<string>(StringComparer.Ordinal);
-        rejected = [];
         int ceiling = int.MaxValue;
         while (true)
         {

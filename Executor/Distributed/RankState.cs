@@ -6,10 +6,10 @@ namespace ScalePlanner.Executor.Distributed;
 /// <summary>
 /// Everything one rank of a tp × dp × pp job needs to continue exactly where it stopped, as bytes for its checkpoint: its stage's
 /// weights (its tensor-parallel shard of its pipeline stage), its optimizer state (<see cref="IReplicaUpdate.Save"/>: moments,
-/// the ZeRO-1 block, PowerSGD's Q and error feedback) and LibTorch's default RNG state. The layout that wrote it travels first,
-/// so a checkpoint is never loaded into a different split of the model.
+/// the ZeRO-1 block, PowerSGD's Q and error feedback) and LibTorch's default RNG state. The run's identity travels first
+/// (<see cref="RunIdentity"/>), so a checkpoint is never loaded into another split, model, batch or schedule.
 /// </summary>
-public sealed class RankState(StageModel stage, IReplicaUpdate update, string layout)
+public sealed class RankState(StageModel stage, IReplicaUpdate update, RunIdentity identity)
 {
     public byte[] Capture()
     {
@@ -17,7 +17,7 @@ public sealed class RankState(StageModel stage, IReplicaUpdate update, string la
         using var memory = new MemoryStream();
         using (var writer = new BinaryWriter(memory))
         {
-            writer.Write(layout);
+            identity.Write(writer);
             stage.save(writer);
             update.Save(writer);
             get_rng_state().Save(writer);
@@ -25,13 +25,13 @@ public sealed class RankState(StageModel stage, IReplicaUpdate update, string la
         return memory.ToArray();
     }
 
-    /// <summary>Puts a captured state back; false (and nothing loaded) when another layout wrote it, whose name is then in <paramref name="writtenBy"/>.</summary>
-    public bool TryRestore(byte[] state, out string writtenBy)
+    /// <summary>Puts a captured state back; false (and nothing loaded) when another run wrote it, told apart in <paramref name="difference"/>.</summary>
+    public bool TryRestore(byte[] state, out string? difference)
     {
         // No dispose scope here: the optimizer's loaded moments must outlive this call.
         using var reader = new BinaryReader(new MemoryStream(state));
-        writtenBy = reader.ReadString();
-        if (writtenBy != layout) return false;
+        difference = identity.DifferenceFrom(RunIdentity.Read(reader));
+        if (difference is not null) return false;
         stage.load(reader);
         update.Load(reader);
         using var rng = Tensor.Load(reader);

@@ -36,26 +36,44 @@ public static class CalibrateCommand
             if (side > 1 && parse.GetValue(device) != "cpu") throw new Simulator.Specs.SpecException("--ranks", "side-by-side ranks are calibrated on the CPU only; allowed with --device cuda: 1");
             var progress = (string line) => Console.Error.WriteLine(line);
             if (side > 1 && !Mpi.UnderLauncher) return SideBySide(side, isQuick, progress);
-            var collectives = parse.GetValue(collectivesFile) is { } measured ? ProfileFile.ReadCollectives(measured) : MeasureCollectives(isQuick, progress);
-            using var mpi = side > 1 ? new Mpi() : null;
-            if (mpi is not null) TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / side));
-            var synchronise = mpi is null ? (Action?)null : () => mpi.Barrier(mpi.World);
-            var (profile, record) = Calibrator.Run(new Calibrator.Options(isQuick, parse.GetValue(device)!, mpi is null || mpi.Rank == 0 ? progress : _ => { }, side, synchronise), collectives);
-            if (mpi is { Rank: > 0 }) return 0;
-            string target = parse.GetValue(output)!;
-            CalibrationTable.Write(profile, record);
-            if (target.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            var collectives = parse.GetValue(collectivesFile) is { } file ? ProfileFile.ReadCollectives(file) : MeasureCollectives(isQuick, progress);
+            var options = new Calibrator.Options(isQuick, parse.GetValue(device)!, progress);
+            if (side == 1) return Write(parse.GetValue(output)!, Calibrator.Run(options, collectives));
+            using var mpi = new Mpi();
+            if (mpi.Size != side) throw new MpiException($"--ranks {side} needs {side} ranks but mpirun started {mpi.Size}");
+            TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / side));
+            try
             {
-                Console.WriteLine($"wrote {ProfileFile.Write(target, profile, record)}");
-                return 0;
+                var measured = Calibrator.Run(options with { Progress = mpi.Rank == 0 ? progress : _ => { }, Ranks = side, Synchronise = () => mpi.Barrier(mpi.World) }, collectives);
+                return mpi.Rank == 0 ? Write(parse.GetValue(output)!, measured) : 0;
             }
-            var context = ReportContext.ForDevice(null, [Simulator.Hardware.AcceleratorCatalog.Get("cpu")], profile, usedTorch: true);
-            var written = CalibrationBundle.Build(profile, record, CalibrationCurves.Groups, CalibrationCurves.Build(profile, record), context).Write(target, DateTime.UtcNow);
-            CommonOptions.PrintWritten(written);
-            Console.WriteLine($"wrote {written.Single(w => Path.GetFileName(w) == CalibrationBundle.ProfileFileName)}");
-            return 0;
+            catch (Exception ex) when (ex is not Simulator.Specs.SpecException)
+            {
+                // The other ranks wait in a barrier: only an abort ends them (MPI_Finalize would wait for them forever).
+                Console.Error.WriteLine($"error: rank {mpi.Rank} failed: {ex.Message}");
+                Console.Error.Flush();
+                mpi.Abort(1);
+                return 1;
+            }
         });
         return command;
+    }
+
+    /// <summary>Prints the fits and writes the profile (a .json path) or the whole calibration folder; returns the exit code.</summary>
+    private static int Write(string target, (DeviceProfile Profile, CalibrationRecord Record) measured)
+    {
+        var (profile, record) = measured;
+        CalibrationTable.Write(profile, record);
+        if (target.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            Console.WriteLine($"wrote {ProfileFile.Write(target, profile, record)}");
+            return 0;
+        }
+        var context = ReportContext.ForDevice(null, [Simulator.Hardware.AcceleratorCatalog.Get("cpu")], profile, usedTorch: true);
+        var written = CalibrationBundle.Build(profile, record, CalibrationCurves.Groups, CalibrationCurves.Build(profile, record), context).Write(target, DateTime.UtcNow);
+        CommonOptions.PrintWritten(written);
+        Console.WriteLine($"wrote {written.Single(w => Path.GetFileName(w) == CalibrationBundle.ProfileFileName)}");
+        return 0;
     }
 
     /// <summary>Measures the collectives once, then starts `ranks` copies of this command under mpirun with their file; returns mpirun's exit code.</summary>

@@ -91,12 +91,12 @@ public sealed class DistributedExecution
         }
     }
 
-    /// <summary>Runs mpirun; when a rank died or exited with an error, names it and how, and points at --resume when there are checkpoints to resume from.</summary>
+    /// <summary>Runs mpirun; when a rank died or exited with an error, names it and how, and points at --resume when checkpoints were written.</summary>
     private static int Launch(int ranks, string? hostfile, string? checkpoints)
     {
         var outcome = MpiLauncher.Run(ranks, Environment.GetCommandLineArgs().Skip(1), hostfile);
         if (outcome.ExitCode == 0) return 0;
-        string resume = checkpoints is null ? "" : $"; continue from the last checkpoint every rank wrote with --resume --checkpoint-dir {checkpoints}";
+        string resume = checkpoints is not null && RankCheckpoints.AnyIn(checkpoints) ? $"; continue from the last checkpoint every rank wrote with --resume --checkpoint-dir {checkpoints}" : "";
         Console.Error.WriteLine(outcome.FailedRank is { } failed
             ? $"error: the distributed run stopped: {failed}{resume}"
             : $"error: the distributed run failed: mpirun exited with code {outcome.ExitCode}; the failing rank's message is above");

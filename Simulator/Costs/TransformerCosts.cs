@@ -143,15 +143,15 @@ public sealed class TransformerCosts
 
     /// <summary>
     /// Token (and learned position) embedding on the first stage. With tp > 1 the vocabulary is split (Megatron-LM's
-    /// VocabParallelEmbedding): each rank looks up its rows and the partial embeddings are summed over the tensor group in the
-    /// forward, reduce-scattered along the sequence with sequence parallelism (Korthikanti et al. 2022, §4.2.2); its backward
-    /// needs no communication, so all of it is forward.
+    /// VocabParallelEmbedding): each rank looks up its rows and the partial embeddings are all-reduced over the tensor group in
+    /// the forward; with sequence parallelism each rank then keeps its positions (Megatron-LM 2022 scatters the all-reduced
+    /// embeddings to the sequence-parallel region). The backward needs no communication, so all of it is forward.
     /// </summary>
     public PassCost Embedding()
     {
         double bytes = tokens * h * e * (model.Positions == PositionEmbedding.Learned ? 3 : 1);
         double activationBytes = tokens * h * e;
-        double comm = sp ? tensorLink.ReduceScatter(activationBytes) : tensorLink.AllReduce(activationBytes);
+        double comm = tensorLink.AllReduce(activationBytes);
         return new PassCost(timer.Memory(bytes, MemoryKernel.Copy), timer.Memory(2 * tokens * h * e, MemoryKernel.Copy), 0, comm, 0, 0, 0);
     }
 
@@ -177,11 +177,11 @@ public sealed class TransformerCosts
         else
         {
             // Megatron-LM's vocab_parallel_cross_entropy is unfused: forward casts to fp32, takes the max (read), subtracts it in place
-            // (read, write), exponentiates into a buffer (read, write) and sums (read); backward divides by the sum in place and
-            // multiplies by the incoming gradient (read, write each).
+            // (read, write), exponentiates into a buffer (read, write), sums (read) and divides the buffer by the sum in place (read,
+            // write); backward multiplies it by the incoming gradient (read, write) and casts the gradient back.
             double cast = e < 4 ? (e + 4) * logits : 0;
-            fwd += timer.Memory(cast + 4 * 4 * logits) + timer.Memory(8 * logits, MemoryKernel.Activation);
-            bwd += timer.Memory(16 * logits);
+            fwd += timer.Memory(cast + (4 + 8 + 4 + 8) * logits) + timer.Memory(8 * logits, MemoryKernel.Activation);
+            bwd += timer.Memory(8 * logits + cast);
         }
         double activationBytes = tokens * h * e;
         double crossEntropy = 3 * tensorLink.AllReduce(tokens * 4);

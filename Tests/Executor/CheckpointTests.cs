@@ -80,4 +80,17 @@ public class CheckpointTests
         Assert.Equal(2, store.LoadLatest(out var rejected)!.Step);
         Assert.Contains("shorter than a checkpoint's header and digest", Assert.Single(rejected));
     }
+
+    [Fact]
+    public void Should_Pass_Over_A_Stray_File_And_Load_The_Newest_Step_At_Or_Below_A_Ceiling()
+    {
+        string folder = Directory.CreateTempSubdirectory("scaleplan-stray-").FullName;
+        var store = new CheckpointStore(folder);
+        foreach (int step in new[] { 2, 4, 6 }) store.Save(new TrainingCheckpoint(step, step * 10, [1]));
+        File.Copy(Path.Combine(folder, "step-00000006.ckpt"), Path.Combine(folder, "step-00000009-old.ckpt"));   // sorts first, names no step
+        Assert.Equal(6, store.LoadLatest(out var rejected)!.Step);
+        Assert.EndsWith("step-00000009-old.ckpt: not named step-NNNNNNNN.ckpt", Assert.Single(rejected));
+        Assert.Equal(4, store.LoadNewest(5, out _)!.Step);
+        Assert.Null(store.LoadNewest(1, out _));
+    }
 }
