@@ -147,12 +147,12 @@ public sealed class TransformerCosts
     /// the forward; with sequence parallelism each rank then keeps its positions (Megatron-LM 2022 scatters the all-reduced
     /// embeddings to the sequence-parallel region). The backward needs no communication, so all of it is forward.
     /// </summary>
-    public PassCost Embedding()
+    public (PassCost Cost, CommSplit Comm) Embedding()
     {
         double bytes = tokens * h * e * (model.Positions == PositionEmbedding.Learned ? 3 : 1);
         double activationBytes = tokens * h * e;
         double comm = tensorLink.AllReduce(activationBytes);
-        return new PassCost(timer.Memory(bytes, MemoryKernel.Copy), timer.Memory(2 * tokens * h * e, MemoryKernel.Copy), 0, comm, 0, 0, 0);
+        return (new PassCost(timer.Memory(bytes, MemoryKernel.Copy), timer.Memory(2 * tokens * h * e, MemoryKernel.Copy), 0, comm, 0, 0, 0), new CommSplit(comm, 0, 0));
     }
 
     /// <summary>

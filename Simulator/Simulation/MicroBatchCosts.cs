@@ -9,4 +9,4 @@ namespace ScalePlanner.Simulator.Simulation;
 public readonly record struct MicroBatchCosts(
     PassCost Block, PassCost Embedding, PassCost Head,
     double ActivationBytesPerBlock, double RecomputeWorkingBytes, double LogitsBytes,
-    KernelTimer Timer, CommSplit BlockComm, CommSplit HeadComm);
+    KernelTimer Timer, CommSplit BlockComm, CommSplit EmbeddingComm, CommSplit HeadComm);

@@ -49,8 +49,9 @@ public sealed class StepModel
         double tokens = layout.MicroBatch * (double)model.SequenceLength / layout.Cp;
         double logits = tokens * model.Vocab / layout.Tp * (precision.ActivationBytes() + 4); // logits and their fp32 softmax for the cross-entropy
         var (block, blockComm) = costs.Block();
+        var (embedding, embeddingComm) = costs.Embedding();
         var (head, headComm) = costs.Head();
-        return new MicroBatchCosts(block, costs.Embedding(), head, perBlock, working, logits, timer, blockComm, headComm);
+        return new MicroBatchCosts(block, embedding, head, perBlock, working, logits, timer, blockComm, embeddingComm, headComm);
     }
 
     /// <summary>The attention core of one block alone, per micro-batch (what `calibrate` checks against its attention microrun).</summary>
@@ -166,7 +167,7 @@ public sealed class StepModel
         if (virtualStage == 0)
         {
             cost += shape.Embedding;
-            comm += new CommSplit(shape.Embedding.TensorComm, 0, 0);   // the embedding's exchange is all forward
+            comm += shape.EmbeddingComm;
         }
         if (virtualStage == chunks - 1)
         {
