@@ -52,6 +52,10 @@ public static class MpiLauncher
     /// exited with an error (Open MPI 4.1's "process rank R ... exited on signal S (NAME)" and "Process name: [[job,1],R] /
     /// Exit code: C" messages), so the caller can name it.
     /// </summary>
+    /// <summary>Runs this same command line (plus <paramref name="extra"/>) as N ranks under mpirun: see <see cref="Run"/>.</summary>
+    public static MpiOutcome RunSelf(int ranks, string? hostfile = null, IEnumerable<string>? extra = null) =>
+        Run(ranks, [.. Environment.GetCommandLineArgs().Skip(1), .. extra ?? []], hostfile);
+
     public static MpiOutcome Run(int ranks, IEnumerable<string> arguments, string? hostfile = null)
     {
         if (hostfile is not null) return Run(Command(ranks, arguments, hostfile));

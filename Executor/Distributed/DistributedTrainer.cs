@@ -54,16 +54,13 @@ public static class DistributedTrainer
 
             // Barriers (microseconds each) split waiting from communicating: the last stage waits for the first stage's last
             // backward (the pipeline's flush), and a replica waits for the slowest replica's backward (skew between replicas).
-            double flushSeconds = 0;
-            long r0 = Stopwatch.GetTimestamp();
+            double flushSeconds = 0, embeddingSeconds = 0;
             if (stage.SharedEmbedding is { } shared)
             {
-                flushSeconds = Waited(mpi, grid.EmbeddingGroup);
-                r0 = Stopwatch.GetTimestamp();
-                mpi.AllReduceSum(TensorMemory.Floats(shared.grad!), grid.EmbeddingGroup);
+                flushSeconds = Seconds(() => mpi.Barrier(grid.EmbeddingGroup));
+                embeddingSeconds = Seconds(() => mpi.AllReduceSum(TensorMemory.Floats(shared.grad!), grid.EmbeddingGroup));
             }
-            long r1 = Stopwatch.GetTimestamp();
-            double replicaWaitSeconds = grid.DataParallel > 1 ? Waited(mpi, grid.DataGroup) : 0;
+            double replicaWaitSeconds = grid.DataParallel > 1 ? Seconds(() => mpi.Barrier(grid.DataGroup)) : 0;
             long u0 = Stopwatch.GetTimestamp();
             double lr = options.Schedule.At(step);
             var (norm, reduceSeconds, gatherSeconds) = update.Step(lr, options.ClipNorm, ClipEpsilon);
@@ -78,25 +75,24 @@ public static class DistributedTrainer
             if (saving)
                 checkpoints!.Save(step + 1, (long)(step + 1) * options.GlobalBatch, state.Capture());
 
-            // Sums over all ranks: the loss lives on last stages (every tensor rank of every replica); the times are averaged over ranks.
+            // The loss is summed over the last stages (every tensor rank of every replica holds it); the times are averaged over ranks.
             double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds, times.WaitSeconds + flushSeconds,
-                replicaWaitSeconds, reduceSeconds, overlappedSeconds, Stopwatch.GetElapsedTime(r0, r1).TotalSeconds, gatherSeconds, optimizerSeconds];
+                replicaWaitSeconds, reduceSeconds, overlappedSeconds, embeddingSeconds, gatherSeconds, optimizerSeconds];
             mpi.AllReduceSum(totals, mpi.World);
-            double ranks = mpi.Size;
-            var m = new DistributedStepMetrics(step, totals[0] / (grid.DataParallel * grid.TensorParallel), mpi.AllReduceMax(seconds, mpi.World), totals[1] / ranks, totals[2] / ranks,
-                totals[3] / ranks, totals[4] / ranks, totals[5] / ranks, totals[6] / ranks, totals[7] / ranks, totals[8] / ranks, totals[9] / ranks,
-                totals[10] / ranks, totals[11] / ranks, norm, lr, (long)options.GlobalBatch * stage.Spec.SequenceLength, overlappedBuckets);
+            double[] t = [.. totals.Skip(1).Select(total => total / mpi.Size)];
+            var m = new DistributedStepMetrics(step, totals[0] / (grid.DataParallel * grid.TensorParallel), mpi.AllReduceMax(seconds, mpi.World),
+                t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], norm, lr, (long)options.GlobalBatch * stage.Spec.SequenceLength, overlappedBuckets);
             metrics.Add(m);
             onStep?.Invoke(m);
         }
         return new DistributedRun(metrics, update.OptimizerElements);
     }
 
-    /// <summary>Seconds this rank waited in a barrier of <paramref name="group"/> for its slowest member.</summary>
-    private static double Waited(Calibration.Mpi.Mpi mpi, nint group)
+    /// <summary>Seconds <paramref name="action"/> took on this rank.</summary>
+    private static double Seconds(Action action)
     {
         long start = Stopwatch.GetTimestamp();
-        mpi.Barrier(group);
+        action();
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 

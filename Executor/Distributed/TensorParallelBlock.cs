@@ -54,7 +54,7 @@ public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
         o_bias = weights.TryGetValue("attn.o_proj.bias", out var ob) ? ob : null;
         down_bias = weights.TryGetValue("mlp.down_proj.bias", out var db) ? db : null;
         rotary = model.Positions == PositionEmbedding.Rotary ? new Rotary(headDim, model.SequenceLength) : null;
-        mask = fused ? null : full(model.SequenceLength, model.SequenceLength, float.NegativeInfinity).triu(1);
+        mask = AttentionCore.CausalMask(model.SequenceLength, fused);
         RegisterComponents();
     }
 
@@ -92,14 +92,8 @@ public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
             q = rotary.Apply(q);
             k = rotary.Apply(k);
         }
-        if (kvHeads != heads)
-        {
-            k = k.repeat_interleave(heads / kvHeads, dim: 1);
-            v = v.repeat_interleave(heads / kvHeads, dim: 1);
-        }
-        var y = mask is null
-            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)                          // softmax(qkᵀ/√d + mask)·v
-            : (q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headDim)).add(mask[..(int)t, ..(int)t].to(x.device).to(x.dtype)).softmax(-1).matmul(v);
+        (k, v) = AttentionCore.SharedKeyValues(k, v, heads);
+        var y = AttentionCore.Apply(q, k, v, mask);                                                      // softmax(qkᵀ/√d + mask)·v
         var partial = nn.functional.linear(y.transpose(1, 2).reshape(b, t, heads * headDim), o_shard);   // row-parallel: (B, T, C), partial sum
         var sum = group.ReduceFrom(partial);                                                             // g
         return o_bias is null ? sum : sum + o_bias;

@@ -14,16 +14,15 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     private readonly Linear q_proj, k_proj, v_proj, o_proj;
     private readonly int heads, kvHeads, headDim;
     private readonly Rotary? rotary;
-    private readonly bool fused, recomputeCore;
+    private readonly bool recomputeCore;
     private readonly Tensor? mask;
 
     /// <param name="fused">LibTorch's fused scaled-dot-product kernel (FlashAttention-style) or the explicit scores → mask → softmax → values path the 2021 kernels and the cost model's unfused path take.</param>
     /// <param name="recomputeCore">Selective recomputation of the attention core.</param>
     public CausalSelfAttention(ModelSpec model, bool fused, bool recomputeCore = false) : base(nameof(CausalSelfAttention))
     {
-        this.fused = fused;
         this.recomputeCore = recomputeCore;
-        mask = fused ? null : full(model.SequenceLength, model.SequenceLength, float.NegativeInfinity).triu(1);
+        mask = AttentionCore.CausalMask(model.SequenceLength, fused);
         heads = model.Heads;
         kvHeads = model.KvHeads;
         headDim = model.HeadDim;
@@ -46,21 +45,8 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
             q = rotary.Apply(q);
             k = rotary.Apply(k);
         }
-        if (kvHeads != heads)
-        {
-            k = k.repeat_interleave(heads / kvHeads, dim: 1);                       // (B, nh, T, hs)
-            v = v.repeat_interleave(heads / kvHeads, dim: 1);
-        }
-        var y = recomputeCore ? Recomputed.Apply(qkv => Core(qkv[0], qkv[1], qkv[2]), q, k, v) : Core(q, k, v);
+        (k, v) = AttentionCore.SharedKeyValues(k, v, heads);                       // (B, nh, T, hs)
+        var y = recomputeCore ? Recomputed.Apply(qkv => AttentionCore.Apply(qkv[0], qkv[1], qkv[2], mask), q, k, v) : AttentionCore.Apply(q, k, v, mask);
         return o_proj.forward(y.transpose(1, 2).reshape(b, t, heads * headDim));    // (B, T, C)
-    }
-
-    /// <summary>softmax(qkᵀ/√d + mask)·v over (B, nh, T, hs).</summary>
-    private Tensor Core(Tensor q, Tensor k, Tensor v)
-    {
-        long t = q.shape[2];
-        return fused
-            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)
-            : (q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headDim)).add(mask![..(int)t, ..(int)t].to(q.device).to(q.dtype)).softmax(-1).matmul(v);
     }
 }

@@ -42,19 +42,11 @@ public static class CalibrateCommand
             using var mpi = new Mpi();
             if (mpi.Size != side) throw new MpiException($"--ranks {side} needs {side} ranks but mpirun started {mpi.Size}");
             TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / side));
-            try
+            return RankExit.Run(mpi, () =>
             {
                 var measured = Calibrator.Run(options with { Progress = mpi.Rank == 0 ? progress : _ => { }, Ranks = side, Synchronise = () => mpi.Barrier(mpi.World) }, collectives);
                 return mpi.Rank == 0 ? Write(parse.GetValue(output)!, measured) : 0;
-            }
-            catch (Exception ex) when (ex is not Simulator.Specs.SpecException)
-            {
-                // The other ranks wait in a barrier: only an abort ends them (MPI_Finalize would wait for them forever).
-                Console.Error.WriteLine($"error: rank {mpi.Rank} failed: {ex.Message}");
-                Console.Error.Flush();
-                mpi.Abort(1);
-                return 1;
-            }
+            });
         });
         return command;
     }
@@ -85,7 +77,7 @@ public static class CalibrateCommand
             string file = Path.Combine(folder.FullName, "collectives.json");
             ProfileFile.WriteCollectives(file, MeasureCollectives(quick, progress));
             progress($"kernels: {ranks} ranks measuring side by side under mpirun, {Math.Max(1, Environment.ProcessorCount / ranks)} LibTorch threads each");
-            var outcome = MpiLauncher.Run(ranks, [.. Environment.GetCommandLineArgs().Skip(1), "--collectives", file]);
+            var outcome = MpiLauncher.RunSelf(ranks, extra: ["--collectives", file]);
             if (outcome.ExitCode != 0) Console.Error.WriteLine($"error: the side-by-side calibration failed: {outcome.FailedRank ?? $"mpirun exited with code {outcome.ExitCode}"}");
             return outcome.ExitCode;
         }

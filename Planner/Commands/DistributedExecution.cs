@@ -61,40 +61,20 @@ public sealed class DistributedExecution
     public int Run(ParseResult parse, ExecuteTrainingOptions training, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, int steps, Simulator.Profiles.DeviceProfile? profile, string? output)
     {
         // Bad input stops here, before any rank starts: the options (the caller checked the layout and loaded the profile).
-        var (options, resume) = training.AcrossProcesses(parse,
-            new TrainerOptions(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer));
+        var (options, resume) = training.AcrossProcesses(parse, ExecuteTrainingOptions.Defaults(job, layout, steps));
         var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, layout.Overlap, parse.GetValue(checkEvery),
             BucketBytes(parse), resume, parse.GetValue(corruptRank), parse.GetValue(corruptStep), parse.GetValue(killRank), parse.GetValue(killStep));
         if (!Mpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile), options.Checkpoints?.Folder);
         int threads = Math.Max(1, Environment.ProcessorCount / LocalRanks());
         set_num_threads(threads);
         using var mpi = new Mpi();
-        try
-        {
-            return Rank(mpi, scenarioPath, scenarioName, job, layout, options, distributed, profile, output);
-        }
-        catch (RankFailure failure)
-        {
-            // Every replica of the group sees the same failure: one of them reports it and stops the job, the others wait to be stopped.
-            if (!failure.Reports) mpi.Barrier(mpi.World);
-            Console.Error.WriteLine($"error: {failure.Message}");
-            Console.Error.Flush();
-            mpi.Abort(1);
-            return 1;
-        }
-        catch (Exception ex) when (ex is not SpecException)
-        {
-            Console.Error.WriteLine($"error: rank {mpi.Rank} failed: {ex.Message}");
-            Console.Error.Flush();
-            mpi.Abort(1);
-            return 1;
-        }
+        return RankExit.Run(mpi, () => Rank(mpi, scenarioPath, scenarioName, job, layout, options, distributed, profile, output));
     }
 
     /// <summary>Runs mpirun; when a rank died or exited with an error, names it and how, and points at --resume when checkpoints were written.</summary>
     private static int Launch(int ranks, string? hostfile, string? checkpoints)
     {
-        var outcome = MpiLauncher.Run(ranks, Environment.GetCommandLineArgs().Skip(1), hostfile);
+        var outcome = MpiLauncher.RunSelf(ranks, hostfile);
         if (outcome.ExitCode == 0) return 0;
         string resume = checkpoints is not null && RankCheckpoints.AnyIn(checkpoints) ? $"; continue from the last checkpoint every rank wrote with --resume --checkpoint-dir {checkpoints}" : "";
         Console.Error.WriteLine(outcome.FailedRank is { } failed

@@ -73,7 +73,7 @@ public static class ExecuteCommand
             double peakFlops = (deviceProfile ?? job.Cluster.Accelerator.DefaultProfile).PeakFlops(job.Cluster.Accelerator, parsed.Precision);
 
             int micro = parsed.MicroBatch;
-            var (options, resume) = training.Apply(parse, new TrainerOptions(job.Training.GlobalBatchSize, micro, n, new LearningRateSchedule(1e-3, Math.Max(1, n / 10), n), parsed.Optimizer, Precision: parsed.Precision)
+            var (options, resume) = training.Apply(parse, ExecuteTrainingOptions.Defaults(job, parsed, n) with
             {
                 ModelFlopsPerStep = predicted.ModelFlopsPerStep,
                 PeakFlops = peakFlops,

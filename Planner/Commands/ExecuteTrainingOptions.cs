@@ -1,11 +1,13 @@
 using System.CommandLine;
 using ScalePlanner.Executor.Checkpoints;
 using ScalePlanner.Executor.Training;
+using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.Commands;
 
-/// <summary>`execute`'s checkpoint and guard options: --checkpoint-dir, --checkpoint-every, --resume, --on-spike.</summary>
+/// <summary>`execute`'s training defaults, and its checkpoint and guard options: --checkpoint-dir, --checkpoint-every, --resume, --on-spike.</summary>
 public sealed class ExecuteTrainingOptions
 {
     private readonly Option<string?> folder = new("--checkpoint-dir") { Description = "Folder for checkpoints (written atomically with a SHA-256 digest; the newest 3 are kept)." };
@@ -16,6 +18,13 @@ public sealed class ExecuteTrainingOptions
     public ExecuteTrainingOptions() => onSpike.AcceptOnlyFromAmong("warn", "skip", "rollback");
 
     public IEnumerable<Option> All => [folder, every, resume, onSpike];
+
+    /// <summary>
+    /// What every `execute` trains with: the scenario's global batch, the layout's micro-batch, optimizer and precision, and a
+    /// learning rate of 1e-3 warmed up over the first tenth of the steps, then decayed to the end (<see cref="LearningRateSchedule"/>).
+    /// </summary>
+    public static TrainerOptions Defaults(TrainingJob job, Layout layout, int steps) =>
+        new(job.Training.GlobalBatchSize, layout.MicroBatch, steps, new LearningRateSchedule(1e-3, Math.Max(1, steps / 10), steps), layout.Optimizer, Precision: layout.Precision);
 
     /// <summary>
     /// The checkpoint options of a multi-process run (every rank writes its own files) and whether to resume. The loss-spike

@@ -1,0 +1,39 @@
+using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Executor.Distributed;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Planner.Commands;
+
+/// <summary>
+/// Runs one MPI rank's work and ends the whole job when it fails. A rank that stops alone would leave the others waiting in a
+/// collective forever (MPI_Finalize waits for them too), so a failure prints one line and calls MPI_Abort, which ends every rank.
+/// Bad input (a <see cref="SpecException"/>) passes through: every rank finds it alike, before any collective.
+/// </summary>
+public static class RankExit
+{
+    public static int Run(Mpi mpi, Func<int> rank)
+    {
+        try
+        {
+            return rank();
+        }
+        catch (RankFailure failure)
+        {
+            // Every rank of the group sees the same failure: one of them reports it and stops the job, the others wait to be stopped.
+            if (!failure.Reports) mpi.Barrier(mpi.World);
+            return Abort(mpi, failure.Message);
+        }
+        catch (Exception ex) when (ex is not SpecException)
+        {
+            return Abort(mpi, $"rank {mpi.Rank} failed: {ex.Message}");
+        }
+    }
+
+    private static int Abort(Mpi mpi, string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        Console.Error.Flush();
+        mpi.Abort(1);
+        return 1;
+    }
+}
