@@ -1,4 +1,5 @@
 using ScalePlanner.Executor.Model;
+using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -6,8 +7,8 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Executor.Distributed;
 
 /// <summary>
-/// The part of a <see cref="GptModel"/> that one pipeline stage runs: the embeddings on the first stage, an equal share of the
-/// blocks on every stage, the final norm and the output layer on the last (Narayanan et al. SC21 §2.2). Built from the whole
+/// The part of a <see cref="GptModel"/> that one pipeline stage runs: the embeddings on the first stage, its share of the
+/// blocks (equal, or uneven as <see cref="StageSplit"/> gives them), the final norm and the output layer on the last (Narayanan et al. SC21 §2.2). Built from the whole
 /// model made under the run's seed, so every stage starts from exactly the weights one process would have. With tied embeddings
 /// and more than one stage, the last stage holds its own copy of the token embedding as the output layer, and the two copies'
 /// gradients are summed over the embedding group (Megatron-LM's treatment of the shared word embedding). With tensor
@@ -29,7 +30,8 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     private readonly TensorGroup? tensorGroup;
 
     /// <param name="tensorGroup">With more than one rank, each block is replaced by this rank's <see cref="TensorParallelBlock"/> and the vocabulary by its <see cref="VocabShard"/>.</param>
-    public StageModel(GptModel model, int stage, int stages, TensorGroup? tensorGroup = null, bool fusedAttention = true) : base(nameof(StageModel))
+    /// <param name="split">Layers per stage (uneven with firstStageLayers / lastStageLayers); null: an equal share on every stage.</param>
+    public StageModel(GptModel model, int stage, int stages, TensorGroup? tensorGroup = null, bool fusedAttention = true, StageSplit? split = null) : base(nameof(StageModel))
     {
         disposeWhole = model.Dispose;
         Spec = model.Spec;
@@ -38,8 +40,8 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
         last = stage == stages - 1;
         var parts = model.named_children().ToDictionary(c => c.name, c => c.module);
         var blocks = (ModuleList<Block>)parts["h"];
-        int perStage = blocks.Count / stages;
-        var mine = blocks.Skip(stage * perStage).Take(perStage);
+        var layers = split ?? StageSplit.Of(blocks.Count, new Layout { Pp = stages });
+        var mine = blocks.Skip(layers.FirstLayerOf(stage)).Take(layers.OnStage(stage));
         h = nn.ModuleList<nn.Module<Tensor, Tensor>>([.. tensorGroup is { Size: > 1 } group
             ? mine.Select(nn.Module<Tensor, Tensor> (b) => new TensorParallelBlock(b, model.Spec, fusedAttention, group))
             : mine]);

@@ -99,7 +99,7 @@ public sealed class DistributedExecution
         var grid = new ProcessGrid(mpi, layout);
         var source = InputPipeline.SyntheticSource(job.Model);
         manual_seed(1);
-        using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, grid.TensorGroup, job.Training.FlashAttention);
+        using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, grid.TensorGroup, job.Training.FlashAttention, layout.Stages(job.Model));
         int steps = options.Steps;
         bool reporter = mpi.Rank == 0;
         if (reporter) Console.Error.WriteLine($"{mpi.Size} ranks (tp={grid.TensorParallel}, dp={grid.DataParallel}, pp={grid.Stages}), {get_num_threads()} LibTorch threads per rank");

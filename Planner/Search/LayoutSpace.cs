@@ -16,6 +16,10 @@ public sealed class LayoutSpace
     private readonly TrainingSpec training;
     private readonly ClusterSpec cluster;
     private readonly SearchSpace search;
+    private readonly Dictionary<int, StageChoice[]> splits;
+
+    /// <summary>One way to split the layers over pp stages (0, 0: even) and the virtual-stage counts it allows.</summary>
+    public readonly record struct StageChoice(int FirstStageLayers, int LastStageLayers, int[] VirtualStages);
 
     public LayoutSpace(ModelSpec model, TrainingSpec training, ClusterSpec cluster, SearchSpace search)
     {
@@ -29,7 +33,8 @@ public sealed class LayoutSpace
         var tpCandidates = search.Tp ?? [.. deviceDivisors.Where(tp => search.TpAcrossNodes || tp <= cluster.DevicesPerNode)];
         Tp = [.. tpCandidates.Where(tp => model.Heads % tp == 0 && (model.KvHeads % tp == 0 || tp % model.KvHeads == 0))];
         var ppCandidates = search.Pp ?? deviceDivisors;
-        Pp = [.. ppCandidates.Where(pp => model.Layers % pp == 0)];
+        splits = ppCandidates.ToDictionary(pp => pp, StageSplitsOf);
+        Pp = [.. ppCandidates.Where(pp => splits[pp].Length > 0)];
         var cpCandidates = search.Cp ?? [.. deviceDivisors.Where(cp => model.SequenceLength / cp >= Math.Min(search.MinTokensPerContextRank, model.SequenceLength))];
         Cp = [.. cpCandidates.Where(cp => model.SequenceLength % cp == 0)];
         Precisions = [.. (search.Precision ?? PrecisionFacts.All).Where(cluster.Accelerator.Supports)];
@@ -64,11 +69,40 @@ public sealed class LayoutSpace
         return search.MicroBatch is null ? sizes : [.. sizes.Where(search.MicroBatch.Contains)];
     }
 
-    /// <summary>Virtual stages: 1, and with pp ≥ 2 every divisor ≥ 2 of the layers per stage (the interleaved schedule).</summary>
-    public int[] VirtualStages(int pp)
+    /// <summary>The stage splits of pp stages, each with its virtual-stage counts.</summary>
+    public StageChoice[] StageSplits(int pp) => splits[pp];
+
+    /// <summary>
+    /// Even stages when pp divides the layers, and the uneven splits whose first and last stage hold up to two layers fewer than
+    /// a middle stage (layers moved off the embedding's and the head's stage, as Llama 3 405B's 126 layers on 16 stages were,
+    /// Dubey et al. 2024 §3.3.2; with pp = 2, the two stages differ by up to two layers). Each with virtual stages: 1, and with
+    /// pp ≥ 2 every count ≥ 2 the split allows (<see cref="StageSplit"/>).
+    /// </summary>
+    private StageChoice[] StageSplitsOf(int pp)
     {
-        var values = pp == 1 ? [1] : Divisors(model.Layers / pp);
-        return search.Vp is null ? values : [.. values.Where(search.Vp.Contains)];
+        int layers = model.Layers;
+        var pairs = new List<(int First, int Last)>();
+        if (layers % pp == 0) pairs.Add((0, 0));
+        for (int fewerFirst = 0; pp >= 2 && fewerFirst <= 2; fewerFirst++)
+            for (int fewerLast = 0; fewerLast <= 2; fewerLast++)
+            {
+                if ((layers + fewerFirst + fewerLast) % pp != 0) continue;
+                int middle = (layers + fewerFirst + fewerLast) / pp, first = middle - fewerFirst, last = middle - fewerLast;
+                bool even = pp > 2 ? fewerFirst == 0 && fewerLast == 0 : first == last;
+                if (!even && first >= 1 && last >= 1 && !pairs.Contains((first, last))) pairs.Add((first, last));
+            }
+        return [.. pairs.Select(pair => new StageChoice(pair.First, pair.Last, VirtualStagesOf(pp, pair.First, pair.Last)))];
+    }
+
+    private int[] VirtualStagesOf(int pp, int first, int last)
+    {
+        var values = new List<int> { 1 };
+        for (int vp = 2; pp >= 2 && vp <= (model.Layers + 4) / pp + 1; vp++) // no stage holds more than (layers + 4)/pp
+        {
+            var layout = new Layout { Pp = pp, Vp = vp, FirstStageLayers = first, LastStageLayers = last };
+            if (StageSplit.TryOf(model.Layers, layout, out _) is null) values.Add(vp);
+        }
+        return search.Vp is null ? [.. values] : [.. values.Where(search.Vp.Contains)];
     }
 
     public PipelineSchedule[] Schedules(int pp, int vp)

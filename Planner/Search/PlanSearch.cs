@@ -113,7 +113,8 @@ public static class PlanSearch
             var zeros = space.ZeroStages(shards);
             var compressions = space.Compressions(shards, item.Precision);
             var overlaps = space.Overlaps(shards);
-            foreach (int vp in space.VirtualStages(pp))
+            foreach (var split in space.StageSplits(pp))
+            foreach (int vp in split.VirtualStages)
                 foreach (var schedule in space.Schedules(pp, vp))
                     foreach (int zero in zeros)
                         foreach (var optimizer in space.Optimizers)
@@ -122,7 +123,8 @@ public static class PlanSearch
                                 {
                                     var layout = shapeLayout with
                                     {
-                                        Dp = dp, Pp = pp, Vp = vp, Schedule = schedule, Zero = zero, Optimizer = optimizer,
+                                        Dp = dp, Pp = pp, Vp = vp, FirstStageLayers = split.FirstStageLayers, LastStageLayers = split.LastStageLayers,
+                                        Schedule = schedule, Zero = zero, Optimizer = optimizer,
                                         Compression = compression, Overlap = overlap,
                                     };
                                     acc.Considered++;

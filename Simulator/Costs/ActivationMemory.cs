@@ -39,14 +39,16 @@ public static class ActivationMemory
     }
 
     /// <summary>
-    /// Micro-batches' worth of a stage's layers held at the peak on the first stage: m for GPipe, min(m, p) for 1F1B
-    /// (Narayanan et al. SC21 §2.2.1), times (1 + (p−1)/(p·v)) for the interleaved schedule (Korthikanti et al. 2022, §4.2.3).
+    /// Micro-batches' worth of a stage's layers held at the peak on pipeline stage <paramref name="stage"/>: m for GPipe,
+    /// min(m, p − stage) for 1F1B (Narayanan et al. SC21 §2.2.1: stage s runs p − s forwards before its first backward), times
+    /// (1 + (p − 1 − stage)/(p·v)) for the interleaved schedule (Korthikanti et al. 2022, §4.2.3, stated there for the first stage).
     /// </summary>
-    public static double MicroBatchesInFlight(Layout layout, int microBatches)
+    public static double MicroBatchesInFlight(Layout layout, int microBatches, int stage)
     {
-        double inFlight = layout.Schedule == PipelineSchedule.GPipe ? microBatches : Math.Min(microBatches, layout.Pp);
+        if (layout.Schedule == PipelineSchedule.GPipe) return microBatches;
+        double inFlight = Math.Min(microBatches, layout.Pp - stage);
         if (layout.Schedule == PipelineSchedule.Interleaved)
-            inFlight *= 1 + (layout.Pp - 1.0) / (layout.Pp * layout.Vp);
+            inFlight *= 1 + (layout.Pp - 1.0 - stage) / (layout.Pp * layout.Vp);
         return inFlight;
     }
 }

@@ -23,11 +23,15 @@ public readonly record struct Layout()
     public PipelineSchedule Schedule { get; init; } = PipelineSchedule.OneFOneB;
     public GradientCompression Compression { get; init; } = GradientCompression.None;
     public bool Overlap { get; init; } = true;
+    /// <summary>Layers of the first pipeline stage; 0 splits evenly (Megatron-LM --decoder-first-pipeline-num-layers).</summary>
+    public int FirstStageLayers { get; init; }
+    /// <summary>Layers of the last pipeline stage; 0 splits evenly (Megatron-LM --decoder-last-pipeline-num-layers).</summary>
+    public int LastStageLayers { get; init; }
 
     public int Devices => Dp * Tp * Pp * Cp;
 
-    /// <summary>Layers of one model chunk: each device holds <see cref="Vp"/> chunks.</summary>
-    public int LayersPerChunk(ModelSpec model) => model.Layers / (Pp * Vp);
+    /// <summary>Layers per stage and per model chunk (each device holds <see cref="Vp"/> chunks).</summary>
+    public StageSplit Stages(ModelSpec model) => StageSplit.Of(model.Layers, this);
 
     /// <summary>Micro-batches per pipeline per step (gradient accumulation steps when pp = 1).</summary>
     public int MicroBatches(TrainingSpec training) => training.GlobalBatchSize / (Dp * MicroBatch);
@@ -47,8 +51,9 @@ public readonly record struct Layout()
         Guard.DividedBy("model.heads", model.Heads, "layout.tp", Tp);
         if (model.KvHeads % Tp != 0 && Tp % model.KvHeads != 0)
             throw new SpecException("layout.tp", $"tp={Tp} must divide model.kvHeads={model.KvHeads} or be a multiple of it");
-        if (model.Layers % (Pp * Vp) != 0)
-            throw new SpecException("model.layers", $"{model.Layers} is not divisible by pp·vp = {Pp}·{Vp} = {Pp * Vp}");
+        Guard.NonNegative("layout.firstStageLayers", FirstStageLayers);
+        Guard.NonNegative("layout.lastStageLayers", LastStageLayers);
+        StageSplit.Of(model.Layers, this);
         Guard.DividedBy("model.sequenceLength", model.SequenceLength, "layout.cp", Cp);
         if (training.GlobalBatchSize % (Dp * MicroBatch) != 0)
             throw new SpecException("training.globalBatchSize", $"{training.GlobalBatchSize} is not divisible by dp·mb = {Dp}·{MicroBatch} = {Dp * MicroBatch}");

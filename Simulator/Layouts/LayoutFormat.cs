@@ -7,7 +7,7 @@ namespace ScalePlanner.Simulator.Layouts;
 /// <summary>The layout string: comma-separated key=value; omitted keys take the defaults of <see cref="Layout"/>; printing writes every key in canonical order.</summary>
 public static class LayoutFormat
 {
-    public static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "sp", "mb", "zero", "recompute", "precision", "optimizer", "schedule", "compress", "overlap"];
+    public static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "sp", "mb", "zero", "recompute", "precision", "optimizer", "schedule", "compress", "overlap", "firstStageLayers", "lastStageLayers"];
 
     public static string Format(Layout l)
     {
@@ -18,6 +18,9 @@ public static class LayoutFormat
           .Append(",precision=").Append(l.Precision.Key()).Append(",optimizer=").Append(Name(l.Optimizer))
           .Append(",schedule=").Append(Name(l.Schedule)).Append(",compress=").Append(l.Compression)
           .Append(",overlap=").Append(OnOff(l.Overlap));
+        // Keys added after the first contract are written only when they differ from their default, so earlier strings print as before.
+        if (l.FirstStageLayers > 0) sb.Append(",firstStageLayers=").Append(l.FirstStageLayers);
+        if (l.LastStageLayers > 0) sb.Append(",lastStageLayers=").Append(l.LastStageLayers);
         return sb.ToString();
     }
 
@@ -62,6 +65,8 @@ public static class LayoutFormat
                 "schedule" => layout with { Schedule = Enum(key, value, System.Enum.GetValues<PipelineSchedule>(), Name) },
                 "compress" => layout with { Compression = Compression(value) },
                 "overlap" => layout with { Overlap = Bool(key, value) },
+                "firststagelayers" => layout with { FirstStageLayers = Int("firstStageLayers", value) },
+                "laststagelayers" => layout with { LastStageLayers = Int("lastStageLayers", value) },
                 _ => throw new SpecException("layout", $"unknown key '{key}'; allowed: {string.Join(' ', Keys)}"),
             };
             scheduleGiven |= key == "schedule";

@@ -67,24 +67,30 @@ public sealed class StepModel
         return (new TransformerCosts(model, training, layout, timer, tensorLink, contextLink), timer);
     }
 
-    /// <summary>Memory per device of the most loaded stage: the first holds the most micro-batches in flight, the last the logits.</summary>
+    /// <summary>
+    /// Memory per device of the most loaded stage: the first holds the most micro-batches in flight, the last the logits; with
+    /// uneven stages the second stage (most in flight among the middle ones) is checked too.
+    /// </summary>
     public MemoryParts Memory(in MicroBatchCosts shape, in Layout layout)
     {
-        var parameters = StageParameters.Of(model, layout);
-        int m = layout.MicroBatches(training);
+        var split = layout.Stages(model);
+        var parameters = StageParameters.Of(model, layout, split);
+        int m = layout.MicroBatches(training), p = layout.Pp;
         double optimizerBytes = OptimizerCosts.StateBytesPerParameter(layout.Optimizer, layout.Precision, adafactorFraction);
         double e = layout.Precision.ActivationBytes();
         double zeroGather = layout.Zero == 3 ? 2 * model.BlockParameters / (double)layout.Tp * e : 0; // two prefetched blocks of gathered weights
         double common = Profile.ReservedMemoryGB * 1e9 + 2 * BucketBytes + zeroGather + shape.RecomputeWorkingBytes;
-        double layersPerDevice = (double)model.Layers / layout.Pp;
         int shards = layout.Dp * layout.Cp, zero = layout.Zero;
         var precision = layout.Precision;
+        double perBlock = shape.ActivationBytesPerBlock;
 
-        double perLayerSet = shape.ActivationBytesPerBlock * layersPerDevice;
-        var first = StageMemory(parameters.First, perLayerSet * ActivationMemory.MicroBatchesInFlight(layout, m), common + (layout.Pp == 1 ? shape.LogitsBytes : 0));
-        if (layout.Pp == 1) return first;
-        var last = StageMemory(parameters.Last, perLayerSet * (layout.Schedule == PipelineSchedule.GPipe ? m : 1), common + shape.LogitsBytes);
-        return first.Total >= last.Total ? first : last;
+        var first = StageMemory(parameters.First, perBlock * split.First * ActivationMemory.MicroBatchesInFlight(layout, m, 0), common + (p == 1 ? shape.LogitsBytes : 0));
+        if (p == 1) return first;
+        var last = StageMemory(parameters.Last, perBlock * split.Last * ActivationMemory.MicroBatchesInFlight(layout, m, p - 1), common + shape.LogitsBytes);
+        var worst = first.Total >= last.Total ? first : last;
+        if (p == 2 || split.Even) return worst; // an even middle stage holds no more than the first
+        var second = StageMemory(parameters.Middle, perBlock * split.Middle * ActivationMemory.MicroBatchesInFlight(layout, m, 1), common);
+        return second.Total > worst.Total ? second : worst;
 
         MemoryParts StageMemory(double stageParameters, double activations, double other)
         {
@@ -102,28 +108,32 @@ public sealed class StepModel
         var timer = shape.Timer;
         var precision = layout.Precision;
         int t = layout.Tp, cp = layout.Cp, dp = layout.Dp, p = layout.Pp, v = layout.Vp;
-        int layersPerDevice = model.Layers / p;
-        var parameters = StageParameters.Of(model, layout);
+        var split = layout.Stages(model);
+        var parameters = StageParameters.Of(model, layout, split);
 
         // Per-micro-batch cost of each kind of stage: the embedding sits on the first, the output layer on the last.
-        var blocks = layersPerDevice * shape.Block;
-        PassCost first = p == 1 ? blocks + shape.Embedding + shape.Head : blocks + shape.Embedding;
-        PassCost last = p == 1 ? first : blocks + shape.Head;
+        var middle = split.Middle * shape.Block;
+        PassCost first = p == 1 ? split.First * shape.Block + shape.Embedding + shape.Head : split.First * shape.Block + shape.Embedding;
+        PassCost last = p == 1 ? first : split.Last * shape.Block + shape.Head;
         if (!training.FusedGradientAccumulation)
         {
             first += GradientAccumulation(parameters.First, precision, timer);
             last += GradientAccumulation(parameters.Last, precision, timer);
-            blocks += GradientAccumulation(parameters.Middle, precision, timer);
+            if (p > 2) middle += GradientAccumulation(parameters.Middle, precision, timer);
         }
-        PassCost bottleneck = first.Total >= last.Total && first.Total >= blocks.Total ? first : last.Total >= blocks.Total ? last : blocks;
-        double meanStage = p == 1 ? first.Total : (first.Total + last.Total + (p - 2) * blocks.Total) / p;
+        bool middleSlowest = p > 2 && middle.Total > first.Total && middle.Total > last.Total;
+        PassCost bottleneck = middleSlowest ? middle : first.Total >= last.Total ? first : last;
+        int bottleneckLayers = middleSlowest ? split.Middle : first.Total >= last.Total ? split.First : split.Last;
+        double allStages = p == 1 ? first.Total : first.Total + last.Total + (p - 2) * middle.Total;
 
         int m = layout.MicroBatches(training);
         double compute = m * (bottleneck.Forward + bottleneck.Backward);
         double recompute = m * bottleneck.Recompute;
         double tensorComm = m * bottleneck.TensorComm;
         double contextComm = m * bottleneck.ContextComm;
-        double bubble = (p - 1.0) / v * meanStage; // (p−1)/(v·m) of the ideal time (Narayanan et al. SC21, §2.2)
+        // 1F1B with stage times t_i takes (m−1)·max t + Σ t: the slowest stage sets the pace, the others fill and drain the pipeline;
+        // equal stages give (p−1)/(v·m) of the ideal time (Narayanan et al. SC21, §2.2), interleaving divides the fill by v.
+        double bubble = (allStages - bottleneck.Total) / v;
 
         // Pipeline point-to-point: with tp > 1 each rank sends 1/tp of the activation (scatter/gather, Narayanan et al. SC21 §4.1).
         // In the steady state a stage sends one tensor each way per micro-batch and chunk at once (send_forward_recv_backward,
@@ -132,7 +142,7 @@ public sealed class StepModel
 
         double deviceParams = parameters.Largest;
         var dataLink = new GroupLink(dp * cp, t, cluster, Profile); // gradients are reduced over dp × cp (same weights)
-        double dataComm = DataParallelExposed(layout, deviceParams, m, bottleneck, dataLink, timer) + EmbeddingSync(layout);
+        double dataComm = DataParallelExposed(layout, deviceParams, bottleneckLayers, m, bottleneck, dataLink, timer) + EmbeddingSync(layout);
 
         double optimizerStep = OptimizerStep(layout, deviceParams, timer);
 
@@ -161,7 +171,7 @@ public sealed class StepModel
     /// </summary>
     public (PassCost Cost, CommSplit Comm) ChunkCost(in MicroBatchCosts shape, in Layout layout, int virtualStage)
     {
-        int chunks = layout.Pp * layout.Vp, layers = layout.LayersPerChunk(model);
+        int chunks = layout.Pp * layout.Vp, layers = layout.Stages(model).InChunk(virtualStage);
         var cost = layers * shape.Block;
         var comm = layers * shape.BlockComm;
         if (virtualStage == 0)
@@ -221,11 +231,11 @@ public sealed class StepModel
     /// ZeRO-3 gathers behind each micro-batch's compute; the last bucket is never hidden, and hidden traffic still takes the
     /// profile's share of the compute it runs under (NCCL kernels occupy SMs and memory bandwidth).
     /// </summary>
-    private double DataParallelExposed(in Layout layout, double deviceParams, int m, in PassCost stage, in GroupLink link, in KernelTimer timer)
+    private double DataParallelExposed(in Layout layout, double deviceParams, int blocks, int m, in PassCost stage, in GroupLink link, in KernelTimer timer)
     {
         if (link.Size <= 1) return 0;
         double weightBytes = layout.Precision.IsMixed() ? 2 : 4;
-        var (gradientBytes, compressionTime) = CompressedGradient(layout, deviceParams, weightBytes, timer);
+        var (gradientBytes, compressionTime) = CompressedGradient(layout, deviceParams, blocks, weightBytes, timer);
         double weightVolume = deviceParams * weightBytes;
         double tail = Math.Min(link.AllReduce(gradientBytes), link.AllReduce(BucketBytes));
         double backward = stage.Backward + stage.Recompute;
@@ -244,7 +254,6 @@ public sealed class StepModel
         }
         else
         {
-            double blocks = (double)model.Layers / layout.Pp;
             double perMicroBatch = 2 * link.BlockwiseAllGather(weightVolume, blocks) + link.BlockwiseReduceScatter(gradientBytes, blocks);
             exposed = layout.Overlap ? m * Hidden(perMicroBatch, stage.Forward + backward, 0) + tail : m * perMicroBatch;
         }
@@ -259,7 +268,7 @@ public sealed class StepModel
     /// PowerSGD of rank r sends r·(rows + cols) per matrix instead of rows·cols and costs two rank-r GEMMs per matrix
     /// (Vogels et al. NeurIPS 2019, Alg. 1); vectors are sent uncompressed.
     /// </summary>
-    public (double Bytes, double Seconds) CompressedGradient(in Layout layout, double deviceParams, double weightBytes, in KernelTimer timer)
+    public (double Bytes, double Seconds) CompressedGradient(in Layout layout, double deviceParams, int blocks, double weightBytes, in KernelTimer timer)
     {
         double dense = deviceParams * weightBytes;
         switch (layout.Compression.Kind)
@@ -268,7 +277,7 @@ public sealed class StepModel
                 return weightBytes > 2 ? (deviceParams * 2, timer.Memory(deviceParams * (weightBytes + 2))) : (dense, 0);
             case CompressionKind.PowerSgd:
                 var (ratio, secondsPerLayer) = PowerSgd(layout.Precision, layout.Compression.Rank, timer);
-                return (dense * ratio, secondsPerLayer * model.Layers / (layout.Pp * layout.Tp));
+                return (dense * ratio, secondsPerLayer * blocks / layout.Tp);
             default:
                 return (dense, 0);
         }

@@ -16,6 +16,7 @@ public static class StepWorkloadBuilder
     {
         var (model, cluster, _) = job;
         int p = layout.Pp, v = layout.Vp, replicas = layout.Dp, perGroup = layout.Tp * layout.Cp, groups = p * replicas;
+        var split = layout.Stages(model);
 
         var work = new ChunkWork[p * v];
         for (int s = 0; s < p; s++)
@@ -71,23 +72,23 @@ public static class StepWorkloadBuilder
         {
             var link = new GroupLink(layout.Dp * layout.Cp, layout.Tp, cluster, stepModel.Profile); // gradients are reduced over dp × cp (same weights)
             double weightBytes = layout.Precision.IsMixed() ? 2 : 4;
-            var (gradientBytes, compressSeconds) = stepModel.CompressedGradient(layout, stageParameters, weightBytes, shape.Timer);
+            var (gradientBytes, compressSeconds) = stepModel.CompressedGradient(layout, stageParameters, split.OnStage(s), weightBytes, shape.Timer);
             double sentPerWeightByte = gradientBytes / (stageParameters * weightBytes);
             var buckets = new GradientBucket[layout.Overlap && layout.Zero < 3 ? v : 0][];
             var weightGather = new StreamedCollective[layout.Zero is 1 or 2 ? v : 0];
             var blockGather = new StreamedCollective[layout.Zero == 3 ? v : 0];
             var blockScatter = new StreamedCollective[blockGather.Length];
-            double blocks = layout.LayersPerChunk(model);
             for (int c = 0; c < v; c++)
             {
+                int blocks = split.InChunk(c * p + s);
                 double parameters = StageParameters.Chunk(model, layout, c * p + s), share = parameters / stageParameters;
                 double gradients = parameters * weightBytes * sentPerWeightByte, compress = compressSeconds * share;
                 if (c < buckets.Length) buckets[c] = Buckets(gradients, compress, link);
                 if (c < weightGather.Length) weightGather[c] = Bucketed(parameters * weightBytes, link.AllGather);
                 if (c < blockGather.Length)
                 {
-                    blockGather[c] = new StreamedCollective(link.BlockwiseAllGather(parameters * weightBytes, blocks), (int)blocks);
-                    blockScatter[c] = new StreamedCollective(link.BlockwiseReduceScatter(gradients, blocks) + compress, (int)blocks);
+                    blockGather[c] = new StreamedCollective(link.BlockwiseAllGather(parameters * weightBytes, blocks), blocks);
+                    blockScatter[c] = new StreamedCollective(link.BlockwiseReduceScatter(gradients, blocks) + compress, blocks);
                 }
             }
             double after = layout.Overlap || layout.Zero == 3 ? 0

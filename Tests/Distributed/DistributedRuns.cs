@@ -15,11 +15,18 @@ public static class DistributedRuns
           "training": { "globalBatchSize": 8, "tokens": 1e6, "flashAttention": false } }
         """;
 
-    public static (double[] Losses, string StdErr, string StdOut) Execute(string layout, int steps, params string[] options)
+    /// <summary>The tiny GPT with four layers (and a three-node option), for stages that hold different numbers of layers.</summary>
+    public static readonly string FourLayers = Tiny.Replace("\"layers\": 2", "\"layers\": 4", StringComparison.Ordinal)
+        .Replace("[1, 2, 4]", "[1, 2, 3, 4]", StringComparison.Ordinal);
+
+    public static (double[] Losses, string StdErr, string StdOut) Execute(string layout, int steps, params string[] options) =>
+        ExecuteScenario(Tiny, layout, steps, options);
+
+    public static (double[] Losses, string StdErr, string StdOut) ExecuteScenario(string scenario, string layout, int steps, params string[] options)
     {
         Assert.True(MpiLauncher.Available, "Open MPI is missing: run tools/install-prerequisites.sh (the README's test command does) to get mpirun and libmpi.so.40");
         string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-dist-").FullName, "run");
-        var outcome = Cli.Cli.Run(["execute", Cli.Cli.TempScenario(Tiny), "--layout", layout, "--steps", $"{steps}", "--out", folder, .. options]);
+        var outcome = Cli.Cli.Run(["execute", Cli.Cli.TempScenario(scenario), "--layout", layout, "--steps", $"{steps}", "--out", folder, .. options]);
         Assert.True(outcome.ExitCode == 0, $"{layout}: {outcome.StdErr}");
         return ([.. File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1).Select(row => double.Parse(row.Split(',')[1], CultureInfo.InvariantCulture))], outcome.StdErr, outcome.StdOut);
     }

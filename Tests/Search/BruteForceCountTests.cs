@@ -44,6 +44,7 @@ public class BruteForceCountTests
         for (int cp = 1; cp <= n; cp++)
         {
             if (dp * tp * pp * cp != n || tp > cluster.DevicesPerNode || Tiny.SequenceLength / cp < 1024) continue;
+            foreach (var (first, last) in SearchedStageSplits(pp))
             for (int vp = 1; vp <= Tiny.Layers; vp++)
             for (int mb = 1; mb <= training.GlobalBatchSize; mb++)
             foreach (bool sp in new[] { false, true })
@@ -51,7 +52,11 @@ public class BruteForceCountTests
             foreach (var recompute in Enum.GetValues<RecomputeMode>())
             foreach (var precision in Restricted.Precision!)
             {
-                var layout = new Layout { Dp = dp, Tp = tp, Pp = pp, Vp = vp, Cp = cp, Sp = sp, MicroBatch = mb, Schedule = schedule, Recompute = recompute, Precision = precision };
+                var layout = new Layout
+                {
+                    Dp = dp, Tp = tp, Pp = pp, Vp = vp, Cp = cp, Sp = sp, MicroBatch = mb, Schedule = schedule, Recompute = recompute, Precision = precision,
+                    FirstStageLayers = first, LastStageLayers = last,
+                };
                 try { layout.Validated(Tiny, training, n); }
                 catch (SpecException) { continue; }
                 if (pp == 1 && schedule == PipelineSchedule.GPipe) continue;             // same as 1f1b with one stage
@@ -68,5 +73,24 @@ public class BruteForceCountTests
             }
         }
         return count;
+    }
+
+    /// <summary>
+    /// Even stages (0, 0) and every explicit (first, last) pair the search proposes: not the even split, and with pp &gt; 2 both
+    /// within two layers below a middle stage, with pp = 2 the two stages at most two layers apart. Validation decides the rest.
+    /// </summary>
+    private static IEnumerable<(int First, int Last)> SearchedStageSplits(int pp)
+    {
+        yield return (0, 0);
+        for (int first = 1; pp >= 2 && first <= Tiny.Layers; first++)
+            for (int last = 1; last <= Tiny.Layers; last++)
+            {
+                int rest = Tiny.Layers - first - last;
+                bool proposed = pp == 2
+                    ? rest == 0 && first != last && Math.Abs(first - last) <= 2
+                    : rest > 0 && rest % (pp - 2) == 0 && rest / (pp - 2) - Math.Min(first, last) <= 2 && Math.Max(first, last) <= rest / (pp - 2)
+                      && !(first == last && first == rest / (pp - 2));
+                if (proposed) yield return (first, last);
+            }
     }
 }
