@@ -42,7 +42,7 @@ public static class Program
             Console.Error.WriteLine($"error: {ex.Message}");
             return 2;
         }
-        catch (Calibration.Mpi.MpiException ex)
+        catch (Mpi.MpiException ex)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return 3;

@@ -1,4 +1,5 @@
 using ScalePlanner.Calibration.Measurement;
+using ScalePlanner.Mpi;
 using ScalePlanner.Simulator.Profiles;
 
 namespace ScalePlanner.Calibration.Collectives;
@@ -10,7 +11,7 @@ namespace ScalePlanner.Calibration.Collectives;
 /// </summary>
 public static class CollectiveBenchmark
 {
-    public static List<CollectiveMeasurement> Run(Mpi.Mpi mpi, IReadOnlyList<long> sizes, int warmups, int repetitions)
+    public static List<CollectiveMeasurement> Run(OpenMpi mpi, IReadOnlyList<long> sizes, int warmups, int repetitions)
     {
         var results = new List<CollectiveMeasurement>();
         var world = mpi.World;
@@ -46,7 +47,7 @@ public static class CollectiveBenchmark
         return results;
     }
 
-    private static void PingPong(Mpi.Mpi mpi, float[] buffer, nint world)
+    private static void PingPong(OpenMpi mpi, float[] buffer, nint world)
     {
         if (mpi.Rank == 0)
         {

@@ -1,4 +1,4 @@
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -43,7 +43,7 @@ public sealed class GradientBuckets : IGradientAverager
     public int Count => buckets.Count;
 
     /// <summary>Replaces every gradient by its mean over the <paramref name="ranks"/> ranks of <paramref name="group"/>.</summary>
-    public void AllReduceMean(Mpi mpi, nint group, int ranks)
+    public void AllReduceMean(OpenMpi mpi, nint group, int ranks)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -1,11 +1,11 @@
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 
 namespace ScalePlanner.Executor.Distributed;
 
 /// <summary>Replaces every gradient of a rank by (an estimate of) its mean over the data-parallel group.</summary>
 public interface IGradientAverager
 {
-    void AllReduceMean(Mpi mpi, nint group, int ranks);
+    void AllReduceMean(OpenMpi mpi, nint group, int ranks);
 
     /// <summary>Called before the step's last backward pass, for averagers that start reducing while it runs.</summary>
     void BeforeLastBackward() { }

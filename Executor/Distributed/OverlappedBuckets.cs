@@ -1,4 +1,4 @@
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -18,13 +18,13 @@ public sealed class OverlappedBuckets : IGradientAverager
     private readonly long bucketBytes;
     private readonly List<Parameter> open = [];
     private readonly List<(nint Request, Tensor Flat, Parameter[] Parameters)> inFlight = [];
-    private readonly Mpi mpi;
+    private readonly OpenMpi mpi;
     private readonly nint group;
     private readonly bool[] reported;
     private bool armed;
     private long openBytes;
 
-    public OverlappedBuckets(StageModel stage, Mpi mpi, nint group, long bucketBytes = GradientBuckets.DefaultBucketBytes)
+    public OverlappedBuckets(StageModel stage, OpenMpi mpi, nint group, long bucketBytes = GradientBuckets.DefaultBucketBytes)
     {
         units = stage.Units();
         reported = new bool[units.Count];
@@ -83,7 +83,7 @@ public sealed class OverlappedBuckets : IGradientAverager
     }
 
     /// <remarks>Uses the communicator given at construction, which the units' reports already started reductions on.</remarks>
-    public void AllReduceMean(Mpi mpi, nint group, int ranks)
+    public void AllReduceMean(OpenMpi mpi, nint group, int ranks)
     {
         // Units that never reported (the embeddings, whose gradient completes last, or all when backward was not armed) go out now.
         for (int unit = 0; unit < units.Count; unit++)

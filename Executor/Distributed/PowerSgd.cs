@@ -1,5 +1,5 @@
 using TorchSharp;
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -30,7 +30,7 @@ public sealed class PowerSgd : IGradientAverager
         error = [.. matrices.Select(p => zeros_like(p))];
     }
 
-    public void AllReduceMean(Mpi mpi, nint group, int ranks)
+    public void AllReduceMean(OpenMpi mpi, nint group, int ranks)
     {
         vectors.AllReduceMean(mpi, group, ranks);
         using var scope = NewDisposeScope();
@@ -65,7 +65,7 @@ public sealed class PowerSgd : IGradientAverager
     }
 
     /// <summary>Sums each tensor over the group, all of them in one all-reduce of their concatenation.</summary>
-    private static Tensor[] SumOver(Mpi mpi, nint group, Tensor[] tensors)
+    private static Tensor[] SumOver(OpenMpi mpi, nint group, Tensor[] tensors)
     {
         var flat = cat([.. tensors.Select(t => t.flatten())]);
         mpi.AllReduceSum(TensorMemory.Floats(flat), group);

@@ -1,4 +1,4 @@
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 using ScalePlanner.Simulator.Layouts;
 
 namespace ScalePlanner.Executor.Distributed;
@@ -9,7 +9,7 @@ namespace ScalePlanner.Executor.Distributed;
 /// </summary>
 public sealed class ProcessGrid
 {
-    public ProcessGrid(Mpi mpi, Layout layout)
+    public ProcessGrid(OpenMpi mpi, Layout layout)
     {
         if (mpi.Size != layout.Devices)
             throw new MpiException($"the layout needs dp·tp·pp·cp = {layout.Devices} ranks but mpirun started {mpi.Size}");
@@ -31,7 +31,7 @@ public sealed class ProcessGrid
     /// <summary>The world rank at (tensor rank, data rank, stage); the inverse of <see cref="Coordinates"/>.</summary>
     public static int WorldRankAt(int tensorRank, int dataRank, int stage, Layout layout) => tensorRank + layout.Tp * (dataRank + layout.Dp * stage);
 
-    public Mpi Mpi { get; }
+    public OpenMpi Mpi { get; }
 
     /// <summary>The layout this grid splits the world by.</summary>
     public Layout Layout { get; }

@@ -1,4 +1,4 @@
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 using ScalePlanner.Executor.Checkpoints;
 
 namespace ScalePlanner.Executor.Distributed;
@@ -9,7 +9,7 @@ namespace ScalePlanner.Executor.Distributed;
 /// holds a verified file for it: a rank that died mid-save, or a corrupted file, leaves that step incomplete, so resuming takes
 /// the newest step that all ranks agree on, found with all-reduces over the world.
 /// </summary>
-public sealed class RankCheckpoints(string folder, Mpi mpi)
+public sealed class RankCheckpoints(string folder, OpenMpi mpi)
 {
     private readonly CheckpointStore store = new(RankFolder(folder, mpi.Rank));
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 using static TorchSharp.torch;
 
 namespace ScalePlanner.Executor.Distributed;
@@ -11,7 +11,7 @@ namespace ScalePlanner.Executor.Distributed;
 /// the maximum the vocabulary-parallel cross-entropy shifts by. It keeps the seconds spent in
 /// those collectives, which run inside forward and backward, so the step's report can take them out of compute.
 /// </summary>
-public sealed class TensorGroup(Mpi mpi, nint communicator, int size, int rank, bool sequenceParallel = false)
+public sealed class TensorGroup(OpenMpi mpi, nint communicator, int size, int rank, bool sequenceParallel = false)
 {
     public int Size { get; } = size;
     public int Rank { get; } = rank;

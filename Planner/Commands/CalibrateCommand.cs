@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ScalePlanner.Calibration;
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 using ScalePlanner.Reports;
 using ScalePlanner.Reports.Bundles;
 using ScalePlanner.Simulator.Profiles;
@@ -35,11 +35,11 @@ public static class CalibrateCommand
             if (side < 1) throw new Simulator.Specs.SpecException("--ranks", $"must be at least 1, got {side}");
             if (side > 1 && parse.GetValue(device) != "cpu") throw new Simulator.Specs.SpecException("--ranks", "side-by-side ranks are calibrated on the CPU only; allowed with --device cuda: 1");
             var progress = (string line) => Console.Error.WriteLine(line);
-            if (side > 1 && !Mpi.UnderLauncher) return SideBySide(side, isQuick, progress);
+            if (side > 1 && !OpenMpi.UnderLauncher) return SideBySide(side, isQuick, progress);
             var collectives = parse.GetValue(collectivesFile) is { } file ? ProfileFile.ReadCollectives(file) : MeasureCollectives(isQuick, progress);
             var options = new Calibrator.Options(isQuick, parse.GetValue(device)!, progress);
             if (side == 1) return Write(parse.GetValue(output)!, Calibrator.Run(options, collectives));
-            using var mpi = new Mpi();
+            using var mpi = new OpenMpi();
             if (mpi.Size != side) throw new MpiException($"--ranks {side} needs {side} ranks but mpirun started {mpi.Size}");
             TorchSharp.torch.set_num_threads(Math.Max(1, Environment.ProcessorCount / side));
             return RankExit.Run(mpi, () =>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ScalePlanner.Calibration.Collectives;
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 using ScalePlanner.Reports;
 
 namespace ScalePlanner.Planner.Commands;
@@ -16,8 +16,8 @@ public static class CollectiveWorkerCommand
         command.Hidden = true;
         command.SetAction(parse =>
         {
-            if (!Mpi.UnderLauncher) throw new MpiException("calibrate-collectives runs under mpirun; use `scaleplan calibrate`");
-            using var mpi = new Mpi();
+            if (!OpenMpi.UnderLauncher) throw new MpiException("calibrate-collectives runs under mpirun; use `scaleplan calibrate`");
+            using var mpi = new OpenMpi();
             bool isQuick = parse.GetValue(quick);
             long[] sizes = isQuick
                 ? [4 << 10, 64 << 10, 1 << 20, 16 << 20, 64 << 20]

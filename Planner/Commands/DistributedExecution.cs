@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Distributed;
 using ScalePlanner.Executor.Model;
@@ -64,10 +64,10 @@ public sealed class DistributedExecution
         var (options, resume) = training.AcrossProcesses(parse, ExecuteTrainingOptions.Defaults(job, layout, steps));
         var distributed = new DistributedOptions(layout.Schedule, layout.Zero == 1, layout.Compression, layout.Overlap, parse.GetValue(checkEvery),
             BucketBytes(parse), resume, parse.GetValue(corruptRank), parse.GetValue(corruptStep), parse.GetValue(killRank), parse.GetValue(killStep));
-        if (!Mpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile), options.Checkpoints?.Folder);
+        if (!OpenMpi.UnderLauncher) return Launch(layout.Devices, parse.GetValue(hostfile), options.Checkpoints?.Folder);
         int threads = Math.Max(1, Environment.ProcessorCount / LocalRanks());
         set_num_threads(threads);
-        using var mpi = new Mpi();
+        using var mpi = new OpenMpi();
         return RankExit.Run(mpi, () => Rank(mpi, scenarioPath, scenarioName, job, layout, options, distributed, profile, output));
     }
 
@@ -94,7 +94,7 @@ public sealed class DistributedExecution
     private static int LocalRanks() =>
         int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), out int local) && local > 0 ? local : 1;
 
-    private static int Rank(Mpi mpi, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, TrainerOptions options, DistributedOptions distributed, Simulator.Profiles.DeviceProfile? profile, string? output)
+    private static int Rank(OpenMpi mpi, string scenarioPath, string scenarioName, TrainingJob job, Layout layout, TrainerOptions options, DistributedOptions distributed, Simulator.Profiles.DeviceProfile? profile, string? output)
     {
         var grid = new ProcessGrid(mpi, layout);
         var source = InputPipeline.SyntheticSource(job.Model);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 
 namespace ScalePlanner.Planner.Commands;
 
@@ -17,7 +17,7 @@ public static class MpiCheckCommand
         command.Hidden = true;
         command.SetAction(parse =>
         {
-            using var mpi = new Mpi();
+            using var mpi = new OpenMpi();
             int n = parse.GetValue(elements);
             var data = new float[n];
             for (int i = 0; i < n; i++) data[i] = (mpi.Rank + 1f) * (i + 1);

@@ -1,4 +1,4 @@
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 using ScalePlanner.Executor.Distributed;
 using ScalePlanner.Simulator.Specs;
 
@@ -11,7 +11,7 @@ namespace ScalePlanner.Planner.Commands;
 /// </summary>
 public static class RankExit
 {
-    public static int Run(Mpi mpi, Func<int> rank)
+    public static int Run(OpenMpi mpi, Func<int> rank)
     {
         try
         {
@@ -29,7 +29,7 @@ public static class RankExit
         }
     }
 
-    private static int Abort(Mpi mpi, string message)
+    private static int Abort(OpenMpi mpi, string message)
     {
         Console.Error.WriteLine($"error: {message}");
         Console.Error.Flush();

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 
 namespace ScalePlanner.Tests.Distributed;
 

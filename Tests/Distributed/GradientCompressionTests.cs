@@ -1,4 +1,4 @@
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 
 namespace ScalePlanner.Tests.Distributed;
 

@@ -1,6 +1,6 @@
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 
-namespace ScalePlanner.Tests.Calibration;
+namespace ScalePlanner.Tests.Mpi;
 
 /// <summary>mpirun's reports of a failed rank, as Open MPI 4.1 prints them (captured on this machine), turned into one phrase.</summary>
 public class MpirunFailureReportTests

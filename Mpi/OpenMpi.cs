@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ScalePlanner.Calibration.Mpi;
+namespace ScalePlanner.Mpi;
 
 /// <summary>
 /// The project's own binding to Open MPI's C library (libmpi.so.40, Debian's openmpi-bin 4.1): the library is loaded with
@@ -8,7 +8,7 @@ namespace ScalePlanner.Calibration.Mpi;
 /// MPI_FLOAT, MPI_SUM … are the addresses of exported objects (ompi_mpi_comm_world, ompi_mpi_float, ompi_mpi_op_sum …),
 /// MPI_IN_PLACE is (void*)1 and MPI_STATUS_IGNORE is null (Open MPI's mpi.h).
 /// </summary>
-public sealed unsafe class Mpi : IDisposable
+public sealed unsafe class OpenMpi : IDisposable
 {
     public const string LibraryName = "libmpi.so.40";
     private static readonly void* InPlace = (void*)1;
@@ -35,7 +35,7 @@ public sealed unsafe class Mpi : IDisposable
     private readonly nint floatType, doubleType, longType, uint16Type, sum, max, bf16Sum;
 
     /// <summary>Loads Open MPI and calls MPI_Init (once per process).</summary>
-    public Mpi()
+    public OpenMpi()
     {
         if (!NativeLibrary.TryLoad(LibraryName, out library))
             throw new MpiException($"Open MPI is not installed ({LibraryName} not found): run tools/install-prerequisites.sh or apt-get install openmpi-bin");

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ScalePlanner.Calibration.Mpi;
+namespace ScalePlanner.Mpi;
 
 /// <summary>
 /// Reads mpirun's standard error line by line for its report of the first failed rank. The message texts are Open MPI 4.1's

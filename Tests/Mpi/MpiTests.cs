@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using ScalePlanner.Calibration.Mpi;
+using ScalePlanner.Mpi;
 
-namespace ScalePlanner.Tests.Calibration;
+namespace ScalePlanner.Tests.Mpi;
 
 /// <summary>The project's Open MPI binding, run for real under mpirun with two ranks.</summary>
 public class MpiTests

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ScalePlanner.Calibration.Mpi;
+namespace ScalePlanner.Mpi;
 
 /// <summary>
 /// bfloat16 arithmetic for the MPI reduction: a bfloat16 is the upper 16 bits of an IEEE-754 binary32 (Kalamkar et al. 2019,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace ScalePlanner.Calibration.Mpi;
+namespace ScalePlanner.Mpi;
 
 /// <summary>
 /// Starts this same program under Open MPI's `mpirun` with N ranks. As root, mpirun needs --allow-run-as-root; with more
