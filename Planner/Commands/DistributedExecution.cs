@@ -110,7 +110,7 @@ public sealed class DistributedExecution
         // AdamW and Adam keep two fp32 moments per element, SGD one momentum (Loshchilov & Hutter 2019; Kingma & Ba 2015).
         int moments = layout.Optimizer == OptimizerKind.Sgd ? 1 : 2;
         Console.Error.WriteLine($"optimizer state on rank 0: {run.OptimizerElements:N0} elements × {moments} fp32 moments = {run.OptimizerElements * moments * 4L:N0} bytes");
-        var predicted = Simulator.Simulation.Simulator.Evaluate(job, layout, profile);
+        var predicted = CostModel.Evaluate(job, layout, profile);
         var asSteps = metrics.Select(m => new StepMetrics(m.Step, m.Loss, m.TokensPerSecond, m.StepSeconds, m.DataSeconds, m.ForwardSeconds,
             m.BackwardSeconds, m.OptimizerSeconds, m.GradientNorm, m.LearningRate)).ToList();
         ExecutionReport.Write(scenarioName, predicted, asSteps, source.EntropyRate);

@@ -69,7 +69,7 @@ public static class ExecuteCommand
                     throw new SpecException("--data", "token shards across processes are not built; allowed with dp·tp·pp > 1: the synthetic source (no --data)");
                 return distributed.Run(parse, training, parse.GetValue(scenario)!, loaded.Name, job, parsed, n, deviceProfile, parse.GetValue(output));
             }
-            var predicted = Simulator.Simulation.Simulator.Evaluate(job, parsed, deviceProfile);
+            var predicted = CostModel.Evaluate(job, parsed, deviceProfile);
             double peakFlops = (deviceProfile ?? job.Cluster.Accelerator.DefaultProfile).PeakFlops(job.Cluster.Accelerator, parsed.Precision);
 
             int micro = parsed.MicroBatch;

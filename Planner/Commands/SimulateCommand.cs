@@ -3,6 +3,7 @@ using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Reports;
 using ScalePlanner.Reports.Bundles;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 using ScalePlanner.Simulator.Timeline;
 
@@ -37,7 +38,7 @@ public static class SimulateCommand
             bool json = parse.GetValue(format) == "json";
             if (!useTimeline)
             {
-                var result = Simulator.Simulation.Simulator.Evaluate(job, parsed, deviceProfile);
+                var result = CostModel.Evaluate(job, parsed, deviceProfile);
                 var closedFormFiles = folder is null ? [] : Written(loaded.Name, result, null, folder, job, deviceProfile, parse.GetValue(scenario)!);
                 if (json) Console.WriteLine(SimulationJson.Serialize(result));
                 else SimulationTable.Write(loaded.Name, job, result);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ScalePlanner.Planner.Scenarios;
-using ScalePlanner.Simulator.Costs;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Simulation;
@@ -99,9 +98,6 @@ public static class PlanSearch
         MicroBatchCosts? shape = null;
         var (_, cluster, training) = job;
         double capacity = cluster.Accelerator.MemoryBytes;
-        double tokensPerStep = (double)training.GlobalBatchSize * job.Model.SequenceLength;
-        double steps = training.Tokens / tokensPerStep;
-        double peak = cluster.Accelerator.PeakFlops(item.Precision);
 
         foreach (int pp in space.Pp)
         {
@@ -135,24 +131,24 @@ public static class PlanSearch
                                         continue;
                                     }
                                     var estimate = stepModel.Estimate(costs, layout, memory);
-                                    var failures = FailureModel.Of(steps * estimate.Time.Total, estimate.CheckpointBytes, layout.Devices, cluster.Nodes, cluster.Reliability);
-                                    double dollars = Objective.Dollars(failures.WallSeconds, layout.Devices, cluster.PricePerDeviceHour);
-                                    if (!objective.Allows(failures.WallSeconds, dollars))
+                                    var run = CostModel.Run(job, layout, estimate);
+                                    double wall = run.TimeToTrainSeconds;
+                                    double dollars = Objective.Dollars(wall, layout.Devices, cluster.PricePerDeviceHour);
+                                    if (!objective.Allows(wall, dollars))
                                     {
                                         acc.OutsideConstraints++;
                                         continue;
                                     }
                                     acc.Fit++;
-                                    double mfu = estimate.ModelFlops / estimate.Time.Total / layout.Devices / peak;
-                                    double score = objective.Score(failures.WallSeconds, dollars, mfu);
+                                    double score = objective.Score(wall, dollars, run.Mfu);
                                     var fastest = acc.Fastest[item.Cluster];
-                                    if (fastest is null || failures.WallSeconds <= fastest.Value.WallSeconds)
+                                    if (fastest is null || wall <= fastest.Value.WallSeconds)
                                     {
-                                        var asFastest = new Candidate(item.Cluster, layout, failures.WallSeconds, failures.WallSeconds, dollars, estimate);
+                                        var asFastest = new Candidate(item.Cluster, layout, wall, wall, dollars, estimate);
                                         if (fastest is null || Candidate.Compare(asFastest, fastest.Value) < 0) acc.Fastest[item.Cluster] = asFastest;
                                     }
                                     if (!acc.Top.Rejects(score))
-                                        acc.Top.Offer(new Candidate(item.Cluster, layout, score, failures.WallSeconds, dollars, estimate));
+                                        acc.Top.Offer(new Candidate(item.Cluster, layout, score, wall, dollars, estimate));
                                 }
         }
     }
@@ -175,7 +171,7 @@ public static class PlanSearch
     }
 
     private static RankedLayout Rank(int rank, in Candidate candidate, TrainingJob[] jobs) =>
-        new(rank, jobs[candidate.Cluster].Cluster, Simulator.Simulation.Simulator.Result(jobs[candidate.Cluster], candidate.Layout, candidate.Estimate));
+        new(rank, jobs[candidate.Cluster].Cluster, CostModel.Result(jobs[candidate.Cluster], candidate.Layout, candidate.Estimate));
 
     private static List<RankedLayout> Ranked(List<Candidate> candidates, TrainingJob[] jobs) => [.. candidates.Select((c, i) => Rank(i + 1, c, jobs))];
 

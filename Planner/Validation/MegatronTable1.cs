@@ -68,7 +68,7 @@ public static partial class MegatronTable1
     {
         foreach (var row in Read(path))
         {
-            var result = Simulator.Simulation.Simulator.Evaluate(Job(row), Layout(row));
+            var result = CostModel.Evaluate(Job(row), Layout(row));
             yield return new ValidationRow("Megatron SC21 Table 1", $"{row.ParamsBillions}B on {row.Gpus} GPUs (tp={row.Tp}, pp={row.Pp})",
                 "hardware TFLOP/s per GPU", result.HardwareTflopsPerGpu, row.TflopsPerGpu);
         }

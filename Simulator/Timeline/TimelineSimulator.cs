@@ -4,7 +4,7 @@ using ScalePlanner.Simulator.Simulation;
 
 namespace ScalePlanner.Simulator.Timeline;
 
-/// <summary>One layout through the event simulation: the result as <see cref="Simulation.Simulator"/> gives it, with the step time and its parts from the timeline.</summary>
+/// <summary>One layout through the event simulation: the result as <see cref="CostModel"/> gives it, with the step time and its parts from the timeline.</summary>
 public sealed record TimelineSimulation(SimulationResult Result, SimulationResult ClosedForm, TimelineResult Timeline);
 
 public static class TimelineSimulator
@@ -17,6 +17,6 @@ public static class TimelineSimulator
         var shape = stepModel.Shape(layout);
         var estimate = stepModel.Estimate(shape, layout);
         var timeline = StepTimeline.Run(StepWorkloadBuilder.Build(job, stepModel, shape, layout, options), options.RecordEvents);
-        return new TimelineSimulation(Simulation.Simulator.Result(job, layout, estimate with { Time = timeline.Time }), Simulation.Simulator.Result(job, layout, estimate), timeline);
+        return new TimelineSimulation(CostModel.Result(job, layout, estimate with { Time = timeline.Time }), CostModel.Result(job, layout, estimate), timeline);
     }
 }

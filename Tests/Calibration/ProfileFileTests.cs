@@ -1,6 +1,7 @@
 using ScalePlanner.Reports;
 using ScalePlanner.Simulator.Hardware;
 using ScalePlanner.Simulator.Profiles;
+using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Tests.Calibration;
@@ -43,7 +44,7 @@ public class ProfileFileTests
     {
         var job = ScalePlanner.Tests.Simulator.Jobs.Of("gpt2-small", "cpu", 1, 8, flash: false);
         var layout = ScalePlanner.Simulator.Layouts.Layout.Parse("precision=fp32,mb=1,dp=1");
-        double Step(DeviceProfile p) => ScalePlanner.Simulator.Simulation.Simulator.Evaluate(job with { Cluster = job.Cluster with { DevicesPerNode = 1 } }, layout, p).Time.Compute;
+        double Step(DeviceProfile p) => CostModel.Evaluate(job with { Cluster = job.Cluster with { DevicesPerNode = 1 } }, layout, p).Time.Compute;
         var faster = Calibrated with { PeakTflops = [new PeakOverride(Precision.Fp32, 0.4)], MemoryTBps = 0.06 };
         Assert.Equal(Step(Calibrated) / 2, Step(faster), Step(Calibrated) * 0.01);
     }

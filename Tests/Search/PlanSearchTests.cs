@@ -2,6 +2,7 @@ using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Planner.Search;
 using ScalePlanner.Planner.Validation;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 using Xunit.Abstractions;
 
@@ -47,7 +48,7 @@ public class PlanSearchTests(ITestOutputHelper output)
         foreach (var row in rows)
         {
             var job = MegatronTable1.Job(row);
-            var published = ScalePlanner.Simulator.Simulation.Simulator.Evaluate(job, MegatronTable1.Layout(row));
+            var published = CostModel.Evaluate(job, MegatronTable1.Layout(row));
             Assert.True(published.Fits, $"{row.ParamsBillions}B: the published layout should fit in 80 GB ({published.MemoryPerGpuBytes / 1e9:F1} GB)");
             var search = new SearchSpace
             {

@@ -1,5 +1,6 @@
 using ScalePlanner.Simulator.Hardware;
 using ScalePlanner.Simulator.Profiles;
+using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Tests.Simulator;
@@ -25,8 +26,8 @@ public class DeviceProfileJsonTests
         var layout = ScalePlanner.Simulator.Layouts.Layout.Parse("dp=16,tp=8,pp=8");
         var slower = AcceleratorCatalog.Get("a100-sxm-80gb").DefaultProfile with { SustainedClockFraction = 0.5 };
         var reloaded = DeviceProfileJson.Deserialize(DeviceProfileJson.Serialize(slower), "test");
-        Assert.True(ScalePlanner.Simulator.Simulation.Simulator.Evaluate(job, layout, reloaded).StepTimeSeconds
-                  > ScalePlanner.Simulator.Simulation.Simulator.Evaluate(job, layout).StepTimeSeconds * 1.3);
+        Assert.True(CostModel.Evaluate(job, layout, reloaded).StepTimeSeconds
+                  > CostModel.Evaluate(job, layout).StepTimeSeconds * 1.3);
     }
 
     [Theory]

@@ -16,5 +16,5 @@ public static class Jobs
     public static TrainingJob Gpt3On1024A100(int globalBatch) => Of("gpt3-175b", "a100-sxm-80gb", 128, globalBatch);
 
     public static SimulationResult Run(TrainingJob job, string layout) =>
-        ScalePlanner.Simulator.Simulation.Simulator.Evaluate(job, ScalePlanner.Simulator.Layouts.Layout.Parse(layout));
+        CostModel.Evaluate(job, ScalePlanner.Simulator.Layouts.Layout.Parse(layout));
 }

@@ -66,7 +66,7 @@ public class UnevenStagesTests
         var job = new TrainingJob(model, ClusterSpec.Of(AcceleratorCatalog.Get("h100-sxm"), 1) with { DevicesPerNode = 4 },
             new TrainingSpec { GlobalBatchSize = 8, Tokens = 1e9 });
         var layout = Layout.Parse("pp=4,mb=1,firstStageLayers=1,lastStageLayers=1");
-        var result = ScalePlanner.Simulator.Simulation.Simulator.Evaluate(job, layout);
+        var result = CostModel.Evaluate(job, layout);
         Assert.Equal(6 * ActivationMemory.PerBlock(model, layout, flashAttention: true), result.Memory.Activations, 6);
     }
 

@@ -4,8 +4,12 @@ using ScalePlanner.Simulator.Profiles;
 
 namespace ScalePlanner.Simulator.Simulation;
 
-/// <summary>One prediction: validate the layout, cost it with <see cref="StepModel"/>, add time and cost to train with failures.</summary>
-public static class Simulator
+/// <summary>
+/// The cost model's entry point. One prediction: validate the layout, cost it with <see cref="StepModel"/>, add time and cost
+/// to train with failures. <see cref="Run"/> is the one place a step estimate becomes throughput, utilisation and time to
+/// train; `simulate` reaches it through <see cref="Result"/>, the search calls it for every candidate.
+/// </summary>
+public static class CostModel
 {
     public static SimulationResult Evaluate(TrainingJob job, Layout layout, DeviceProfile? profile = null)
     {
@@ -15,8 +19,8 @@ public static class Simulator
         return Result(job, layout, stepModel.Estimate(shape, layout));
     }
 
-    /// <summary>Turns a step estimate into the full result: throughput, utilisation, time to train with expected failures, cost.</summary>
-    public static SimulationResult Result(TrainingJob job, in Layout layout, in StepEstimate estimate)
+    /// <summary>What one step estimate means for the whole run: steps, throughput, utilisation, time to train with expected failures. No allocation.</summary>
+    public static RunEstimate Run(TrainingJob job, in Layout layout, in StepEstimate estimate)
     {
         var (model, cluster, training) = job;
         double step = estimate.Time.Total;
@@ -26,6 +30,17 @@ public static class Simulator
         double tokensPerStep = (double)training.GlobalBatchSize * model.SequenceLength;
         double steps = training.Tokens / tokensPerStep;
         var failures = FailureModel.Of(steps * step, estimate.CheckpointBytes, devices, cluster.Nodes, cluster.Reliability);
+        return new RunEstimate(steps, tokensPerStep / step, modelPerDevice, hardwarePerDevice, modelPerDevice / peak, hardwarePerDevice / peak, failures);
+    }
+
+    /// <summary>Turns a step estimate into the full result: throughput, utilisation, time to train with expected failures, cost.</summary>
+    public static SimulationResult Result(TrainingJob job, in Layout layout, in StepEstimate estimate)
+    {
+        var cluster = job.Cluster;
+        var run = Run(job, layout, estimate);
+        double step = estimate.Time.Total;
+        int devices = layout.Devices;
+        var failures = run.Failures;
         double deviceHours = failures.WallSeconds * devices / 3600;
         return new SimulationResult
         {
@@ -37,15 +52,15 @@ public static class Simulator
             Memory = estimate.Memory,
             Time = estimate.Time,
             StepTimeSeconds = step,
-            TokensPerSecond = tokensPerStep / step,
-            ModelTflopsPerGpu = modelPerDevice / 1e12,
-            HardwareTflopsPerGpu = hardwarePerDevice / 1e12,
+            TokensPerSecond = run.TokensPerSecond,
+            ModelTflopsPerGpu = run.ModelFlopsPerDevice / 1e12,
+            HardwareTflopsPerGpu = run.HardwareFlopsPerDevice / 1e12,
             ModelFlopsPerStep = estimate.ModelFlops,
             HardwareFlopsPerStep = estimate.HardwareFlops,
-            Mfu = modelPerDevice / peak,
-            Hfu = hardwarePerDevice / peak,
-            Steps = steps,
-            FailureFreeTimeToTrainSeconds = steps * step,
+            Mfu = run.Mfu,
+            Hfu = run.Hfu,
+            Steps = run.Steps,
+            FailureFreeTimeToTrainSeconds = run.Steps * step,
             CheckpointWriteSeconds = failures.CheckpointWriteSeconds,
             CheckpointIntervalSeconds = failures.CheckpointIntervalSeconds,
             ExpectedInterruptions = failures.ExpectedInterruptions,
