@@ -1,4 +1,3 @@
-using ScalePlanner.Planner.Search;
 using ScalePlanner.Simulator.Hardware;
 using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;

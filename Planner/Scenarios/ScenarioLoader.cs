@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using ScalePlanner.Planner.Search;
 using ScalePlanner.Simulator.Hardware;
 using ScalePlanner.Simulator.Specs;
 

@@ -1,4 +1,3 @@
-using ScalePlanner.Planner.Search;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 

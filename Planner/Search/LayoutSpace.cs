@@ -1,3 +1,4 @@
+using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Simulator.Hardware;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;

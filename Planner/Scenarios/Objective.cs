@@ -1,4 +1,4 @@
-namespace ScalePlanner.Planner.Search;
+namespace ScalePlanner.Planner.Scenarios;
 
 public enum ObjectiveKind { Time, Cost, Mfu }
 

@@ -1,7 +1,7 @@
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 
-namespace ScalePlanner.Planner.Search;
+namespace ScalePlanner.Planner.Scenarios;
 
 /// <summary>
 /// Which values each layout dimension may take. A null list means "every valid value" (derived from the model and the
