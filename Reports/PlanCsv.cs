@@ -1,4 +1,5 @@
 using CsvHelper;
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Simulation;
 
 namespace ScalePlanner.Reports;

@@ -1,3 +1,4 @@
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Simulation;
 using Spectre.Console;
 

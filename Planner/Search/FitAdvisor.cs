@@ -1,6 +1,7 @@
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Reports;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Profiles;
 
 namespace ScalePlanner.Planner.Search;
@@ -59,7 +60,7 @@ public static class FitAdvisor
         return advice;
     }
 
-    private static Simulator.Simulation.RankedLayout? Best(DeviceProfile? profile, Scenario scenario) => PlanSearch.Run(scenario, 1, profile).Top.FirstOrDefault();
+    private static RankedLayout? Best(DeviceProfile? profile, Scenario scenario) => PlanSearch.Run(scenario, 1, profile).Top.FirstOrDefault();
 
     private static bool SameSearch(Scenario a, Scenario b) =>
         a.Search.Zero.Order().SequenceEqual(b.Search.Zero.Order()) && a.Search.Recompute.Order().SequenceEqual(b.Search.Recompute.Order());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;

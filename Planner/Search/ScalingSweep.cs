@@ -1,5 +1,5 @@
 using ScalePlanner.Planner.Scenarios;
-using ScalePlanner.Reports.Plots;
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Profiles;
 
 namespace ScalePlanner.Planner.Search;
@@ -17,7 +17,7 @@ public static class ScalingSweep
     {
         var points = new List<ScalingPoint>();
         // Strong and weak scaling meet at factor 1 (same devices, same batch): each (devices, batch) is searched once.
-        var searched = new Dictionary<(int Devices, int Batch), Simulator.Simulation.RankedLayout?>();
+        var searched = new Dictionary<(int Devices, int Batch), RankedLayout?>();
         foreach (var mode in new[] { ScalingMode.Strong, ScalingMode.Weak })
         {
             var found = new List<(int Devices, int Batch, string Layout, double TokensPerSecond)>();

@@ -1,4 +1,5 @@
 using ScalePlanner.Planner.Scenarios;
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Timeline;

@@ -1,5 +1,6 @@
 using CsvHelper;
 using ScalePlanner.Reports.Plots;
+using ScalePlanner.Simulator.Plans;
 
 namespace ScalePlanner.Reports.Bundles;
 

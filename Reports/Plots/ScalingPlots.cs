@@ -1,3 +1,4 @@
+using ScalePlanner.Simulator.Plans;
 using ScottPlot;
 
 namespace ScalePlanner.Reports.Plots;

@@ -1,3 +1,4 @@
+using ScalePlanner.Simulator.Plans;
 using ScottPlot.Plottables;
 using ScalePlanner.Reports.Plots;
 using ScalePlanner.Simulator.Simulation;

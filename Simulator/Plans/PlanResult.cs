@@ -1,11 +1,13 @@
 using ScalePlanner.Simulator.Hardware;
+using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Timeline;
 
-namespace ScalePlanner.Simulator.Simulation;
+namespace ScalePlanner.Simulator.Plans;
 
 /// <summary>One ranked layout of a search: which cluster, and the full prediction (from the event-driven timeline when <see cref="Timeline"/> is set).</summary>
 public sealed record RankedLayout(int Rank, ClusterSpec Cluster, SimulationResult Result)
 {
-    public Timeline.TimelineSimulation? Timeline { get; init; }
+    public TimelineSimulation? Timeline { get; init; }
 }
 
 /// <summary>How many candidates a search met, and why the others were left out.</summary>

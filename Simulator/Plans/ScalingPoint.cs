@@ -1,4 +1,4 @@
-namespace ScalePlanner.Reports.Plots;
+namespace ScalePlanner.Simulator.Plans;
 
 /// <summary>How a scaling sweep varies the job: strong keeps the global batch, weak grows it with the device count.</summary>
 public enum ScalingMode { Strong, Weak }
