@@ -5,7 +5,7 @@ using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 
-namespace ScalePlanner.Calibration;
+namespace ScalePlanner.Calibration.Fitting;
 
 /// <summary>What the cost model predicts for a stack of GPT blocks (or one block's attention) forward + backward on this device: the same code `simulate` runs.</summary>
 public static class BlockPrediction
