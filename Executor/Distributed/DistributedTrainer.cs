@@ -27,9 +27,8 @@ public static class DistributedTrainer
     public static DistributedRun Run(StageModel stage, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed,
         Func<long, IBatchSource> open, Action<DistributedStepMetrics>? onStep = null)
     {
+        LayoutRules.RequireBatchSplit(options.GlobalBatch, grid.DataParallel, options.MicroBatch);
         int perReplica = options.GlobalBatch / grid.DataParallel;
-        if (perReplica * grid.DataParallel != options.GlobalBatch || perReplica % options.MicroBatch != 0)
-            throw new Simulator.Specs.SpecException("training.globalBatchSize", $"{options.GlobalBatch} is not divisible by dp·mb = {grid.DataParallel}·{options.MicroBatch}");
         int microBatches = perReplica / options.MicroBatch;
         manual_seed(options.Seed);
         var parameters = stage.parameters().ToList();

@@ -1,4 +1,5 @@
 using ScalePlanner.Executor.Model;
+using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,7 +30,7 @@ public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
 
     public TensorParallelBlock(Block block, ModelSpec model, bool fused, TensorGroup group) : base(nameof(TensorParallelBlock))
     {
-        if (model.KvHeads % group.Size != 0)
+        if (!LayoutRules.TpSplitsKvHeads(model, group.Size))
             throw new SpecException("layout.tp", $"tensor-parallel execution splits key/value heads: tp={group.Size} must divide model.kvHeads={model.KvHeads}");
         this.group = group;
         heads = model.Heads / group.Size;

@@ -1,3 +1,4 @@
+using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ public readonly record struct VocabRange(long First, long Count)
     /// <summary>Refuses a vocabulary that <paramref name="tp"/> ranks cannot split into equal ranges.</summary>
     public static void Require(long vocab, int tp)
     {
-        if (vocab % tp != 0)
+        if (!LayoutRules.TpSplitsVocab(vocab, tp))
             throw new SpecException("layout.tp", $"the vocabulary-parallel output layer splits model.vocab={vocab} over tp={tp}, which must divide it");
     }
 

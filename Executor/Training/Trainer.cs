@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ScalePlanner.Executor.Checkpoints;
 using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Model;
+using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 using static TorchSharp.torch;
@@ -27,8 +28,7 @@ public static class Trainer
     /// </summary>
     public static List<StepMetrics> Run(GptModel model, TrainerOptions options, IBatchSource batches, Action<StepMetrics>? onStep = null, TrainingCheckpoint? resumeFrom = null)
     {
-        if (options.GlobalBatch % options.MicroBatch != 0)
-            throw new SpecException("training.globalBatchSize", $"{options.GlobalBatch} is not divisible by the micro-batch {options.MicroBatch}");
+        LayoutRules.RequireBatchSplit(options.GlobalBatch, dp: 1, options.MicroBatch);
         if (options.Guards.OnSpike == SpikeAction.Rollback && options.Checkpoints is null)
             throw new SpecException("--on-spike", "rollback needs checkpoints to roll back to (--checkpoint-dir); allowed without them: warn skip");
         if (options.Checkpoints is { Every: < 1 } badEvery)

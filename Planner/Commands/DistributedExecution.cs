@@ -41,7 +41,7 @@ public sealed class DistributedExecution
     /// <summary>What runs across processes today; anything else is refused with one line naming the field.</summary>
     public static void Supported(Layout layout, ModelSpec model)
     {
-        if (layout.Sp && model.SequenceLength % layout.Tp != 0)
+        if (layout.Sp && !LayoutRules.TpSplitsSequence(model, layout.Tp))
             throw new SpecException("layout.sp", $"sequence parallelism splits model.sequenceLength={model.SequenceLength} over tp={layout.Tp}, which must divide it");
         VocabRange.Require(model.Vocab, layout.Tp);
         if (layout.Cp > 1) throw new SpecException("layout.cp", "context-parallel execution is not built; allowed: cp=1");

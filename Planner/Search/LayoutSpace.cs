@@ -29,15 +29,15 @@ public sealed class LayoutSpace
         this.cluster = cluster;
         this.search = search;
         int devices = cluster.Devices;
-        var deviceDivisors = Divisors(devices);
+        var deviceDivisors = LayoutRules.Divisors(devices);
 
         var tpCandidates = search.Tp ?? [.. deviceDivisors.Where(tp => search.TpAcrossNodes || tp <= cluster.DevicesPerNode)];
-        Tp = [.. tpCandidates.Where(tp => model.Heads % tp == 0 && (model.KvHeads % tp == 0 || tp % model.KvHeads == 0))];
+        Tp = [.. tpCandidates.Where(tp => LayoutRules.TpSplitsHeads(model, tp) && LayoutRules.TpFitsKvHeads(model, tp))];
         var ppCandidates = search.Pp ?? deviceDivisors;
         splits = ppCandidates.ToDictionary(pp => pp, StageSplitsOf);
         Pp = [.. ppCandidates.Where(pp => splits[pp].Length > 0)];
         var cpCandidates = search.Cp ?? [.. deviceDivisors.Where(cp => model.SequenceLength / cp >= Math.Min(search.MinTokensPerContextRank, model.SequenceLength))];
-        Cp = [.. cpCandidates.Where(cp => model.SequenceLength % cp == 0)];
+        Cp = [.. cpCandidates.Where(cp => LayoutRules.CpSplitsSequence(model, cp))];
         Precisions = [.. (search.Precision ?? PrecisionFacts.All).Where(cluster.Accelerator.Supports)];
         DivisibilityExcluded = tpCandidates.Length - Tp.Length + ppCandidates.Length - Pp.Length + cpCandidates.Length - Cp.Length;
     }
@@ -50,23 +50,18 @@ public sealed class LayoutSpace
     public long DivisibilityExcluded { get; }
 
     /// <summary>The data-parallel degree for a split, or 0 when tp·cp·pp does not divide the devices.</summary>
-    public int DataParallel(int tp, int cp, int pp)
-    {
-        int devices = cluster.Devices, split = tp * cp * pp;
-        return devices % split == 0 ? devices / split : 0;
-    }
+    public int DataParallel(int tp, int cp, int pp) => LayoutRules.DataParallel(cluster.Devices, tp, cp, pp);
 
     /// <summary>Whether the scenario's search allows this data-parallel degree.</summary>
     public bool Allows(int dp) => search.Dp is null || search.Dp.Contains(dp);
 
     /// <summary>Whether dp replicas can share the global batch evenly.</summary>
-    public bool DividesBatch(int dp) => training.GlobalBatchSize % dp == 0;
+    public bool DividesBatch(int dp) => LayoutRules.SplitsBatch(training.GlobalBatchSize, dp);
 
     /// <summary>Micro-batch sizes for a data-parallel degree: the divisors of the per-replica batch.</summary>
     public int[] MicroBatches(int dp)
     {
-        if (!DividesBatch(dp)) return [];
-        var sizes = Divisors(training.GlobalBatchSize / dp);
+        var sizes = LayoutRules.MicroBatchSizes(training.GlobalBatchSize, dp);
         return search.MicroBatch is null ? sizes : [.. sizes.Where(search.MicroBatch.Contains)];
     }
 
@@ -106,13 +101,10 @@ public sealed class LayoutSpace
         return search.Vp is null ? [.. values] : [.. values.Where(search.Vp.Contains)];
     }
 
-    public PipelineSchedule[] Schedules(int pp, int vp)
-    {
-        PipelineSchedule[] valid = vp > 1 ? [PipelineSchedule.Interleaved] : pp == 1 ? [PipelineSchedule.OneFOneB] : [PipelineSchedule.GPipe, PipelineSchedule.OneFOneB];
-        return [.. valid.Where(search.Schedule.Contains)];
-    }
+    public PipelineSchedule[] Schedules(int pp, int vp) =>
+        [.. search.Schedule.Where(s => LayoutRules.AllowsSchedule(s, pp, vp) && !(pp == 1 && s == PipelineSchedule.GPipe))];
 
-    public bool[] SequenceParallel(int tp) => tp == 1 ? (search.Sp.Contains(false) ? [false] : []) : search.Sp;
+    public bool[] SequenceParallel(int tp) => LayoutRules.AllowsSequenceParallel(tp) ? search.Sp : search.Sp.Contains(false) ? [false] : [];
 
     public int[] ZeroStages(int dataShards) => dataShards == 1 ? (search.Zero.Contains(0) ? [0] : []) : search.Zero;
 
@@ -130,14 +122,4 @@ public sealed class LayoutSpace
         : search.Recompute;
 
     public OptimizerKind[] Optimizers => search.Optimizer;
-
-    public static int[] Divisors(int n)
-    {
-        var result = new List<int>();
-        for (int d = 1; d <= n; d++)
-        {
-            if (n % d == 0) result.Add(d);
-        }
-        return [.. result];
-    }
 }

@@ -103,7 +103,7 @@ public static class PlanSearch
         foreach (int pp in space.Pp)
         {
             int dp = space.DataParallel(item.Tp, item.Cp, pp);
-            if (dp == 0 || !space.Allows(dp) || !space.DividesBatch(dp) || training.GlobalBatchSize / dp % item.MicroBatch != 0) continue;
+            if (dp == 0 || !space.Allows(dp) || !LayoutRules.SplitsBatch(training.GlobalBatchSize, dp, item.MicroBatch)) continue;
             shape ??= stepModel.Shape(shapeLayout);
             var costs = shape.Value;
             int shards = dp * item.Cp;

@@ -46,21 +46,15 @@ public readonly record struct Layout()
         Guard.Positive("layout.cp", Cp);
         Guard.Positive("layout.mb", MicroBatch);
         if (Zero is < 0 or > 3) throw new SpecException("layout.zero", $"must be 0, 1, 2 or 3, got {Zero}");
-        if (Devices != devices)
-            throw new SpecException("layout", $"dp·tp·pp·cp = {Dp}·{Tp}·{Pp}·{Cp} = {Devices} must equal the cluster's {devices} devices");
-        Guard.DividedBy("model.heads", model.Heads, "layout.tp", Tp);
-        if (model.KvHeads % Tp != 0 && Tp % model.KvHeads != 0)
-            throw new SpecException("layout.tp", $"tp={Tp} must divide model.kvHeads={model.KvHeads} or be a multiple of it");
+        LayoutRules.RequireDevices(this, devices);
+        LayoutRules.RequireTpSplitsHeads(model, Tp);
         Guard.NonNegative("layout.firstStageLayers", FirstStageLayers);
         Guard.NonNegative("layout.lastStageLayers", LastStageLayers);
         StageSplit.Of(model.Layers, this);
-        Guard.DividedBy("model.sequenceLength", model.SequenceLength, "layout.cp", Cp);
-        if (training.GlobalBatchSize % (Dp * MicroBatch) != 0)
-            throw new SpecException("training.globalBatchSize", $"{training.GlobalBatchSize} is not divisible by dp·mb = {Dp}·{MicroBatch} = {Dp * MicroBatch}");
-        if (Sp && Tp == 1) throw new SpecException("layout.sp", "sequence parallelism needs tp > 1");
-        if (Vp > 1 && Schedule != PipelineSchedule.Interleaved) throw new SpecException("layout.vp", $"vp={Vp} needs schedule=interleaved");
-        if (Schedule == PipelineSchedule.Interleaved && (Vp < 2 || Pp < 2))
-            throw new SpecException("layout.schedule", "interleaved needs pp ≥ 2 and vp ≥ 2");
+        LayoutRules.RequireCpSplitsSequence(model, Cp);
+        LayoutRules.RequireBatchSplit(training.GlobalBatchSize, Dp, MicroBatch);
+        if (Sp && !LayoutRules.AllowsSequenceParallel(Tp)) throw new SpecException("layout.sp", "sequence parallelism needs tp > 1");
+        LayoutRules.RequireSchedule(this);
         if (Compression.Kind == CompressionKind.PowerSgd && Compression.Rank < 1)
             throw new SpecException("layout.compress", $"powersgd rank must be a positive integer, got {Compression.Rank}");
         return this;
