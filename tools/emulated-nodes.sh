@@ -3,11 +3,13 @@
 # through a UTS namespace entered at launch), a veth pair from each node into a bridge on a private subnet, tc tbf shaping on
 # both ends of each node's link, a hostfile and an rsh agent that starts Open MPI's daemons inside the namespaces (no ssh).
 #
-#   tools/emulated-nodes.sh up N [--link-gbps G] [--slots S]   create or re-shape N nodes (root only)
+#   tools/emulated-nodes.sh up N [--link-gbps G] [--slots S]   create or re-shape N nodes (root only; G may be 0.2;
+#                                 [--burst-kbit B]             defaults G=1, S=2, B=max(1024, 1 ms at G): less falls short)
 #   tools/emulated-nodes.sh down                               remove everything this script made
 #   tools/emulated-nodes.sh status                             what is up, the hostfile and the mpirun options
 #   tools/emulated-nodes.sh options                            print only the mpirun options (one per line)
-#   tools/emulated-nodes.sh drop NODE | undrop NODE            silently drop every packet of node NODE (index or spnodeI)
+#   tools/emulated-nodes.sh drop NODE | undrop NODE            silently drop every packet on node NODE's link (index,
+#                                                              spnodeI or address): a dead link, not a dead machine
 #
 # Everything is named with the project's prefix: namespaces spnode0.., bridge spbr0, veths spvI (bridge side) / spvIp
 # (node side), the nftables table "inet spdrop" inside a node's namespace. Nothing else is touched.
@@ -28,7 +30,8 @@ AGENT="$RUN_DIR/rsh-agent"
 STATE="$RUN_DIR/state"
 ARGS_FILE="$RUN_DIR/mpirun-args"
 PARAMS_FILE="$RUN_DIR/mca-params.conf"
-BURST_KBIT=1024                               # >= 1 Mbit: smaller bursts fall short of the rate
+BURST_KBIT=""                                 # default: 1 Mbit or 1 ms at the rate, whichever is larger (smaller bursts
+                                              # fall short of the rate: 32 kbit gave 256 of 1,000 Mbit/s)
 LATENCY_MS=50                                 # tbf queue: how long a packet may wait before it is dropped
 DROP_TABLE=spdrop
 
@@ -38,7 +41,7 @@ die() { echo "emulated-nodes: $*" >&2; exit 1; }
 log() { echo "emulated-nodes: $*" >&2; }
 
 usage() {
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  awk 'NR > 1 && /^set -euo/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}" >&2
   exit 2
 }
 
@@ -191,6 +194,7 @@ do_up() {
       --link-gbps) [ $# -ge 2 ] || usage; gbps="$2"; shift 2 ;;
       --link-gbps=*) gbps="${1#*=}"; shift ;;
       --slots) [ $# -ge 2 ] || usage; slots="$2"; shift 2 ;;
+      --burst-kbit) [ $# -ge 2 ] || usage; BURST_KBIT="$2"; shift 2 ;;
       --slots=*) slots="${1#*=}"; shift ;;
       -*) usage ;;
       *) [ -z "$n" ] || usage; n="$1"; shift ;;
@@ -199,6 +203,8 @@ do_up() {
   [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le $MAX_NODES ] || die "N must be 1..$MAX_NODES (got '${n}')"
   [[ "$slots" =~ ^[0-9]+$ ]] && [ "$slots" -ge 1 ] || die "--slots must be a positive integer (got '$slots')"
   RATE_KBIT="$(rate_kbit "$gbps")" || die "--link-gbps must be a positive number such as 0.2 or 10 (got '$gbps')"
+  [ -n "$BURST_KBIT" ] || BURST_KBIT=$(( RATE_KBIT / 1000 > 1024 ? RATE_KBIT / 1000 : 1024 ))
+  [[ "$BURST_KBIT" =~ ^[0-9]+$ ]] && [ "$BURST_KBIT" -ge 8 ] || die "--burst-kbit must be an integer >= 8 (got '$BURST_KBIT')"
   ensure_tools
 
   # the subnet must be ours alone: no address in it on any interface but our bridge, no route into it but the bridge's
