@@ -34,6 +34,8 @@ BURST_KBIT=""                                 # default: 1 Mbit or 1 ms at the r
                                               # fall short of the rate: 32 kbit gave 256 of 1,000 Mbit/s)
 LATENCY_MS=50                                 # tbf queue: how long a packet may wait before it is dropped
 DROP_TABLE=spdrop
+LOCK=/run/scaleplan-nodes.lock                # one up/down at a time
+LOCKED=""
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -43,6 +45,13 @@ log() { echo "emulated-nodes: $*" >&2; }
 usage() {
   awk 'NR > 1 && /^set -euo/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}" >&2
   exit 2
+}
+
+take_lock() {
+  [ -n "$LOCKED" ] && return 0
+  exec 9> "$LOCK"
+  flock -w 60 9 || die "another emulated-nodes.sh up/down is running"
+  LOCKED=1
 }
 
 need_root() { [ "$(id -u)" -eq 0 ] || die "must run as root (network namespaces, links and tc need CAP_NET_ADMIN)"; }
@@ -76,7 +85,7 @@ kill_namespace_processes() {
   local ns="$1" pids
   pids="$(ip netns pids "$ns" 2>/dev/null || true)"
   [ -z "$pids" ] && return 0
-  log "killing processes left in $ns: $(echo $pids)"
+  log "killing processes left in $ns: $(echo "$pids" | tr '\n' ' ')"
   # shellcheck disable=SC2086
   kill -9 $pids 2>/dev/null || true
   for _ in $(seq 50); do
@@ -95,11 +104,13 @@ remove_node() {
 
 do_down() {
   need_root
+  take_lock
   local ns l
   for ns in $(our_namespaces); do remove_node "$ns"; done
   for l in $(our_links); do ip link del "$l" 2>/dev/null || true; done
   rm -f "$HOSTFILE" "$AGENT" "$STATE" "$ARGS_FILE" "$PARAMS_FILE"
   rmdir "$RUN_DIR" 2>/dev/null || true
+  rm -f "$LOCK"
 }
 
 # tbf rate in kbit from a Gbit/s figure such as 0.2 or 10
@@ -214,11 +225,11 @@ do_up() {
   clash="$(ip -4 route show | awk -v net="$NET." -v br="$BRIDGE" 'index($1, net) == 1 && $0 !~ ("dev " br " ") { print }')"
   [ -z "$clash" ] || die "a route into $SUBNET exists that is not ours ($clash): set SCALEPLAN_NODES_NET to another 10.x.y"
 
+  take_lock
   mkdir -p "$RUN_DIR"
-  exec 9> "$RUN_DIR/lock"
-  flock -w 30 9 || die "another emulated-nodes.sh is running"
 
   # from here on, a failing step removes everything this script made
+  # shellcheck disable=SC2154  # rc is set inside the trap
   trap 'rc=$?; if [ $rc -ne 0 ]; then log "up failed (exit $rc): removing what was made"; do_down; fi' EXIT
 
   # the bridge, in the root namespace: mpirun runs here and its daemons must reach it on the subnet (its address is
@@ -331,8 +342,8 @@ do_undrop() {
 }
 
 [ $# -ge 1 ] || usage
-cmd="$1"; shift
-case "$cmd" in
+command_="$1"; shift
+case "$command_" in
   up) do_up "$@" ;;
   down) [ $# -eq 0 ] || usage; do_down ;;
   status) do_status ;;
