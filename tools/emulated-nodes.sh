@@ -157,6 +157,13 @@ case "$host" in
   *) echo "rsh-agent: $host is not an emulated node ($NET.X or ${NS_PREFIX}I)" >&2; exit 255 ;;
 esac
 [ -n "${SCALEPLAN_NODES_AGENT_LOG:-}" ] && printf '%s %s: %s\n' "$(date +%T.%N)" "$ns" "$*" >> "$SCALEPLAN_NODES_AGENT_LOG"
+# The daemon inherits mpirun's whole environment here, which ssh would not give it; SCALEPLAN_NODES_SSH_ENV=1 starts it
+# with about what a non-interactive ssh login gets instead, to catch a launcher that relies on its environment reaching
+# other machines (it must forward such variables with mpirun -x).
+if [ "${SCALEPLAN_NODES_SSH_ENV:-0}" = 1 ]; then
+  exec env -i HOME="${HOME:-/root}" USER="$(id -un)" LOGNAME="$(id -un)" SHELL=/bin/sh LANG=C.UTF-8 \
+    PATH=/usr/local/bin:/usr/bin:/bin ip netns exec "$ns" unshare --uts /bin/sh -c "hostname $ns && $*"
+fi
 exec ip netns exec "$ns" unshare --uts /bin/sh -c "hostname $ns && $*"
 EOF
   chmod 755 "$tmp"
@@ -305,7 +312,7 @@ do_status() {
   for ns in $nss; do
     local i="${ns#"$NS_PREFIX"}" addr dropped="" npids
     addr="$(ip -n "$ns" -4 -o addr show dev "$VETH_PREFIX${i}p" 2>/dev/null | awk '{print $4}')"
-    ip netns exec "$ns" nft list table inet "$DROP_TABLE" >/dev/null 2>&1 && dropped=" DROPPING ALL PACKETS"
+    ip netns exec "$ns" nft list table inet "$DROP_TABLE" >/dev/null 2>&1 && dropped=" LINK DROPS ALL PACKETS"
     npids="$(ip netns pids "$ns" 2>/dev/null | wc -l)"
     printf '  %s %s  in: %s  out: %s  processes: %s%s\n' "$ns" "${addr:-?}" \
       "$(tc qdisc show dev "$VETH_PREFIX$i" 2>/dev/null | awk '/tbf/ {print $8}')" \
