@@ -30,6 +30,8 @@ public static class Simulator
         return new SimulationResult
         {
             Layout = layout,
+            Framework = training.Framework,
+            AttentionKernel = training.AttentionKernel,
             Devices = devices,
             MicroBatches = estimate.MicroBatches,
             Fits = estimate.Memory.Total <= cluster.Accelerator.MemoryBytes,
