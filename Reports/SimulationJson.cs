@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Reports;
 
@@ -16,7 +17,7 @@ public static class SimulationJson
         double ModelFlopsPerStep, double HardwareFlopsPerStep, double Mfu, double Hfu, double MemoryPerGpuBytes, double MemoryCapacityBytes, Memory Memory, Time Time, int Devices, int MicroBatches,
         double Steps, double FailureFreeTimeToTrainSeconds, double CheckpointWriteSeconds, double CheckpointIntervalSeconds,
         double ExpectedInterruptions, double Goodput, double TimeToTrainSeconds, double DeviceHours, double? CostDollars,
-        TimelineJson.Summary? Timeline = null);
+        TimelineJson.Summary? Timeline = null, string Framework = "megatron", string AttentionKernel = "flash2");
 
     public static Time TimeOf(in TimeParts t) => new(t.Compute, t.Recompute, t.PipelineBubble, t.TensorParallelComm, t.ContextParallelComm,
         t.DataParallelCommExposed, t.PipelineComm, t.OptimizerStep, t.DataWait);
@@ -28,7 +29,7 @@ public static class SimulationJson
         new Memory(r.Memory.Weights, r.Memory.Gradients, r.Memory.OptimizerStates, r.Memory.Activations, r.Memory.Other),
         TimeOf(r.Time),
         r.Devices, r.MicroBatches, r.Steps, r.FailureFreeTimeToTrainSeconds, r.CheckpointWriteSeconds, r.CheckpointIntervalSeconds,
-        r.ExpectedInterruptions, r.Goodput, r.TimeToTrainSeconds, r.DeviceHours, r.CostDollars, timeline);
+        r.ExpectedInterruptions, r.Goodput, r.TimeToTrainSeconds, r.DeviceHours, r.CostDollars, timeline, r.Framework.Key(), r.AttentionKernel.Key());
 
     public static string Serialize(SimulationResult result, TimelineJson.Summary? timeline = null) => JsonSerializer.Serialize(From(result, timeline), JsonFormat.Options);
 }

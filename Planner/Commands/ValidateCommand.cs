@@ -25,6 +25,7 @@ public static class ValidateCommand
     {
         string folder = Path.Combine(AppContext.BaseDirectory, "validation");
         return MegatronTable1.Validate(Path.Combine(folder, MegatronTable1.FileName))
-            .Concat(ZeroTable1.Validate(Path.Combine(folder, ZeroTable1.FileName)));
+            .Concat(ZeroTable1.Validate(Path.Combine(folder, ZeroTable1.FileName)))
+            .Concat(PublicCorpus.Validate(Path.Combine(folder, PublicCorpus.Folder)));
     }
 }

@@ -10,7 +10,7 @@ public static class ScenarioLoader
 {
     private static readonly string[] ModelKeys = ["preset", "layers", "hidden", "heads", "kvHeads", "ffnHidden", "gatedMlp", "vocab", "sequenceLength", "tiedEmbeddings", "biases", "norm", "positions", "dropout"];
     private static readonly string[] ClusterKeys = ["accelerator", "nodes", "devicesPerNode", "intraNodeGBps", "interNodeGBps", "intraNodeLatencyUs", "interNodeLatencyUs", "pricePerDeviceHour", "deviceMtbfHours", "checkpointGBpsPerNode", "restartSeconds"];
-    private static readonly string[] TrainingKeys = ["globalBatchSize", "tokens", "flashAttention", "fusedGradientAccumulation", "loaderTokensPerSecondPerDevice"];
+    private static readonly string[] TrainingKeys = ["globalBatchSize", "tokens", "flashAttention", "attentionKernel", "framework", "kernels", "fusedGradientAccumulation", "loaderTokensPerSecondPerDevice"];
     private static readonly string[] TopKeys = ["name", "model", "cluster", "clusters", "training", "search", "objective", "constraints"];
     private static readonly string[] ConstraintKeys = ["deadlineDays", "budgetDollars"];
 
@@ -104,11 +104,17 @@ public static class ScenarioLoader
     public static TrainingSpec Training(ConfigReader t)
     {
         t.OnlyKeys(TrainingKeys);
+        bool? flash = t.Bool("flashAttention");
+        var kernel = t.Choice("attentionKernel", StackKeys.AttentionKernels);
+        if (flash is { } given && kernel is { } chosen && given != (chosen != AttentionKernel.Unfused))
+            throw new SpecException($"{t.Path}.attentionKernel", $"'{chosen.Key()}' contradicts flashAttention={given.ToString().ToLowerInvariant()}; give one of the two");
         return new TrainingSpec
         {
             GlobalBatchSize = t.RequiredInt("globalBatchSize"),
             Tokens = t.RequiredDouble("tokens"),
-            FlashAttention = t.Bool("flashAttention") ?? true,
+            Framework = t.Choice("framework", StackKeys.Frameworks) ?? Framework.Megatron,
+            AttentionKernel = kernel ?? (flash == false ? AttentionKernel.Unfused : AttentionKernel.Flash2),
+            Kernels = t.Choice("kernels", StackKeys.KernelSets),
             FusedGradientAccumulation = t.Bool("fusedGradientAccumulation") ?? true,
             LoaderTokensPerSecondPerDevice = t.Double("loaderTokensPerSecondPerDevice"),
         };

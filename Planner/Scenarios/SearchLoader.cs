@@ -6,7 +6,7 @@ namespace ScalePlanner.Planner.Scenarios;
 /// <summary>Reads the scenario's `search` section: each key restricts one layout dimension to a list of values (layout-string spelling).</summary>
 public static class SearchLoader
 {
-    private static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "mb", "zero", "recompute", "precision", "optimizer", "compress", "overlap", "sp", "schedule", "tpAcrossNodes", "minTokensPerContextRank"];
+    private static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "mb", "zero", "recompute", "precision", "optimizer", "compress", "overlap", "sp", "schedule", "tpAcrossNodes", "minTokensPerContextRank", "framework"];
 
     public static SearchSpace Load(ConfigReader s)
     {
@@ -20,7 +20,9 @@ public static class SearchLoader
             Vp = Positive(s, "vp"),
             Cp = Positive(s, "cp"),
             MicroBatch = Positive(s, "mb"),
-            Zero = Values(s, "zero", l => l.Zero) ?? defaults.Zero,
+            Zero = Values(s, "zero", l => l.Zero, skip: "hybrid") ?? defaults.Zero,
+            HybridShard = s.StringList("zero") is { } zeros ? zeros.Contains("hybrid", StringComparer.OrdinalIgnoreCase) : defaults.HybridShard,
+            Framework = s.StringList("framework") is { } stacks ? [.. stacks.Select(text => Stack(s, text)).Distinct()] : null,
             Recompute = Values(s, "recompute", l => l.Recompute) ?? defaults.Recompute,
             Precision = Values(s, "precision", l => l.Precision),
             Optimizer = Values(s, "optimizer", l => l.Optimizer) ?? defaults.Optimizer,
@@ -36,13 +38,18 @@ public static class SearchLoader
     private static int[]? Positive(ConfigReader s, string key) =>
         s.IntList(key) is { } values ? [.. values.Select(v => Guard.Positive($"search.{key}", v))] : null;
 
-    /// <summary>Each value is read exactly as the layout string reads it, so the spellings (and the error texts) are the same.</summary>
-    private static T[]? Values<T>(ConfigReader s, string key, Func<Layout, T> pick)
+    private static Framework Stack(ConfigReader s, string text) =>
+        StackKeys.Frameworks.TryGetValue(text.ToLowerInvariant(), out var framework)
+            ? framework
+            : throw new SpecException($"{s.Path}.framework", $"unknown value '{text}'; allowed: {string.Join(' ', StackKeys.Frameworks.Keys)}");
+
+    /// <summary>Each value is read exactly as the layout string reads it, so the spellings (and the error texts) are the same; <paramref name="skip"/> is read by the caller.</summary>
+    private static T[]? Values<T>(ConfigReader s, string key, Func<Layout, T> pick, string? skip = null)
     {
         var texts = s.StringList(key);
         if (texts is null) return null;
         if (texts.Length == 0) throw new SpecException($"search.{key}", "must list at least one value");
-        return [.. texts.Select(text =>
+        return [.. texts.Where(text => !string.Equals(text, skip, StringComparison.OrdinalIgnoreCase)).Select(text =>
         {
             try
             {

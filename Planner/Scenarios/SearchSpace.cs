@@ -16,7 +16,12 @@ public sealed record SearchSpace
     public int[]? Cp { get; init; }
     public int[]? MicroBatch { get; init; }
     public int[] Zero { get; init; } = [0, 1, 2, 3];
-    public RecomputeMode[] Recompute { get; init; } = [RecomputeMode.None, RecomputeMode.Selective, RecomputeMode.Full];
+    /// <summary>Also try FSDP's HYBRID_SHARD (zero=hybrid) where the stack has it and the data-parallel ranks span nodes.</summary>
+    public bool HybridShard { get; init; } = true;
+    /// <summary>Software stacks to compare; null: the scenario's training.framework only.</summary>
+    public Framework[]? Framework { get; init; }
+    /// <summary>Recomputation modes; ops (torchtitan's per-operator checkpointing) is tried only on the FSDP stack.</summary>
+    public RecomputeMode[] Recompute { get; init; } = [RecomputeMode.None, RecomputeMode.Selective, RecomputeMode.Full, RecomputeMode.Ops];
     /// <summary>Null: every precision the accelerator has a fast path for.</summary>
     public Precision[]? Precision { get; init; }
     public OptimizerKind[] Optimizer { get; init; } = [OptimizerKind.Sgd, OptimizerKind.Adam, OptimizerKind.AdamW, OptimizerKind.Lamb, OptimizerKind.Adafactor];

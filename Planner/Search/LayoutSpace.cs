@@ -102,11 +102,25 @@ public sealed class LayoutSpace
     }
 
     public PipelineSchedule[] Schedules(int pp, int vp) =>
-        [.. search.Schedule.Where(s => LayoutRules.AllowsSchedule(s, pp, vp) && !(pp == 1 && s == PipelineSchedule.GPipe))];
+        [.. search.Schedule.Where(s => LayoutRules.AllowsSchedule(s, pp, vp) && !(pp == 1 && s == PipelineSchedule.GPipe)
+            && Runs(new Layout { Pp = pp, Vp = vp, Schedule = s }))];
 
     public bool[] SequenceParallel(int tp) => LayoutRules.AllowsSequenceParallel(tp) ? search.Sp : search.Sp.Contains(false) ? [false] : [];
 
-    public int[] ZeroStages(int dataShards) => dataShards == 1 ? (search.Zero.Contains(0) ? [0] : []) : search.Zero;
+    /// <summary>
+    /// ZeRO stages (and HYBRID_SHARD) the stack runs with <paramref name="pp"/> stages; with one data-parallel rank only zero=0,
+    /// and HYBRID_SHARD only where the data-parallel ranks span nodes (inside one node it is FULL_SHARD).
+    /// </summary>
+    public (int Zero, bool Hybrid)[] ZeroStages(int dataShards, int tp, int pp)
+    {
+        if (dataShards == 1) return search.Zero.Contains(0) ? [(0, false)] : [];
+        var stages = search.Zero.Select(zero => (Zero: zero, Hybrid: false));
+        if (search.HybridShard && (long)dataShards * tp > cluster.DevicesPerNode) stages = stages.Append((3, true));
+        return [.. stages.Where(z => Runs(new Layout { Zero = z.Zero, HybridShard = z.Hybrid, Pp = pp }))];
+    }
+
+    /// <summary>Whether the scenario's stack runs this combination (<see cref="StackRules"/>).</summary>
+    private bool Runs(in Layout layout) => StackRules.Violation(layout, training) is null;
 
     /// <summary>Compression needs data-parallel traffic; a bf16 cast changes nothing when the gradients are already half precision.</summary>
     public GradientCompression[] Compressions(int dataShards, Precision precision) =>
@@ -117,9 +131,9 @@ public sealed class LayoutSpace
     public bool[] Overlaps(int dataShards) => dataShards == 1 ? (search.Overlap.Contains(true) ? [true] : []) : search.Overlap;
 
     /// <summary>With fused attention nothing of the attention core is stored, so selective recomputation is the same as none.</summary>
-    public RecomputeMode[] Recompute => training.FlashAttention && search.Recompute.Contains(RecomputeMode.None)
-        ? [.. search.Recompute.Where(r => r != RecomputeMode.Selective)]
-        : search.Recompute;
+    public RecomputeMode[] Recompute => [.. (training.FlashAttention && search.Recompute.Contains(RecomputeMode.None)
+        ? search.Recompute.Where(r => r != RecomputeMode.Selective)
+        : search.Recompute).Where(r => Runs(new Layout { Recompute = r }))];
 
     public OptimizerKind[] Optimizers => search.Optimizer;
 }

@@ -28,7 +28,9 @@ public static class PlanSearch
     public static PlanResult Run(Scenario scenario, int top, DeviceProfile? profile = null, Action<double>? progress = null)
     {
         var clock = Stopwatch.StartNew();
-        var jobs = scenario.Clusters.Select(c => new TrainingJob(scenario.Model, c, scenario.Training)).ToArray();
+        // One job per cluster option and stack compared (search.framework), each searched and ranked on its own terms.
+        var stacks = scenario.Search.Framework ?? [scenario.Training.Framework];
+        var jobs = scenario.Clusters.SelectMany(c => stacks.Select(f => new TrainingJob(scenario.Model, c, scenario.Training with { Framework = f }))).ToArray();
         var models = jobs.Select(j => new StepModel(j, profile)).ToArray();
         var spaces = jobs.Select(j => new LayoutSpace(j.Model, j.Training, j.Cluster, scenario.Search)).ToArray();
         var (items, divisibility, batch) = WorkItems(spaces);
@@ -107,13 +109,13 @@ public static class PlanSearch
             shape ??= stepModel.Shape(shapeLayout);
             var costs = shape.Value;
             int shards = dp * item.Cp;
-            var zeros = space.ZeroStages(shards);
+            var zeros = space.ZeroStages(shards, item.Tp, pp);
             var compressions = space.Compressions(shards, item.Precision);
             var overlaps = space.Overlaps(shards);
             foreach (var split in space.StageSplits(pp))
             foreach (int vp in split.VirtualStages)
                 foreach (var schedule in space.Schedules(pp, vp))
-                    foreach (int zero in zeros)
+                    foreach (var (zero, hybrid) in zeros)
                         foreach (var optimizer in space.Optimizers)
                             foreach (var compression in compressions)
                                 foreach (bool overlap in overlaps)
@@ -121,7 +123,7 @@ public static class PlanSearch
                                     var layout = shapeLayout with
                                     {
                                         Dp = dp, Pp = pp, Vp = vp, FirstStageLayers = split.FirstStageLayers, LastStageLayers = split.LastStageLayers,
-                                        Schedule = schedule, Zero = zero, Optimizer = optimizer,
+                                        Schedule = schedule, Zero = zero, HybridShard = hybrid, Optimizer = optimizer,
                                         Compression = compression, Overlap = overlap,
                                     };
                                     acc.Considered++;

@@ -20,6 +20,14 @@ public static class ActivationMemory
 
         if (layout.Recompute == RecomputeMode.Full)
             return e * sbh / (layout.Sp ? t : 1); // only the block input is kept (Korthikanti §4.3: 2sbhL)
+        if (layout.Recompute == RecomputeMode.Ops)
+        {
+            // torchtitan's per-operator checkpointing keeps the block input and the outputs of the matmuls it does not recompute
+            // (q, v, the MLP's first, and with a gate the down projection's) and of attention with its fp32 log-sum-exp.
+            double kept = 1 + 1.0 / t + (double)model.KvHeads / model.Heads / t + 1.0 / t
+                        + (double)model.FfnHidden / h / t + (model.GatedMlp ? 1 : 0);
+            return e * sbh * kept + 4 * model.Heads * s * b / t;
+        }
 
         // Kept whole on every tensor-parallel rank unless sequence parallel: the two norm inputs, the QKV and MLP inputs, the two dropout masks.
         double replicated = (4 * e + 2 * mask) * sbh;    // 10 sbh in Korthikanti's half-precision count

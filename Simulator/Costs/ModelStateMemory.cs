@@ -13,10 +13,16 @@ public readonly record struct ModelStateMemory(double Weights, double Gradients,
     public static ModelStateMemory PerDevice(double parameters, int dataParallel, int zeroStage, Precision precision, double optimizerBytesPerParameter)
     {
         double weightBytes = precision.IsMixed() ? 2 : 4; // 2Ψ for fp16/bf16 working weights and gradients (ZeRO §3.1)
+        return PerDevice(parameters, dataParallel, zeroStage, weightBytes, weightBytes, optimizerBytesPerParameter);
+    }
+
+    /// <summary>The same split with each state's bytes per parameter given (stacks keep gradients or weights in other formats).</summary>
+    public static ModelStateMemory PerDevice(double parameters, int dataParallel, int zeroStage, double weightBytes, double gradientBytes, double optimizerBytesPerParameter)
+    {
         double nd = dataParallel;
         return new ModelStateMemory(
             parameters * weightBytes / (zeroStage >= 3 ? nd : 1),
-            parameters * weightBytes / (zeroStage >= 2 ? nd : 1),
+            parameters * gradientBytes / (zeroStage >= 2 ? nd : 1),
             parameters * optimizerBytesPerParameter / (zeroStage >= 1 ? nd : 1));
     }
 }

@@ -7,17 +7,19 @@ namespace ScalePlanner.Simulator.Costs;
 /// <summary>
 /// Kernel-by-kernel cost of one micro-batch through a transformer block, the embedding and the output head on one device,
 /// following Megatron-LM's tensor-parallel split (Shoeybi et al. 2019, §3) and sequence parallelism (Korthikanti et al. 2022, §4.2.2).
-/// A backward GEMM is two GEMMs of the forward's size (input gradient and weight gradient).
+/// A backward GEMM is two GEMMs of the forward's size (input gradient and weight gradient). The memory-bound kernels are the
+/// stack's (<see cref="KernelRecipe"/>), and a pass cannot run faster than the host issues its operators.
 /// </summary>
 public sealed class TransformerCosts
 {
     private readonly ModelSpec model;
     private readonly KernelTimer timer;
     private readonly GroupLink tensorLink, contextLink;
+    private readonly KernelRecipe recipe;
     private readonly RecomputeMode recompute;
     private readonly bool flash, sp;
     private readonly int e;
-    private readonly double t, b, s, fullSeq, tokens, normTokens, headsT, kvHeadsT, ffnT, hd, h;
+    private readonly double t, b, s, fullSeq, tokens, normTokens, headsT, kvHeadsT, ffnT, hd, h, qkvColumns, mlpUpColumns;
 
     public TransformerCosts(ModelSpec model, TrainingSpec training, Layout layout, KernelTimer timer, GroupLink tensorLink, GroupLink contextLink)
     {
@@ -25,6 +27,7 @@ public sealed class TransformerCosts
         this.timer = timer;
         this.tensorLink = tensorLink;
         this.contextLink = contextLink;
+        recipe = KernelRecipe.Of(training);
         recompute = layout.Recompute;
         flash = training.FlashAttention;
         sp = layout.Sp;
@@ -40,6 +43,8 @@ public sealed class TransformerCosts
         ffnT = (double)model.FfnHidden / t;
         hd = model.HeadDim;
         h = model.Hidden;
+        qkvColumns = (headsT + 2 * kvHeadsT) * hd;
+        mlpUpColumns = (model.GatedMlp ? 2 : 1) * ffnT;
     }
 
     /// <summary>One transformer block: attention and MLP with their norms, residuals, dropout and communication, and where that communication falls.</summary>
@@ -47,38 +52,24 @@ public sealed class TransformerCosts
     {
         double qkvCols = (headsT + 2 * kvHeadsT) * hd, mlpUpCols = (model.GatedMlp ? 2 : 1) * ffnT;
         double gemmFlops = 2 * tokens * h * (qkvCols + headsT * hd + mlpUpCols + ffnT);
-        double fwd = GemmForward(tokens, qkvCols, h) + GemmForward(tokens, h, headsT * hd)
-                   + GemmForward(tokens, mlpUpCols, h) + GemmForward(tokens, h, ffnT);
+        double gemmFwd = GemmForward(tokens, qkvCols, h) + GemmForward(tokens, h, headsT * hd)
+                       + GemmForward(tokens, mlpUpCols, h) + GemmForward(tokens, h, ffnT);
         double bwd = GemmBackward(tokens, qkvCols, h) + GemmBackward(tokens, h, headsT * hd)
                    + GemmBackward(tokens, mlpUpCols, h) + GemmBackward(tokens, h, ffnT);
-
-        // Two norms: forward reads x and writes y; backward reads x and dy and writes dx.
-        fwd += 2 * timer.Memory(2 * normTokens * h * e, MemoryKernel.Normalization);
-        bwd += 2 * timer.Memory(3 * normTokens * h * e, MemoryKernel.NormalizationBackward);
-        // Two residual adds with bias and dropout fused (Megatron's bias_dropout_add): read two, write one, plus a 1-byte mask.
-        double residualBytes = (3 * e + (model.Dropout ? 1 : 0)) * normTokens * h;
-        fwd += 2 * timer.Memory(residualBytes);
-        bwd += 2 * timer.Memory(residualBytes);
-        // MLP activation: GeLU reads 1 writes 1 (backward reads 2 writes 1); SwiGLU reads 2 writes 1 (backward reads 3 writes 2).
-        fwd += timer.Memory((model.GatedMlp ? 3 : 2) * e * tokens * ffnT, MemoryKernel.Activation);
-        bwd += timer.Memory((model.GatedMlp ? 5 : 3) * e * tokens * ffnT, MemoryKernel.ActivationBackward);
-        if (model.Biases)
-        {
-            // Bias gradients: each linear's output gradient is read once and summed over tokens (Megatron-LM 2021 Column/RowParallelLinear
-            // backward, grad_output.sum(dim=0)); the row-parallel biases are added after g, on normTokens positions.
-            bwd += timer.Memory(e * (tokens * (qkvCols + mlpUpCols) + 2 * normTokens * h));
-        }
-        if (model.Positions == PositionEmbedding.Rotary)
-        {
-            double ropeBytes = 2 * e * tokens * (headsT + kvHeadsT) * hd; // rotate q and k in place: read and write
-            fwd += timer.Memory(ropeBytes);
-            bwd += timer.Memory(ropeBytes);
-        }
+        var (memoryFwd, memoryBwd) = MemoryPasses();
+        double fwd = gemmFwd + memoryFwd;
+        bwd += memoryBwd;
 
         var (attnFwd, attnBwd, attnFlops) = AttentionCore();
         fwd += attnFwd;
         bwd += attnBwd;
         double modelFlops = 3 * (gemmFlops + attnFlops); // backward = 2 × forward (Narayanan et al. SC21, §5.1)
+
+        // The host issues the block's operators one by one; when that takes longer than the kernels, the device waits (the
+        // backward's autograd nodes are about as many as the forward's operators).
+        double host = recipe.HostOperatorsPerBlock * timer.HostSecondsPerOperator;
+        fwd = Math.Max(fwd, host);
+        bwd = Math.Max(bwd, host);
 
         // Tensor parallelism: two all-reduces forward and two backward per block (Shoeybi et al. 2019, Fig. 3);
         // with sequence parallelism each becomes a reduce-scatter + all-gather of the same volume (Korthikanti et al. 2022, §4.2.2).
@@ -94,20 +85,71 @@ public sealed class TransformerCosts
         double contextComm = forwardContextComm + Math.Max(0, ringHops * contextLink.PointToPoint(2 * kvBytes) - attnBwd);
 
         double recomputeTime = 0, recomputeFlops = 0;
-        if (recompute == RecomputeMode.Full)
+        switch (recompute)
         {
-            recomputeTime = fwd;
-            recomputeFlops = gemmFlops + attnFlops;
-            recomputeTensorComm = 2 * exchange; // the recomputed forward repeats its two exchanges
-            tensorComm += recomputeTensorComm;
-        }
-        else if (recompute == RecomputeMode.Selective && !flash)
-        {
-            recomputeTime = attnFwd;
-            recomputeFlops = attnFlops;
+            case RecomputeMode.Full:
+                recomputeTime = fwd;
+                recomputeFlops = gemmFlops + attnFlops;
+                recomputeTensorComm = 2 * exchange; // the recomputed forward repeats its two exchanges
+                tensorComm += recomputeTensorComm;
+                break;
+            case RecomputeMode.Selective when !flash:
+                recomputeTime = attnFwd;
+                recomputeFlops = attnFlops;
+                break;
+            case RecomputeMode.Ops:
+                // Every second matmul of the block in forward order (q, k, v, o, up, gate, down: k, o and the gate, or the MLP's
+                // down projection without a gate) and every memory-bound pass run again; attention outputs are kept.
+                double recomputedGemms = GemmForward(tokens, kvHeadsT * hd, h) + GemmForward(tokens, h, headsT * hd)
+                                       + (model.GatedMlp ? GemmForward(tokens, ffnT, h) : GemmForward(tokens, h, ffnT));
+                recomputeTime = Math.Max(recomputedGemms + memoryFwd, host);
+                recomputeFlops = 2 * tokens * h * (kvHeadsT * hd + headsT * hd + ffnT);
+                break;
         }
         return (new PassCost(fwd, bwd, recomputeTime, tensorComm, contextComm, modelFlops, modelFlops + recomputeFlops),
                 new CommSplit(forwardTensorComm, recomputeTensorComm, forwardContextComm));
+    }
+
+    /// <summary>The block's memory-bound kernels, forward and backward, as the stack's code runs them.</summary>
+    private (double Forward, double Backward) MemoryPasses()
+    {
+        double fwd = 0, bwd = 0;
+        // Two norms: fused (and LayerNorm everywhere) read x and write y, backward read x and dy and write dx; eager RMSNorm is a composite.
+        bool composite = model.Norm == NormKind.RmsNorm;
+        var normForward = composite ? recipe.RmsNormForward : new PassBytes(2);
+        var normBackward = composite ? recipe.RmsNormBackward : new PassBytes(3);
+        fwd += 2 * timer.Memory(normForward.At(e) * normTokens * h, MemoryKernel.Normalization, composite ? recipe.RmsNormForwardKernels : 1);
+        bwd += 2 * timer.Memory(normBackward.At(e) * normTokens * h, MemoryKernel.NormalizationBackward, composite ? recipe.RmsNormBackwardKernels : 1);
+        // Two residual adds with bias and dropout fused (Megatron's bias_dropout_add): read two, write one, plus a 1-byte mask.
+        double residualBytes = (3 * e + (model.Dropout ? 1 : 0)) * normTokens * h;
+        fwd += 2 * timer.Memory(residualBytes);
+        bwd += 2 * timer.Memory(residualBytes);
+        // MLP activation: GeLU reads 1 writes 1 (backward reads 2 writes 1); SwiGLU as the recipe runs it.
+        fwd += model.GatedMlp ? timer.Memory(recipe.SwigluForward.At(e) * tokens * ffnT, MemoryKernel.Activation, recipe.SwigluKernels)
+                              : timer.Memory(2 * e * tokens * ffnT, MemoryKernel.Activation);
+        bwd += model.GatedMlp ? timer.Memory(recipe.SwigluBackward.At(e) * tokens * ffnT, MemoryKernel.ActivationBackward, recipe.SwigluKernels)
+                              : timer.Memory(3 * e * tokens * ffnT, MemoryKernel.ActivationBackward);
+        if (model.Biases)
+        {
+            // Bias gradients: each linear's output gradient is read once and summed over tokens (Megatron-LM 2021 Column/RowParallelLinear
+            // backward, grad_output.sum(dim=0)); the row-parallel biases are added after g, on normTokens positions.
+            bwd += timer.Memory(e * (tokens * (qkvColumns + mlpUpColumns) + 2 * normTokens * h));
+        }
+        if (model.Positions == PositionEmbedding.Rotary)
+        {
+            double ropeBytes = recipe.Rotary.At(e) * tokens * (headsT + kvHeadsT) * hd; // rotate q and k
+            fwd += timer.Memory(ropeBytes, MemoryKernel.Elementwise, recipe.RotaryKernels);
+            bwd += timer.Memory(ropeBytes, MemoryKernel.Elementwise, recipe.RotaryKernels);
+        }
+        // Eager attention plumbing: keys and values repeated to the query heads, the output transposed into a contiguous copy.
+        double plumbing = recipe.AttentionLayout.At(e) * tokens * headsT * hd
+                        + (recipe.RepeatsKeyValues && kvHeadsT < headsT ? 2 * e * tokens * (kvHeadsT + headsT) * hd : 0);
+        if (plumbing > 0)
+        {
+            fwd += timer.Memory(plumbing, MemoryKernel.Copy, 3);
+            bwd += timer.Memory(plumbing, MemoryKernel.Copy, 3);
+        }
+        return (fwd, bwd);
     }
 
     /// <summary>The attention core alone (scores, mask and softmax, dropout, weighted sum of values), forward and backward.</summary>
@@ -124,9 +166,9 @@ public sealed class TransformerCosts
         double flops = 4 * batch * s * fullSeq * hd; // QKᵀ and PV, the s² terms (Narayanan et al. SC21, eq. 3)
         if (flash)
         {
-            // FlashAttention-2 skips fully masked tiles under a causal mask (half the work) and its backward does 5 GEMMs to the forward's 2 (Dao 2023, §3.1).
-            double forwardTime = timer.FusedAttention(0.5 * flops);
-            return (forwardTime, timer.FusedAttention(1.25 * flops), flops);
+            // FlashAttention skips fully masked tiles under a causal mask (half the work) and its backward does 5 GEMMs to the forward's 2 (Dao 2023, §3.1).
+            double forwardTime = timer.FusedAttention(0.5 * flops, s, backward: false);
+            return (forwardTime, timer.FusedAttention(1.25 * flops, s, backward: true), flops);
         }
         double scores = batch * s * fullSeq;
         double fwd = timer.Gemm(s, fullSeq, hd, batch, e) + timer.Memory(2 * e * scores, MemoryKernel.Softmax) + timer.Gemm(s, hd, fullSeq, batch, e);
@@ -171,8 +213,8 @@ public sealed class TransformerCosts
         double bwd = timer.Memory(3 * normTokens * h * e, MemoryKernel.NormalizationBackward) + GemmBackward(tokens, vocabT, h);
         if (t == 1)
         {
-            fwd += timer.Memory((e + 8) * logits, MemoryKernel.Softmax);          // fused log-softmax over fp32 logits
-            bwd += timer.Memory((e + 4) * logits, MemoryKernel.SoftmaxBackward);
+            fwd += timer.Memory(recipe.CrossEntropyForward.At(e) * logits, MemoryKernel.Softmax);   // log-softmax over fp32 logits
+            bwd += timer.Memory(recipe.CrossEntropyBackward.At(e) * logits, MemoryKernel.SoftmaxBackward);
         }
         else
         {

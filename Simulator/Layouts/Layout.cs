@@ -17,6 +17,8 @@ public readonly record struct Layout()
     public bool Sp { get; init; }
     public int MicroBatch { get; init; } = 1;
     public int Zero { get; init; }
+    /// <summary>FSDP's HYBRID_SHARD (written zero=hybrid): ZeRO-3 sharding over the data-parallel ranks inside a node, replicated across nodes.</summary>
+    public bool HybridShard { get; init; }
     public RecomputeMode Recompute { get; init; } = RecomputeMode.None;
     public Precision Precision { get; init; } = Precision.Bf16;
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
@@ -27,6 +29,11 @@ public readonly record struct Layout()
     public int FirstStageLayers { get; init; }
     /// <summary>Layers of the last pipeline stage; 0 splits evenly (Megatron-LM --decoder-last-pipeline-num-layers).</summary>
     public int LastStageLayers { get; init; }
+    /// <summary>
+    /// With full recomputation, the layers per stage that recompute; the others keep their activations; 0 is every layer
+    /// (Megatron-LM --recompute-method block --recompute-num-layers N; torchtitan's every-second-layer checkpointing is half the layers).
+    /// </summary>
+    public int RecomputeLayers { get; init; }
 
     public int Devices => Dp * Tp * Pp * Cp;
 
@@ -50,7 +57,14 @@ public readonly record struct Layout()
         LayoutRules.RequireTpSplitsHeads(model, Tp);
         Guard.NonNegative("layout.firstStageLayers", FirstStageLayers);
         Guard.NonNegative("layout.lastStageLayers", LastStageLayers);
-        StageSplit.Of(model.Layers, this);
+        var split = StageSplit.Of(model.Layers, this);
+        Guard.NonNegative("layout.recomputeLayers", RecomputeLayers);
+        if (RecomputeLayers > 0 && Recompute != RecomputeMode.Full)
+            throw new SpecException("layout.recomputeLayers", "needs recompute=full (it says how many layers per stage recompute)");
+        if (RecomputeLayers > split.Largest)
+            throw new SpecException("layout.recomputeLayers", $"{RecomputeLayers} is more than the {split.Largest} layers a stage holds");
+        if (HybridShard && Zero != 3) throw new SpecException("layout.zero", "hybrid shards parameters like zero=3");
+        if (StackRules.Violation(this, training) is { } violation) throw violation;
         LayoutRules.RequireCpSplitsSequence(model, Cp);
         LayoutRules.RequireBatchSplit(training.GlobalBatchSize, Dp, MicroBatch);
         if (Sp && !LayoutRules.AllowsSequenceParallel(Tp)) throw new SpecException("layout.sp", "sequence parallelism needs tp > 1");

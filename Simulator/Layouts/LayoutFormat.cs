@@ -7,20 +7,21 @@ namespace ScalePlanner.Simulator.Layouts;
 /// <summary>The layout string: comma-separated key=value; omitted keys take the defaults of <see cref="Layout"/>; printing writes every key in canonical order.</summary>
 public static class LayoutFormat
 {
-    public static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "sp", "mb", "zero", "recompute", "precision", "optimizer", "schedule", "compress", "overlap", "firstStageLayers", "lastStageLayers"];
+    public static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "sp", "mb", "zero", "recompute", "precision", "optimizer", "schedule", "compress", "overlap", "firstStageLayers", "lastStageLayers", "recomputeLayers"];
 
     public static string Format(Layout l)
     {
         var sb = new StringBuilder(160);
         sb.Append("dp=").Append(l.Dp).Append(",tp=").Append(l.Tp).Append(",pp=").Append(l.Pp).Append(",vp=").Append(l.Vp)
           .Append(",cp=").Append(l.Cp).Append(",sp=").Append(OnOff(l.Sp)).Append(",mb=").Append(l.MicroBatch)
-          .Append(",zero=").Append(l.Zero).Append(",recompute=").Append(Name(l.Recompute))
+          .Append(",zero=").Append(l.HybridShard ? "hybrid" : l.Zero.ToString(CultureInfo.InvariantCulture)).Append(",recompute=").Append(Name(l.Recompute))
           .Append(",precision=").Append(l.Precision.Key()).Append(",optimizer=").Append(Name(l.Optimizer))
           .Append(",schedule=").Append(Name(l.Schedule)).Append(",compress=").Append(l.Compression)
           .Append(",overlap=").Append(OnOff(l.Overlap));
         // Keys added after the first contract are written only when they differ from their default, so earlier strings print as before.
         if (l.FirstStageLayers > 0) sb.Append(",firstStageLayers=").Append(l.FirstStageLayers);
         if (l.LastStageLayers > 0) sb.Append(",lastStageLayers=").Append(l.LastStageLayers);
+        if (l.RecomputeLayers > 0) sb.Append(",recomputeLayers=").Append(l.RecomputeLayers);
         return sb.ToString();
     }
 
@@ -58,7 +59,7 @@ public static class LayoutFormat
                 "cp" => layout with { Cp = Int(key, value) },
                 "sp" => layout with { Sp = Bool(key, value) },
                 "mb" => layout with { MicroBatch = Int(key, value) },
-                "zero" => layout with { Zero = Int(key, value) },
+                "zero" => value == "hybrid" ? layout with { Zero = 3, HybridShard = true } : layout with { Zero = Int(key, value) },
                 "recompute" => layout with { Recompute = Enum(key, value, System.Enum.GetValues<RecomputeMode>(), Name) },
                 "precision" => layout with { Precision = Enum(key, value, PrecisionFacts.All, p => p.Key()) },
                 "optimizer" => layout with { Optimizer = Enum(key, value, System.Enum.GetValues<OptimizerKind>(), Name) },
@@ -67,6 +68,7 @@ public static class LayoutFormat
                 "overlap" => layout with { Overlap = Bool(key, value) },
                 "firststagelayers" => layout with { FirstStageLayers = Int("firstStageLayers", value) },
                 "laststagelayers" => layout with { LastStageLayers = Int("lastStageLayers", value) },
+                "recomputelayers" => layout with { RecomputeLayers = Int("recomputeLayers", value) },
                 _ => throw new SpecException("layout", $"unknown key '{key}'; allowed: {string.Join(' ', Keys)}"),
             };
             scheduleGiven |= key == "schedule";

@@ -27,8 +27,17 @@ public sealed record DeviceProfile
     public required double SustainedClockFraction { get; init; }
     /// <summary>Fraction of memory bandwidth achieved by streaming kernels, by megabytes moved (every kernel class without a curve of its own).</summary>
     public required EfficiencyCurve MemoryByMegabyte { get; init; }
-    /// <summary>Fused attention (FlashAttention-2) throughput as a fraction of dense peak.</summary>
+    /// <summary>Fused attention throughput as a fraction of dense peak where the profile has no <see cref="Attention"/> curve for the kernel.</summary>
     public required double FusedAttentionEfficiency { get; init; }
+    /// <summary>Fused attention kernels' efficiency by sequence length, per kernel and head dimension (GPU catalog profiles).</summary>
+    public IReadOnlyList<AttentionCurve>? Attention { get; init; }
+    /// <summary>Tile and wave quantization of GEMMs (GPU catalog profiles); without it the GEMM curves by size apply alone.</summary>
+    public GemmTiling? Tiling { get; init; }
+    /// <summary>
+    /// Seconds the host thread spends dispatching one framework operator to the device queue (Python, the PyTorch dispatcher and
+    /// the launch call); a block cannot run faster than its operators are issued. 0 where host and device are one (a CPU).
+    /// </summary>
+    public double HostSecondsPerOperator { get; init; }
     /// <summary>Fixed cost of one kernel (launch and tail) in seconds.</summary>
     public required double KernelOverheadSeconds { get; init; }
     /// <summary>Fraction of the intra-node link's bandwidth a collective achieves (bus bandwidth / link bandwidth).</summary>
@@ -78,6 +87,10 @@ public sealed record DeviceProfile
             _ => MemoryByMegabyte,
         };
     }
+
+    /// <summary>The curve of <paramref name="kernel"/> at the head dimension closest to <paramref name="headDim"/>; null when the profile has none.</summary>
+    public AttentionCurve? AttentionCurveFor(AttentionKernel kernel, int headDim) =>
+        (Attention ?? []).Where(curve => curve.Kernel == kernel).MinBy(curve => Math.Abs(Math.Log((double)curve.HeadDim / headDim)));
 
     public EfficiencyCurve WeightGradientGemmEfficiency(Precision precision) =>
         WeightGradientGemm?.FirstOrDefault(curve => curve.Precision == precision)?.EfficiencyByGflop ?? GemmEfficiency(precision);

@@ -55,6 +55,21 @@ public static class DeviceProfileJson
         if (p.MemoryTBps is { } bandwidth) Guard.Positive("profile.memoryTBps", bandwidth);
         p.IntraNodeLink?.Validated("profile.intraNodeLink.");
         Fraction("profile.fusedAttentionEfficiency", p.FusedAttentionEfficiency);
+        foreach (var curve in p.Attention ?? [])
+        {
+            string field = $"profile.attention[{curve.Kernel.Key()},{curve.HeadDim}]";
+            Guard.Positive($"{field}.headDim", curve.HeadDim);
+            Curve($"{field}.forwardBySequence", curve.ForwardBySequence);
+            Curve($"{field}.backwardBySequence", curve.BackwardBySequence);
+        }
+        if (p.Tiling is { } tiling)
+        {
+            Guard.Positive("profile.tiling.units", tiling.Units);
+            Guard.NonNegative("profile.tiling.kHalf", tiling.KHalf);
+            if (tiling.Tiles is not { Count: > 0 } || tiling.Tiles.Any(t => t is not { Length: 2 } || t[0] <= 0 || t[1] <= 0))
+                throw new SpecException("profile.tiling.tiles", "needs [rows, columns] pairs of positive integers");
+        }
+        Guard.NonNegative("profile.hostSecondsPerOperator", p.HostSecondsPerOperator);
         Fraction("profile.sustainedClockFraction", p.SustainedClockFraction);
         Fraction("profile.intraNodeLinkEfficiency", p.IntraNodeLinkEfficiency);
         Fraction("profile.interNodeLinkEfficiency", p.InterNodeLinkEfficiency);

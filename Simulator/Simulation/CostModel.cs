@@ -45,6 +45,8 @@ public static class CostModel
         return new SimulationResult
         {
             Layout = layout,
+            Framework = job.Training.Framework,
+            AttentionKernel = job.Training.AttentionKernel,
             Devices = devices,
             MicroBatches = estimate.MicroBatches,
             Fits = estimate.Memory.Total <= cluster.Accelerator.MemoryBytes,

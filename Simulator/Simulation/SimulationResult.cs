@@ -1,4 +1,5 @@
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Simulator.Simulation;
 
@@ -6,6 +7,10 @@ namespace ScalePlanner.Simulator.Simulation;
 public sealed record SimulationResult
 {
     public required Layout Layout { get; init; }
+    /// <summary>The software stack the step was costed for.</summary>
+    public Framework Framework { get; init; }
+    /// <summary>The attention kernel the step was costed with.</summary>
+    public AttentionKernel AttentionKernel { get; init; } = AttentionKernel.Flash2;
     public required int Devices { get; init; }
     public required int MicroBatches { get; init; }
     public required bool Fits { get; init; }

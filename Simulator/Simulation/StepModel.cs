@@ -16,7 +16,7 @@ namespace ScalePlanner.Simulator.Simulation;
 public sealed class StepModel
 {
     /// <summary>PyTorch DDP's default gradient bucket (torch.nn.parallel.DistributedDataParallel, bucket_cap_mb = 25).</summary>
-    public const double BucketBytes = 25e6;
+    public const double BucketBytes = DataParallelComm.DdpBucketBytes;
 
     private readonly ModelSpec model;
     private readonly TrainingSpec training;
@@ -51,7 +51,11 @@ public sealed class StepModel
         var (block, blockComm) = costs.Block();
         var (embedding, embeddingComm) = costs.Embedding();
         var (head, headComm) = costs.Head();
-        return new MicroBatchCosts(block, embedding, head, perBlock, working, logits, timer, blockComm, embeddingComm, headComm);
+        if (layout.RecomputeLayers == 0)
+            return new MicroBatchCosts(block, embedding, head, perBlock, working, logits, timer, blockComm, embeddingComm, headComm, block, perBlock);
+        var kept = layout with { Recompute = RecomputeMode.None, RecomputeLayers = 0 };
+        return new MicroBatchCosts(block, embedding, head, perBlock, working, logits, timer, blockComm, embeddingComm, headComm,
+            Costs(kept).Costs.Block().Cost, ActivationMemory.PerBlock(model, kept, training.FlashAttention), layout.RecomputeLayers);
     }
 
     /// <summary>The attention core of one block alone, per micro-batch (what `calibrate` checks against its attention microrun).</summary>
@@ -77,24 +81,29 @@ public sealed class StepModel
         var parameters = StageParameters.Of(model, layout, split);
         int m = layout.MicroBatches(training), p = layout.Pp;
         double optimizerBytes = OptimizerCosts.StateBytesPerParameter(layout.Optimizer, layout.Precision, adafactorFraction);
-        double e = layout.Precision.ActivationBytes();
+        double e = layout.Precision.ActivationBytes(), weightBytes = layout.Precision.IsMixed() ? 2 : 4;
+        double gradientBytes = DataParallelComm.GradientElementBytes(training, layout.Precision);
+        // FSDP2's sharded parameters are fp32 and are the optimizer's master weights (torch.distributed.fsdp.fully_shard, MixedPrecisionPolicy).
+        if (training.Framework == Framework.Fsdp && layout.Zero == 3 && layout.Precision.IsMixed())
+            (weightBytes, optimizerBytes) = (4, optimizerBytes - 4);
         double zeroGather = layout.Zero == 3 ? 2 * model.BlockParameters / (double)layout.Tp * e : 0; // two prefetched blocks of gathered weights
         double common = Profile.ReservedMemoryGB * 1e9 + 2 * BucketBytes + zeroGather + shape.RecomputeWorkingBytes;
         int shards = layout.Dp * layout.Cp, zero = layout.Zero;
         var precision = layout.Precision;
-        double perBlock = shape.ActivationBytesPerBlock;
 
-        var first = StageMemory(parameters.First, perBlock * split.First * ActivationMemory.MicroBatchesInFlight(layout, m, 0), common + (p == 1 ? shape.LogitsBytes : 0));
+        var costs = shape;
+        double Activations(int layers) => costs.ActivationBytes(layers, layers);
+        var first = StageMemory(parameters.First, Activations(split.First) * ActivationMemory.MicroBatchesInFlight(layout, m, 0), common + (p == 1 ? shape.LogitsBytes : 0));
         if (p == 1) return first;
-        var last = StageMemory(parameters.Last, perBlock * split.Last * ActivationMemory.MicroBatchesInFlight(layout, m, p - 1), common + shape.LogitsBytes);
+        var last = StageMemory(parameters.Last, Activations(split.Last) * ActivationMemory.MicroBatchesInFlight(layout, m, p - 1), common + shape.LogitsBytes);
         var worst = first.Total >= last.Total ? first : last;
         if (p == 2 || split.Even) return worst; // an even middle stage holds no more than the first
-        var second = StageMemory(parameters.Middle, perBlock * split.Middle * ActivationMemory.MicroBatchesInFlight(layout, m, 1), common);
+        var second = StageMemory(parameters.Middle, Activations(split.Middle) * ActivationMemory.MicroBatchesInFlight(layout, m, 1), common);
         return second.Total > worst.Total ? second : worst;
 
         MemoryParts StageMemory(double stageParameters, double activations, double other)
         {
-            var states = ModelStateMemory.PerDevice(stageParameters, shards, zero, precision, optimizerBytes);
+            var states = ModelStateMemory.PerDevice(stageParameters, shards, zero, weightBytes, gradientBytes, optimizerBytes);
             return new MemoryParts(states.Weights, states.Gradients, states.OptimizerStates, activations, other);
         }
     }
@@ -112,9 +121,9 @@ public sealed class StepModel
         var parameters = StageParameters.Of(model, layout, split);
 
         // Per-micro-batch cost of each kind of stage: the embedding sits on the first, the output layer on the last.
-        var middle = split.Middle * shape.Block;
-        PassCost first = p == 1 ? split.First * shape.Block + shape.Embedding + shape.Head : split.First * shape.Block + shape.Embedding;
-        PassCost last = p == 1 ? first : split.Last * shape.Block + shape.Head;
+        var middle = shape.Blocks(split.Middle, split.Middle);
+        PassCost first = p == 1 ? shape.Blocks(split.First, split.First) + shape.Embedding + shape.Head : shape.Blocks(split.First, split.First) + shape.Embedding;
+        PassCost last = p == 1 ? first : shape.Blocks(split.Last, split.Last) + shape.Head;
         if (!training.FusedGradientAccumulation)
         {
             first += GradientAccumulation(parameters.First, precision, timer);
@@ -141,8 +150,7 @@ public sealed class StepModel
         double pipelineComm = p == 1 ? 0 : (m * v + 2 * (p - 1)) * new GroupLink(p, t * cp * dp, cluster, Profile).PointToPoint(BoundaryBytes(layout));
 
         double deviceParams = parameters.Largest;
-        var dataLink = new GroupLink(dp * cp, t, cluster, Profile); // gradients are reduced over dp × cp (same weights)
-        double dataComm = DataParallelExposed(layout, deviceParams, bottleneckLayers, m, bottleneck, dataLink, timer) + EmbeddingSync(layout);
+        double dataComm = DataParallel(layout, deviceParams, bottleneckLayers, m, bottleneck, timer) + EmbeddingSync(layout);
 
         double optimizerStep = OptimizerStep(layout, deviceParams, timer);
 
@@ -152,8 +160,10 @@ public sealed class StepModel
 
         // FLOPs of the whole step: every micro-batch of every replica through every layer, summed over tp and cp ranks.
         double replicaMicroBatches = (double)training.GlobalBatchSize / layout.MicroBatch;
+        double blockHardwareFlops = p == 1 ? shape.Blocks(split.First, split.First).HardwareFlops
+            : shape.Blocks(split.First, split.First).HardwareFlops + shape.Blocks(split.Last, split.Last).HardwareFlops + (p - 2) * shape.Blocks(split.Middle, split.Middle).HardwareFlops;
         double modelFlops = replicaMicroBatches * t * cp * (model.Layers * shape.Block.ModelFlops + shape.Head.ModelFlops);
-        double hardwareFlops = replicaMicroBatches * t * cp * (model.Layers * shape.Block.HardwareFlops + shape.Head.HardwareFlops);
+        double hardwareFlops = replicaMicroBatches * t * cp * (blockHardwareFlops + shape.Head.HardwareFlops);
 
         // A checkpoint holds the working weights and the optimizer state (master weights and moments) of every parameter.
         double checkpoint = model.ParameterCount * (precision.IsMixed() ? 2 : 4)
@@ -171,8 +181,9 @@ public sealed class StepModel
     /// </summary>
     public (PassCost Cost, CommSplit Comm) ChunkCost(in MicroBatchCosts shape, in Layout layout, int virtualStage)
     {
-        int chunks = layout.Pp * layout.Vp, layers = layout.Stages(model).InChunk(virtualStage);
-        var cost = layers * shape.Block;
+        var split = layout.Stages(model);
+        int chunks = layout.Pp * layout.Vp, layers = split.InChunk(virtualStage);
+        var cost = shape.Blocks(layers, split.OnStage(virtualStage % layout.Pp));
         var comm = layers * shape.BlockComm;
         if (virtualStage == 0)
         {
@@ -224,43 +235,20 @@ public sealed class StepModel
         new(0, timer.Memory(parameters * (precision.ActivationBytes() + 8)), 0, 0, 0, 0, 0);
 
     /// <summary>
-    /// Exposed data-parallel communication. ZeRO 0: all-reduce of gradients; 1–2: reduce-scatter of gradients and all-gather of
-    /// updated weights (same volume); 3: per micro-batch and per block, two weight all-gathers (forward, backward) and a gradient
-    /// reduce-scatter (Rajbhandari et al. SC20, §7; FSDP wraps each block). With overlap, reduction hides behind the last
-    /// micro-batch's backward in buckets (Li et al. VLDB 2020, PyTorch DDP), the weight all-gather behind the next forward,
-    /// ZeRO-3 gathers behind each micro-batch's compute; the last bucket is never hidden, and hidden traffic still takes the
-    /// profile's share of the compute it runs under (NCCL kernels occupy SMs and memory bandwidth).
+    /// Exposed data-parallel communication of the slowest stage (<see cref="DataParallelComm"/>), over dp × cp ranks (they hold the
+    /// same weights); with HYBRID_SHARD the shard group is the data-parallel ranks inside a node and the replicas span nodes.
     /// </summary>
-    private double DataParallelExposed(in Layout layout, double deviceParams, int blocks, int m, in PassCost stage, in GroupLink link, in KernelTimer timer)
+    private double DataParallel(in Layout layout, double deviceParams, int blocks, int m, in PassCost stage, in KernelTimer timer)
     {
-        if (link.Size <= 1) return 0;
-        double weightBytes = layout.Precision.IsMixed() ? 2 : 4;
-        var (gradientBytes, compressionTime) = CompressedGradient(layout, deviceParams, blocks, weightBytes, timer);
-        double weightVolume = deviceParams * weightBytes;
-        double tail = Math.Min(link.AllReduce(gradientBytes), link.AllReduce(BucketBytes));
-        double backward = stage.Backward + stage.Recompute;
-        double contention = Profile.OverlappedCommunicationCost;
-
-        double exposed;
-        if (layout.Zero == 0)
-        {
-            double reduce = link.AllReduce(gradientBytes);
-            exposed = layout.Overlap ? Hidden(reduce, backward, tail) : reduce;
-        }
-        else if (layout.Zero <= 2)
-        {
-            double scatter = link.ReduceScatter(gradientBytes), gather = link.AllGather(weightVolume);
-            exposed = layout.Overlap ? Hidden(scatter, backward, tail) + Hidden(gather, stage.Forward, 0) : scatter + gather;
-        }
-        else
-        {
-            double perMicroBatch = 2 * link.BlockwiseAllGather(weightVolume, blocks) + link.BlockwiseReduceScatter(gradientBytes, blocks);
-            exposed = layout.Overlap ? m * Hidden(perMicroBatch, stage.Forward + backward, 0) + tail : m * perMicroBatch;
-        }
-        return exposed + compressionTime;
-
-        // Communication of length c behind a compute window w: what sticks out (at least the unhideable tail) plus the contention it causes.
-        double Hidden(double c, double window, double minimum) => Math.Max(minimum, c - window) + contention * Math.Min(c, window);
+        int ranks = layout.Dp * layout.Cp;
+        double elementBytes = DataParallelComm.GradientElementBytes(training, layout.Precision);
+        var (gradientBytes, compressionTime) = CompressedGradient(layout, deviceParams, blocks, elementBytes, timer);
+        double weightBytes = deviceParams * (layout.Precision.IsMixed() ? 2 : 4);
+        int shard = layout.HybridShard ? Math.Clamp(cluster.DevicesPerNode / layout.Tp, 1, ranks) : ranks;
+        var link = new GroupLink(shard, layout.Tp, cluster, Profile);
+        GroupLink? replicas = shard < ranks ? new GroupLink(ranks / shard, layout.Tp * shard, cluster, Profile) : null;
+        var work = new DataParallelWork(layout, stage, link, m, blocks, gradientBytes, weightBytes, elementBytes, model.BlockMatrices().Count(), replicas);
+        return DataParallelComm.Exposed(training.Framework, work, Profile.OverlappedCommunicationCost, timer) + compressionTime;
     }
 
     /// <summary>

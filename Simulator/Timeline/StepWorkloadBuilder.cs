@@ -72,7 +72,8 @@ public static class StepWorkloadBuilder
         {
             var link = new GroupLink(layout.Dp * layout.Cp, layout.Tp, cluster, stepModel.Profile); // gradients are reduced over dp × cp (same weights)
             double weightBytes = layout.Precision.IsMixed() ? 2 : 4;
-            var (gradientBytes, compressSeconds) = stepModel.CompressedGradient(layout, stageParameters, split.OnStage(s), weightBytes, shape.Timer);
+            double gradientElement = DataParallelComm.GradientElementBytes(job.Training, layout.Precision);
+            var (gradientBytes, compressSeconds) = stepModel.CompressedGradient(layout, stageParameters, split.OnStage(s), gradientElement, shape.Timer);
             double sentPerWeightByte = gradientBytes / (stageParameters * weightBytes);
             var buckets = new GradientBucket[layout.Overlap && layout.Zero < 3 ? v : 0][];
             var weightGather = new StreamedCollective[layout.Zero is 1 or 2 ? v : 0];

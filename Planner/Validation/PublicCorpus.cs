@@ -1,0 +1,43 @@
+using ScalePlanner.Reports;
+using ScalePlanner.Simulator.Simulation;
+
+namespace ScalePlanner.Planner.Validation;
+
+/// <summary>
+/// The public validation corpus: one CSV per published set in validation/public, each run predicted with the catalog profile
+/// of its accelerator (no per-set constant) and compared on the figure the source published.
+/// </summary>
+public static class PublicCorpus
+{
+    public const string Folder = "public";
+
+    public static IEnumerable<ValidationRow> Validate(string folder)
+    {
+        foreach (var path in Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal))
+        {
+            string set = Path.GetFileNameWithoutExtension(path);
+            foreach (var run in PublishedRun.Read(path))
+            {
+                var job = run.Job();
+                var result = CostModel.Evaluate(job, run.ParsedLayout());
+                yield return new ValidationRow(set, run.Name, run.Metric, Predicted(run, job, result), run.Value);
+            }
+        }
+    }
+
+    /// <summary>The prediction in the published metric; TFLOP/s are the predicted tokens/s times the source's own FLOPs per token.</summary>
+    private static double Predicted(PublishedRun run, TrainingJob job, SimulationResult result)
+    {
+        double perGpu = result.TokensPerSecond / result.Devices;
+        return run.Metric switch
+        {
+            "tokens_per_s_per_gpu" => perGpu,
+            "tokens_per_s_total" => result.TokensPerSecond,
+            "step_seconds" => result.StepTimeSeconds,
+            "model_tflops_per_gpu" or "hardware_tflops_per_gpu" when run.FlopFormula.Length > 0 => perGpu * PublishedFlops.PerToken(run.FlopFormula, job.Model) / 1e12,
+            "model_tflops_per_gpu" => result.ModelTflopsPerGpu,
+            "hardware_tflops_per_gpu" => result.HardwareTflopsPerGpu,
+            _ => throw new Simulator.Specs.SpecException($"{run.Name}.metric", $"unknown value '{run.Metric}'"),
+        };
+    }
+}
