@@ -113,6 +113,6 @@ public static class Calibrator
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
             : "unknown CPU";
         return new DeviceInfo(device, processor, Environment.ProcessorCount, torch.get_num_threads(), TorchRuntime.TorchSharpVersion,
-            torch.__version__, System.Runtime.InteropServices.RuntimeInformation.OSDescription, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+            TorchRuntime.LibTorchVersion, System.Runtime.InteropServices.RuntimeInformation.OSDescription, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -8,8 +8,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        // Piped into a file or a CI log there is no terminal width to fit; do not wrap tables at 80 columns.
-        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
+        Reports.Consoles.Configure();   // plain text, no escape codes, when the output is not a terminal
         var root = new RootCommand("ScalePlanner: plan, simulate and validate large-model training layouts.")
         {
             PlanCommand.Create(),
@@ -22,7 +21,7 @@ public static class Program
             TokenizeCommand.Create(),
             StudyCommand.Create(),
             ReportCommand.Create(),
-            CollectiveWorkerCommand.Create(),
+            CalibrateCommand.CollectivesWorker(),
             MpiCheckCommand.Create(),
         };
         var parse = root.Parse(args.Length == 0 ? ["--help"] : args);

@@ -1,20 +1,16 @@
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Simulator.Simulation;
 using Spectre.Console;
 
 namespace ScalePlanner.Reports;
 
-/// <summary>
-/// Where one step's time went in a multi-process run (medians after warm-up, averaged over ranks): compute, tensor-parallel
-/// all-reduces, waiting on neighbour stages (bubble and point-to-point), waiting for the slowest data-parallel replica,
-/// data-parallel gradient reduction after backward (exposed) and while backward ran (starting and advancing buckets,
-/// overlapped), optimizer and data wait.
-/// </summary>
-public sealed record MeasuredParts(double Step, double Compute, double TensorParallelComm, double PipelineWait, double ReplicaWait, double DataParallelComm,
-    double DataParallelOverlapped, double Optimizer, double DataWait);
-
 /// <summary>`execute` across processes: each part of the step next to the cost model's prediction for the same layout.</summary>
 public static class DistributedReport
 {
+    /// <summary>The optimizer state rank 0 kept: elements × fp32 moments × 4 bytes (ZeRO-1 keeps ⌈N/dp⌉ elements per rank).</summary>
+    public static string OptimizerState(long elements, int moments) =>
+        $"optimizer state on rank 0: {elements:N0} elements × {moments} fp32 moments = {elements * moments * 4L:N0} bytes";
+
     public static void Write(SimulationResult predicted, MeasuredParts measured, IAnsiConsole? console = null)
     {
         console ??= AnsiConsole.Console;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Simulator.Simulation;
 
 namespace ScalePlanner.Reports;
@@ -12,7 +13,7 @@ public sealed record ComparedFigure(double Predicted, double Measured)
 
 /// <summary>
 /// `execute --format json`: the prediction next to the measurement for the step time and its parts, tokens/s, peak memory and
-/// MFU (medians over the steps after warm-up, <see cref="ExecutionReport.WarmupSteps"/>), and the loss of every step.
+/// MFU (medians over the steps after warm-up, <see cref="Warmup.Steps"/>), and the loss of every step.
 /// </summary>
 public sealed record ExecutionComparison(
     string Scenario, string Layout, ComparedFigure StepTimeSeconds, ComparedFigure ComputeSeconds, ComparedFigure OptimizerSeconds,
@@ -21,7 +22,7 @@ public sealed record ExecutionComparison(
     /// <param name="peakFlops">The device profile's peak FLOP/s for the layout's precision: both MFUs are taken against it.</param>
     public static ExecutionComparison From(string scenario, SimulationResult predicted, IReadOnlyList<StepMetrics> steps, double peakFlops)
     {
-        double Median(Func<StepMetrics, double> figure) => ExecutionReport.MedianAfterWarmup(steps, figure);
+        double Median(Func<StepMetrics, double> figure) => Warmup.Median(steps, figure);
         var time = predicted.Time;
         return new ExecutionComparison(scenario, predicted.Layout.ToString(),
             new(predicted.StepTimeSeconds, Median(s => s.StepSeconds)),

@@ -1,4 +1,5 @@
 using CsvHelper;
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Simulator.Simulation;
 using Spectre.Console;
 
@@ -7,20 +8,7 @@ namespace ScalePlanner.Reports;
 /// <summary>`execute`: the measured steps next to the cost model's prediction for the same layout, and steps.csv's rows.</summary>
 public static partial class ExecutionReport
 {
-    /// <summary>Steps before this one are warm-up (JIT, allocator, caches) and left out of the measured step time.</summary>
-    public const int WarmupSteps = 2;
-
-    /// <summary>The steps after warm-up (at least the last one).</summary>
-    public static IReadOnlyList<T> Measured<T>(IReadOnlyList<T> steps) => [.. steps.Skip(Math.Min(WarmupSteps, steps.Count - 1))];
-
-    /// <summary>Median of one figure over the steps after warm-up (the upper median for an even count).</summary>
-    public static double MedianAfterWarmup<T>(IReadOnlyList<T> steps, Func<T, double> figure)
-    {
-        var sorted = Measured(steps).Select(figure).Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
-
-    public static double MeasuredStepSeconds(IReadOnlyList<StepMetrics> steps) => MedianAfterWarmup(steps, s => s.StepSeconds);
+    public static double MeasuredStepSeconds(IReadOnlyList<StepMetrics> steps) => Warmup.Median(steps, s => s.StepSeconds);
 
     public static void Write(string scenario, SimulationResult predicted, IReadOnlyList<StepMetrics> steps, double entropyRate, IAnsiConsole? console = null)
     {
@@ -28,9 +16,24 @@ public static partial class ExecutionReport
         double measured = MeasuredStepSeconds(steps);
         var table = new Table().Title($"{Markup.Escape(scenario)}: {Markup.Escape(predicted.Layout.ToString())}").AddColumns("figure", "predicted", "measured", "error");
         table.AddRow("step time (median after warm-up)", Units.Seconds(predicted.StepTimeSeconds), Units.Seconds(measured), $"{(predicted.StepTimeSeconds - measured) / measured * 100:+0.0;-0.0} %");
-        table.AddRow("tokens / s", $"{predicted.TokensPerSecond:N0}", $"{Measured(steps).Average(s => s.TokensPerSecond):N0}", "");
+        table.AddRow("tokens / s", $"{predicted.TokensPerSecond:N0}", $"{Warmup.Measured(steps).Average(s => s.TokensPerSecond):N0}", "");
         table.AddRow("loss (first → last step)", double.IsNaN(entropyRate) ? "no known floor (corpus)" : $"source entropy {entropyRate:F3}", $"{steps[0].Loss:F3} → {steps[^1].Loss:F3}", "");
         console.Write(table);
+    }
+
+    /// <summary>
+    /// The process's peak resident memory over the measured steps next to the cost model's memory per device: on the CPU the
+    /// resident set is the device's memory, and the profile's reserved memory stands for what the runtime and LibTorch hold
+    /// before the model exists (printed beside it). MFU measured and predicted, both against the profile's peak FLOP/s (the
+    /// Simulator's own MFU divides by the catalog peak).
+    /// </summary>
+    public static void WriteMemoryAndMfu(ExecutionComparison comparison, SimulationResult predicted, long baseline, double peakFlops, IAnsiConsole? console = null)
+    {
+        console ??= AnsiConsole.Console;
+        const double MiB = 1 << 20;
+        var memory = comparison.PeakMemoryBytes;
+        console.WriteLine($"peak memory: measured {memory.Measured / MiB:N1} MiB resident ({baseline / MiB:N1} MiB before the model was built), predicted {memory.Predicted / MiB:N1} MiB ({predicted.Memory.Other / MiB:N1} MiB of it reserve, buffers and logits), error {memory.ErrorPercent:+0.0;-0.0} %");
+        console.WriteLine($"MFU against the profile's peak {peakFlops / 1e9:N1} GFLOP/s: measured {comparison.Mfu.Measured * 100:F1} %, predicted {comparison.Mfu.Predicted * 100:F1} %");
     }
 
     [CsvRecord]

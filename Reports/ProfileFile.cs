@@ -22,19 +22,4 @@ public static class ProfileFile
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         return OutputFolder.Write(folder, new Dictionary<string, Action<string>> { [Path.GetFileName(path)] = temp => File.WriteAllText(temp, Serialize(profile, record)) })[0];
     }
-
-    public static IReadOnlyList<CollectiveMeasurement> ReadCollectives(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<List<CollectiveMeasurement>>(File.ReadAllText(path), JsonFormat.Options) ?? [];
-        }
-        catch (JsonException ex)
-        {
-            throw new Simulator.Specs.SpecException("calibrate", $"the collective microruns wrote an unreadable file '{path}' (line {ex.LineNumber + 1})");
-        }
-    }
-
-    public static void WriteCollectives(string path, IReadOnlyList<CollectiveMeasurement> measurements) =>
-        File.WriteAllText(path, JsonSerializer.Serialize(measurements, JsonFormat.Options));
 }

@@ -7,6 +7,8 @@ public static class TorchRuntime
 {
     public static string TorchSharpVersion => typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
 
+    public static string LibTorchVersion => torch.__version__;
+
     public static bool CudaAvailable => torch.cuda.is_available();
 
     public static torch.Device Device(string kind) => kind switch

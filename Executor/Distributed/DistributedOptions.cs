@@ -7,8 +7,14 @@ namespace ScalePlanner.Executor.Distributed;
 /// state is sharded over the replicas (ZeRO-1, <see cref="ShardedOptimizer"/>), the gradient compression, whether gradient
 /// reduction starts during backward (<see cref="OverlappedBuckets"/>), how often replicas
 /// compare parameter checksums (0 = never), the gradient bucket size, whether to resume from the checkpoints every rank agrees
-/// on (<see cref="RankCheckpoints"/>), and two faults only tests use: a corruption of one rank's weights at one step, to prove
-/// the replica check fires, and the death of one rank at one step, to prove the job stops and resumes.
+/// on (<see cref="RankCheckpoints"/>), and the faults a test injects (<see cref="IRankFaults"/>; none in a real run).
 /// </summary>
 public sealed record DistributedOptions(PipelineSchedule Schedule, bool ShardOptimizer, GradientCompression Compression, bool Overlap, int CheckEvery, long BucketBytes = GradientBuckets.DefaultBucketBytes,
-    bool Resume = false, int CorruptRank = -1, int CorruptStep = -1, int KillRank = -1, int KillStep = -1);
+    bool Resume = false)
+{
+    public IRankFaults Faults { get; init; } = RankFaults.None;
+
+    /// <summary>The loop's options for <paramref name="layout"/>: its schedule, ZeRO-1 sharding, compression and overlap.</summary>
+    public static DistributedOptions For(in Layout layout, int checkEvery, long bucketBytes, bool resume, IRankFaults faults) =>
+        new(layout.Schedule, layout.Zero == 1, layout.Compression, layout.Overlap, checkEvery, bucketBytes, resume) { Faults = faults };
+}

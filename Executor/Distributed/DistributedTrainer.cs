@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using ScalePlanner.Executor.Data;
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Executor.Training;
+using ScalePlanner.Mpi;
 using ScalePlanner.Simulator.Layouts;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -24,8 +27,9 @@ public static class DistributedTrainer
     private const double ClipEpsilon = 1e-6;
 
     /// <param name="open">Opens the sample stream at a given position (a fresh <see cref="IBatchSource"/>).</param>
+    /// <param name="log">Lines for the user: where a resumed run starts and which checkpoint files it passed over.</param>
     public static DistributedRun Run(StageModel stage, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed,
-        Func<long, IBatchSource> open, Action<DistributedStepMetrics>? onStep = null)
+        Func<long, IBatchSource> open, Action<DistributedStepMetrics>? onStep = null, Action<string>? log = null)
     {
         LayoutRules.RequireBatchSplit(options.GlobalBatch, grid.DataParallel, options.MicroBatch);
         int perReplica = options.GlobalBatch / grid.DataParallel;
@@ -37,11 +41,11 @@ public static class DistributedTrainer
         var mpi = grid.Mpi;
         var state = new RankState(stage, update, new RunIdentity(grid.Layout.ToString(), stage.Spec.ToString(), options.GlobalBatch, options.Steps));
         var checkpoints = options.Checkpoints is { } where ? new RankCheckpoints(where.Folder, mpi) : null;
-        int first = distributed.Resume ? Resume(checkpoints!, state, grid, options) : 0;   // resuming needs a folder: the command checked
+        int first = distributed.Resume ? Resume(checkpoints!, state, grid, options, log ?? (_ => { })) : 0;   // resuming needs a folder: the command checked
         var metrics = new List<DistributedStepMetrics>(options.Steps - first);
         for (int step = first; step < options.Steps; step++)
         {
-            if (mpi.Rank == distributed.KillRank && step == distributed.KillStep) System.Diagnostics.Process.GetCurrentProcess().Kill();   // test hook: SIGKILL, as the OOM killer would
+            distributed.Faults.BeforeStep(mpi.Rank, step);
             using var scope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
             stage.zero_grad();
@@ -65,7 +69,7 @@ public static class DistributedTrainer
             var (norm, reduceSeconds, gatherSeconds) = update.Step(lr, options.ClipNorm, ClipEpsilon);
             double optimizerSeconds = Stopwatch.GetElapsedTime(u0).TotalSeconds - reduceSeconds - gatherSeconds;
 
-            if (mpi.Rank == distributed.CorruptRank && step == distributed.CorruptStep) Corrupt(parameters[0]);
+            distributed.Faults.AfterUpdate(mpi.Rank, step, parameters[0]);
             bool saving = checkpoints is not null && (step + 1) % options.Checkpoints!.Every == 0;
             bool checking = distributed.CheckEvery > 0 && (step + 1) % distributed.CheckEvery == 0;
             if ((checking || saving) && grid.DataParallel > 1) ReplicaCheck.Run(grid, parameters, step);
@@ -75,16 +79,24 @@ public static class DistributedTrainer
                 checkpoints!.Save(step + 1, (long)(step + 1) * options.GlobalBatch, state.Capture());
 
             // The loss is summed over the last stages (every tensor rank of every replica holds it); the times are averaged over ranks.
-            double[] totals = [times.Loss, times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds, times.WaitSeconds + flushSeconds,
-                replicaWaitSeconds, reduceSeconds, overlappedSeconds, embeddingSeconds, gatherSeconds, optimizerSeconds];
-            mpi.AllReduceSum(totals, mpi.World);
-            double[] t = [.. totals.Skip(1).Select(total => total / mpi.Size)];
-            var m = new DistributedStepMetrics(step, totals[0] / (grid.DataParallel * grid.TensorParallel), mpi.AllReduceMax(seconds, mpi.World),
-                t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], norm, lr, (long)options.GlobalBatch * stage.Spec.SequenceLength, overlappedBuckets);
+            var total = SumOverRanks(mpi, new RankSample(times.Loss, new StepTimes(times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds,
+                times.WaitSeconds + flushSeconds, replicaWaitSeconds, reduceSeconds, overlappedSeconds, embeddingSeconds, gatherSeconds, optimizerSeconds)));
+            var m = new DistributedStepMetrics(step, total.Loss / (grid.DataParallel * grid.TensorParallel), mpi.AllReduceMax(seconds, mpi.World),
+                total.Times.Scaled(1.0 / mpi.Size), norm, lr, (long)options.GlobalBatch * stage.Spec.SequenceLength, overlappedBuckets);
             metrics.Add(m);
             onStep?.Invoke(m);
         }
         return new DistributedRun(metrics, update.OptimizerElements);
+    }
+
+    /// <summary>This rank's loss and times, laid out as doubles only so that one all-reduce sums them all.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private record struct RankSample(double Loss, StepTimes Times);
+
+    private static RankSample SumOverRanks(OpenMpi mpi, RankSample sample)
+    {
+        mpi.AllReduceSum(MemoryMarshal.Cast<RankSample, double>(MemoryMarshal.CreateSpan(ref sample, 1)), mpi.World);
+        return sample;
     }
 
     /// <summary>Seconds <paramref name="action"/> took on this rank.</summary>
@@ -96,12 +108,12 @@ public static class DistributedTrainer
     }
 
     /// <summary>Restores every rank from the newest step all ranks checkpointed; returns that step (the next one to run).</summary>
-    private static int Resume(RankCheckpoints checkpoints, RankState state, ProcessGrid grid, TrainerOptions options)
+    private static int Resume(RankCheckpoints checkpoints, RankState state, ProcessGrid grid, TrainerOptions options, Action<string> log)
     {
         var mpi = grid.Mpi;
         bool reporter = mpi.Rank == 0;
         var from = checkpoints.LoadAgreed(out var rejected);
-        foreach (string problem in rejected) Console.Error.WriteLine($"rank {mpi.Rank}: passed over checkpoint {problem}");
+        foreach (string problem in rejected) log($"rank {mpi.Rank}: passed over checkpoint {problem}");
         if (from is null) throw new RankFailure($"--resume: no step has a valid checkpoint on all {mpi.Size} ranks in '{options.Checkpoints!.Folder}'", reporter);
         bool restored = state.TryRestore(from.State, out string? difference);
         double firstRefused = -mpi.AllReduceMax(-(restored ? mpi.Size : mpi.Rank), mpi.World);   // all ranks learn whether any refused
@@ -109,7 +121,7 @@ public static class DistributedTrainer
             throw new RankFailure($"--resume: the checkpoints in '{options.Checkpoints!.Folder}' were written for {difference}; resume the run that wrote them", mpi.Rank == firstRefused);
         if (from.Step >= options.Steps)
             throw new RankFailure($"--resume: the checkpoint is at step {from.Step}, the run's last; nothing is left to run", reporter);
-        if (reporter) Console.Error.WriteLine($"resuming at step {from.Step + 1} from the checkpoint all {mpi.Size} ranks hold (sample {from.DataPosition} of the data stream)");
+        if (reporter) log($"resuming at step {from.Step + 1} from the checkpoint all {mpi.Size} ranks hold (sample {from.DataPosition} of the data stream)");
         return from.Step;
     }
 
@@ -129,11 +141,4 @@ public static class DistributedTrainer
         _ when distributed.Overlap && grid.DataParallel > 1 => new OverlappedBuckets(stage, grid.Mpi, grid.DataGroup, distributed.BucketBytes),
         _ => new GradientBuckets(parameters, distributed.BucketBytes),
     };
-
-    /// <summary>Test hook: nudges one weight, as a flipped bit in memory would, so the replica check has something to find.</summary>
-    private static void Corrupt(Parameter parameter)
-    {
-        using var noGrad = no_grad();
-        parameter.flatten()[0].add_(1e-3f);
-    }
 }

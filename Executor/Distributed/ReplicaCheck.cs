@@ -1,3 +1,4 @@
+using ScalePlanner.Mpi;
 using TorchSharp.Modules;
 
 namespace ScalePlanner.Executor.Distributed;

@@ -1,3 +1,5 @@
+using MathNet.Numerics.Statistics;
+
 namespace ScalePlanner.Executor.Training;
 
 /// <summary>
@@ -27,8 +29,8 @@ public sealed class SpikeDetector(int window = 50, double threshold = 6)
     public double Score(double loss)
     {
         if (history.Count < MinimumHistory) return 0;
-        double median = Median(history);
-        double mad = Median(history.Select(x => Math.Abs(x - median)));
+        double median = history.Median();
+        double mad = history.Select(x => Math.Abs(x - median)).Median();
         return mad > 0 ? NormalConsistency * (loss - median) / mad : 0;
     }
 
@@ -46,12 +48,5 @@ public sealed class SpikeDetector(int window = 50, double threshold = 6)
     {
         history.Clear();
         foreach (double loss in losses) Accept(loss);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : 0.5 * (sorted[middle - 1] + sorted[middle]);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ScalePlanner.Executor.Checkpoints;
 using ScalePlanner.Executor.Data;
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Simulation;
@@ -31,8 +32,6 @@ public static class Trainer
         LayoutRules.RequireBatchSplit(options.GlobalBatch, dp: 1, options.MicroBatch);
         if (options.Guards.OnSpike == SpikeAction.Rollback && options.Checkpoints is null)
             throw new SpecException("--on-spike", "rollback needs checkpoints to roll back to (--checkpoint-dir); allowed without them: warn skip");
-        if (options.Checkpoints is { Every: < 1 } badEvery)
-            throw new SpecException("--checkpoint-every", $"must be a positive number of steps, got {badEvery.Every}");
         int accumulation = options.GlobalBatch / options.MicroBatch;
         manual_seed(options.Seed);
         using var masters = options.Precision switch

@@ -24,5 +24,8 @@ public sealed record TrainerOptions(int GlobalBatch, int MicroBatch, int Steps, 
     public CheckpointOptions? Checkpoints { get; init; }
 }
 
-/// <summary>Checkpoint every <paramref name="Every"/> steps into <paramref name="Folder"/>.</summary>
-public sealed record CheckpointOptions(string Folder, int Every);
+/// <summary>Checkpoint every <paramref name="Every"/> steps (at least 1) into <paramref name="Folder"/>.</summary>
+public sealed record CheckpointOptions(string Folder, int Every)
+{
+    public int Every { get; } = Every >= 1 ? Every : throw new SpecException("--checkpoint-every", $"must be a positive number of steps, got {Every}");
+}

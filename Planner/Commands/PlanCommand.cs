@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Planner.Search;
+using ScalePlanner.Reports.Progress;
 using ScalePlanner.Reports;
 using ScalePlanner.Reports.Bundles;
 
@@ -32,7 +33,7 @@ public static class PlanCommand
             if (parse.GetValue(objective) is { } kind)
                 loaded = loaded with { Objective = loaded.Objective with { Kind = Enum.Parse<ObjectiveKind>(kind, ignoreCase: true) } };
             var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
-            var plan = PlanSearch.Run(loaded, n, deviceProfile, SearchProgress.ToStandardError());
+            var plan = ConsoleProgress.Search(progress => PlanSearch.Run(loaded, n, deviceProfile, progress));
             if (plan.Top.Count == 0) plan = plan with { WhatWouldFit = FitAdvisor.Suggest(loaded, deviceProfile) };
             else if (parse.GetValue(refine) is { } refined) plan = TimelineRefinement.Refine(plan, loaded, refined, deviceProfile);
             switch (parse.GetValue(format))

@@ -1,3 +1,4 @@
+using ScalePlanner.Calibration.Torch;
 using ScalePlanner.Reports;
 using ScalePlanner.Reports.Html;
 using ScalePlanner.Simulator.Hardware;
@@ -66,7 +67,7 @@ public static class ReportContext
     }
 
     private static RunVersions Versions(bool usedTorch) =>
-        usedTorch ? RunVersions.Current(Calibration.Torch.TorchRuntime.TorchSharpVersion, TorchSharp.torch.__version__) : RunVersions.Current();
+        usedTorch ? RunVersions.Current(TorchRuntime.TorchSharpVersion, TorchRuntime.LibTorchVersion) : RunVersions.Current();
 
     private static string? ScenarioText(string? path) => path is null ? null : File.ReadAllText(path);
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ScalePlanner.Executor.Study;
 using ScalePlanner.Planner.ScalingLaws;
 using ScalePlanner.Reports.Bundles;
 

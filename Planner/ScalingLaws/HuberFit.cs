@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
+using ScalePlanner.Executor.Measurements;
 
 namespace ScalePlanner.Planner.ScalingLaws;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.ScalingLaws;

@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Reports;
 
 namespace ScalePlanner.Planner.ScalingLaws;

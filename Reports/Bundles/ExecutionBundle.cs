@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Reports.Html;
 using ScalePlanner.Reports.Plots;
 using ScalePlanner.Simulator.Simulation;
@@ -12,7 +13,7 @@ public static class ExecutionBundle
         var bundle = new ReportBundle("execute", $"{scenario}: {PlanTable.ShortLayout(predicted)}, executed", context);
         bundle.AddCsv("steps.csv", writer => ExecutionReport.WriteSteps(writer, steps));
         double measured = ExecutionReport.MeasuredStepSeconds(steps);
-        var measuredSteps = ExecutionReport.Measured(steps);
+        var measuredSteps = Warmup.Measured(steps);
         double measuredThroughput = measuredSteps.Average(s => s.TokensPerSecond);
         bundle.AddCsv("comparison.csv", writer => ComparisonCsv.Write(writer,
         [

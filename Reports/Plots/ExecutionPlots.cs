@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Measurements;
 using ScottPlot;
 using ScalePlanner.Simulator.Simulation;
 

@@ -1,4 +1,5 @@
 using ScalePlanner.Executor.Data;
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Executor.Training;
 using ScalePlanner.Simulator.Simulation;

@@ -1,6 +1,7 @@
 using ScalePlanner.Planner.Commands;
 using ScalePlanner.Reports.Bundles;
 using ScalePlanner.Reports.Html;
+using ScalePlanner.Reports.Plots;
 using ScalePlanner.Simulator.Hardware;
 using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Specs;

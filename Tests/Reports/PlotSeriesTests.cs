@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Simulator.Plans;
 using ScottPlot.Plottables;
 using ScalePlanner.Reports.Plots;

@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Planner.ScalingLaws;
 using Xunit.Abstractions;
 

@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Study;
 using ScalePlanner.Planner.ScalingLaws;
 using Xunit.Abstractions;
 

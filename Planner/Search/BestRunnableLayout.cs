@@ -1,10 +1,10 @@
 using ScalePlanner.Planner.Scenarios;
-using ScalePlanner.Planner.Search;
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Specs;
 
-namespace ScalePlanner.Planner.Commands;
+namespace ScalePlanner.Planner.Search;
 
 /// <summary>
 /// `execute --best`: the planner's best layout for the scenario, by its objective, among those the executor can run here. The

@@ -1,4 +1,4 @@
-namespace ScalePlanner.Simulator.Simulation;
+namespace ScalePlanner.Executor.Measurements;
 
 /// <summary>
 /// What one optimizer step measured: loss, throughput, where the time went, the gradient norm before clipping, the learning rate;

@@ -1,4 +1,4 @@
-namespace ScalePlanner.Executor.Data;
+namespace ScalePlanner.Executor.Execution;
 
 /// <summary>
 /// Where `execute` takes its micro-batches from: a folder of token shards (null: the synthetic Markov source), loader workers

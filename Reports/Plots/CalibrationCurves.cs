@@ -1,9 +1,8 @@
 using ScalePlanner.Calibration.Collectives;
-using ScalePlanner.Reports.Plots;
 using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Specs;
 
-namespace ScalePlanner.Planner.Commands;
+namespace ScalePlanner.Reports.Plots;
 
 /// <summary>
 /// The curves `calibrate --out` draws: for each matmul precision, memory-kernel class and collective, the measured medians

@@ -1,4 +1,4 @@
-namespace ScalePlanner.Executor.Distributed;
+namespace ScalePlanner.Mpi;
 
 /// <summary>
 /// A condition that must stop the whole job (for example replicas whose weights disagree). Every rank of the group that found

@@ -1,11 +1,12 @@
 using ScalePlanner.Executor.Data;
+using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Executor.Training;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 using static TorchSharp.torch;
 
-namespace ScalePlanner.Planner.ScalingLaws;
+namespace ScalePlanner.Executor.Study;
 
 /// <summary>
 /// A real scaling study: small GPTs of several widths, each trained for several token budgets (a fresh cosine schedule per

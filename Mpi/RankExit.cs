@@ -1,17 +1,13 @@
-using ScalePlanner.Mpi;
-using ScalePlanner.Executor.Distributed;
-using ScalePlanner.Simulator.Specs;
-
-namespace ScalePlanner.Planner.Commands;
+namespace ScalePlanner.Mpi;
 
 /// <summary>
 /// Runs one MPI rank's work and ends the whole job when it fails. A rank that stops alone would leave the others waiting in a
 /// collective forever (MPI_Finalize waits for them too), so a failure prints one line and calls MPI_Abort, which ends every rank.
-/// Bad input (a <see cref="SpecException"/>) passes through: every rank finds it alike, before any collective.
+/// Bad input (what the caller's badInput test accepts: this program's SpecException) passes through: every rank finds it alike, before any collective.
 /// </summary>
 public static class RankExit
 {
-    public static int Run(OpenMpi mpi, Func<int> rank)
+    public static int Run(OpenMpi mpi, Func<int> rank, Func<Exception, bool> badInput)
     {
         try
         {
@@ -23,7 +19,7 @@ public static class RankExit
             if (!failure.Reports) mpi.Barrier(mpi.World);
             return Abort(mpi, failure.Message);
         }
-        catch (Exception ex) when (ex is not SpecException)
+        catch (Exception ex) when (!badInput(ex))
         {
             return Abort(mpi, $"rank {mpi.Rank} failed: {ex.Message}");
         }

@@ -1,4 +1,4 @@
-namespace ScalePlanner.Planner.ScalingLaws;
+namespace ScalePlanner.Executor.Measurements;
 
 /// <summary>One finished training run: parameters N, training tokens D, final loss.</summary>
 public readonly record struct ScalingRun(double Parameters, double Tokens, double Loss)

@@ -1,7 +1,8 @@
 using ScalePlanner.Executor.Data.Corpus;
+using ScalePlanner.Executor.Data;
 using ScalePlanner.Simulator.Specs;
 
-namespace ScalePlanner.Executor.Data;
+namespace ScalePlanner.Executor.Execution;
 
 /// <summary>
 /// The input pipeline `execute` trains from, built from <see cref="InputOptions"/>: rows from the corpus (shuffled per epoch,

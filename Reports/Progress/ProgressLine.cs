@@ -1,6 +1,6 @@
-using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Executor.Measurements;
 
-namespace ScalePlanner.Executor.Monitoring;
+namespace ScalePlanner.Reports.Progress;
 
 /// <summary>The text of one step's progress: a compact line for a live terminal, a full line for logs.</summary>
 public static class ProgressLine
@@ -16,6 +16,15 @@ public static class ProgressLine
     public static string Plain(StepMetrics m, int totalSteps, TimeSpan eta) =>
         $"step {m.Step + 1}/{totalSteps}: loss {m.Loss:F4}, {m.StepSeconds:F3} s (data {m.DataSeconds:F3}, forward {m.ForwardSeconds:F3}, backward {m.BackwardSeconds:F3}, optimizer {m.OptimizerSeconds:F3}), " +
         $"{m.TokensPerSecond:N0} tokens/s, data wait {DataWaitShare(m) * 100:F1} %, |g| {m.GradientNorm:F3}{Flags(m)}, ETA {Clock(eta)}";
+
+    /// <summary>The log line of a step across processes: each part of the step averaged over the ranks.</summary>
+    public static string Distributed(DistributedStepMetrics m, int totalSteps)
+    {
+        var t = m.Times;
+        return $"step {m.Step + 1}/{totalSteps}: loss {m.Loss:F6}, {m.StepSeconds:F3} s (per rank: data {t.Data:F3}, forward {t.Forward:F3}, backward {t.Backward:F3}, tensor all-reduce {t.TensorReduce:F3}, " +
+            $"pipeline wait {t.PipelineWait:F3}, replica wait {t.ReplicaWait:F3}, gradient reduce {t.GradientReduce:F3} exposed + {t.GradientOverlapped:F3} in backward ({m.BucketsStartedInBackward} buckets started there on rank 0), embedding all-reduce {t.EmbeddingReduce:F3}, weight all-gather {t.ParameterGather:F3}, optimizer {t.Optimizer:F3}), " +
+            $"{m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}";
+    }
 
     /// <summary>What the numerical guards did in the step: a skipped update, a loss spike, the fp16 loss scale; empty otherwise.</summary>
     public static string Flags(StepMetrics m) =>

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using ScalePlanner.Executor.Data;
+using ScalePlanner.Executor.Distributed;
+using ScalePlanner.Executor.Execution;
+using ScalePlanner.Executor.Training;
+using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Planner.Commands;
+
+/// <summary>
+/// `execute`'s options and what they ask of the executor: the layout (or --best), steps, input data, checkpoints and resume,
+/// the loss-spike action, and for runs across processes the hostfile, replica checks, gradient bucket size and the hidden
+/// faults the tests inject.
+/// </summary>
+public sealed class ExecuteOptions
+{
+    public Argument<string> Scenario { get; } = new("scenario") { Description = "Scenario JSON file." };
+    public Option<string> Layout { get; } = new("--layout") { Description = "Layout to run: one process (fp32, bf16 or fp16; recompute none|selective|full) or dp·tp·pp processes over Open MPI (fp32, recompute none)." };
+    public Option<bool> Best { get; } = new("--best") { Description = "Run the planner's best layout (by the scenario's objective) that the executor can run here, instead of --layout." };
+    public Option<string?> Profile { get; } = CommonOptions.Profile();
+    public Option<string> Format { get; } = CommonOptions.Format("table", "json");
+    public Option<string?> Output { get; } = new("--out") { Description = "Folder for report.html, steps.csv, comparison.csv and the plots." };
+    private readonly Option<int> steps = new("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 10 };
+    private readonly Option<string?> data = new("--data") { Description = "Folder of token shards (from `scaleplan tokenize`); default: the synthetic Markov source." };
+    private readonly Option<int> workers = new("--workers") { Description = "Loader workers building micro-batches ahead; 0 builds them on the training thread.", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> prefetch = new("--prefetch") { Description = "Micro-batches the workers may hold ready (bounded channel depth).", DefaultValueFactory = _ => 2 };
+    private readonly Option<double> maskProbability = new("--mask-prob") { Description = $"Probability of replacing each input token by the mask id {TokenMasking.MaskToken}.", DefaultValueFactory = _ => 0 };
+    private readonly Option<string?> checkpointFolder = new("--checkpoint-dir") { Description = "Folder for checkpoints (written atomically with a SHA-256 digest; the newest 3 are kept)." };
+    private readonly Option<int> checkpointEvery = new("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 100 };
+    private readonly Option<bool> resume = new("--resume") { Description = "Continue from the newest valid checkpoint in --checkpoint-dir (a corrupted one is passed over)." };
+    private readonly Option<string> onSpike = new("--on-spike") { Description = "What a loss spike does: warn, skip (drop the update) or rollback (to the last checkpoint).", DefaultValueFactory = _ => "warn" };
+    private readonly Option<string?> hostfile = new("--hostfile") { Description = "Open MPI hostfile for a run across several machines (multi-process layouts)." };
+    private readonly Option<int> checkEvery = new("--check-every") { Description = "Data-parallel replicas compare parameter checksums every K steps (0 = never).", DefaultValueFactory = _ => 10 };
+    private readonly Option<double> bucketMegabytes = new("--bucket-mb") { Description = "Data-parallel gradient bucket size in MB (PyTorch DDP's default 25).", DefaultValueFactory = _ => GradientBuckets.DefaultBucketBytes / (1024.0 * 1024) };
+    private readonly Option<int> corruptRank = new("--corrupt-rank") { Hidden = true, DefaultValueFactory = _ => -1 };
+    private readonly Option<int> corruptStep = new("--corrupt-step") { Hidden = true, DefaultValueFactory = _ => -1 };
+    private readonly Option<int> killRank = new("--kill-rank") { Hidden = true, DefaultValueFactory = _ => -1 };
+    private readonly Option<int> killStep = new("--kill-step") { Hidden = true, DefaultValueFactory = _ => -1 };
+
+    public ExecuteOptions() => onSpike.AcceptOnlyFromAmong("warn", "skip", "rollback");
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Scenario);
+        foreach (Option option in new Option[] { Layout, Best, steps, Profile, Format, Output, data, workers, prefetch, maskProbability,
+            checkpointFolder, checkpointEvery, resume, onSpike, hostfile, checkEvery, bucketMegabytes, corruptRank, corruptStep, killRank, killStep })
+            command.Options.Add(option);
+    }
+
+    /// <summary>What the options ask the executor to run for <paramref name="layout"/> of <paramref name="job"/>.</summary>
+    public ExecutionRequest Request(ParseResult parse, TrainingJob job, Layout layout) => new(job, layout, parse.GetValue(steps))
+    {
+        Input = new InputOptions(parse.GetValue(data), parse.GetValue(workers), parse.GetValue(prefetch), parse.GetValue(maskProbability)),
+        Checkpoints = parse.GetValue(checkpointFolder) is { } folder ? new CheckpointOptions(folder, parse.GetValue(checkpointEvery)) : null,
+        Resume = parse.GetValue(resume),
+        OnSpike = parse.GetResult(onSpike) is { Implicit: false } ? Enum.Parse<SpikeAction>(parse.GetValue(onSpike)!, ignoreCase: true) : null,
+        Distributed = new DistributedSettings(parse.GetValue(hostfile), parse.GetValue(checkEvery), BucketBytes(parse))
+        {
+            Faults = new RankFaults(parse.GetValue(killRank), parse.GetValue(killStep), parse.GetValue(corruptRank), parse.GetValue(corruptStep)),
+        },
+    };
+
+    private long BucketBytes(ParseResult parse)
+    {
+        double megabytes = parse.GetValue(bucketMegabytes);
+        if (!(megabytes > 0)) throw new SpecException("--bucket-mb", $"must be a positive number of megabytes, got {megabytes}");
+        return (long)Math.Max(1, megabytes * 1024 * 1024);
+    }
+}
