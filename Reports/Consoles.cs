@@ -21,15 +21,28 @@ public static class Consoles
     /// <summary>Standard error as a Spectre.Console console (live progress on a terminal, plain lines otherwise).</summary>
     public static IAnsiConsole Error { get; } = Create(Console.Error, ErrorIsTerminal);
 
-    /// <summary>Makes <see cref="AnsiConsole.Console"/> (standard output) plain when it is not a terminal; call once at start.</summary>
-    public static void Configure() => AnsiConsole.Console = Create(Console.Out, OutIsTerminal);
+    /// <summary>
+    /// Makes <see cref="AnsiConsole.Console"/> (standard output) plain when it is not a terminal; call once at start, before
+    /// anything is written. A rank under mpirun also gets TERM=dumb: .NET initialises a terminal on its first write to it and
+    /// sends the terminfo keypad string (ESC [?1h ESC =) to the pseudo-terminal Open MPI attaches to its standard output.
+    /// </summary>
+    public static void Configure()
+    {
+        if (OpenMpi.UnderLauncher) Environment.SetEnvironmentVariable("TERM", "dumb");
+        AnsiConsole.Console = Create(Console.Out, OutIsTerminal);
+    }
 
+    /// <summary>
+    /// A terminal gets what Spectre.Console detects. Anything else gets its output through <see cref="EscapeFreeWriter"/>, with
+    /// Spectre writing ANSI into it (its no-ANSI mode would set colours through System.Console, which writes escape codes to a
+    /// pseudo-terminal), without colours and without live redrawing.
+    /// </summary>
     private static IAnsiConsole Create(TextWriter writer, bool terminal)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            Out = new AnsiConsoleOutput(terminal ? writer : new EscapeFreeWriter(writer)),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.Yes,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
         });
