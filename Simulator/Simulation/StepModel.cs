@@ -65,7 +65,7 @@ public sealed class StepModel
     {
         var accelerator = cluster.Accelerator;
         accelerator.PeakFlops(layout.Precision); // rejects a precision the accelerator has no fast path for, naming the allowed ones
-        var timer = KernelTimer.For(accelerator, layout.Precision, Profile);
+        var timer = KernelTimer.For(accelerator, layout.Precision, Profile, training.AttentionKernel, model.HeadDim);
         var tensorLink = new GroupLink(layout.Tp, 1, cluster, Profile);
         var contextLink = new GroupLink(layout.Cp, layout.Tp, cluster, Profile);
         return (new TransformerCosts(model, training, layout, timer, tensorLink, contextLink), timer);
