@@ -1,4 +1,5 @@
 using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Specs;
 using Spectre.Console;
 
 namespace ScalePlanner.Reports;
@@ -30,7 +31,7 @@ public static class PlanTable
         foreach (var (rank, cluster, r) in rows)
         {
             table.AddRow(
-                rank.ToString(), $"{cluster.Devices} {cluster.Accelerator.Key}", Markup.Escape(ShortLayout(r)), Units.Seconds(r.StepTimeSeconds),
+                rank.ToString(), $"{cluster.Devices} {cluster.Accelerator.Key}{(r.Framework == Framework.Megatron ? "" : $" {r.Framework.Key()}")}", Markup.Escape(ShortLayout(r)), Units.Seconds(r.StepTimeSeconds),
                 $"{r.Mfu:P1}", Units.Bytes(r.MemoryPerGpuBytes), Units.Seconds(r.CheckpointIntervalSeconds), $"{r.Goodput:P1}",
                 Units.Seconds(r.TimeToTrainSeconds), r.CostDollars is { } d ? $"${d:N0}" : "—");
         }
