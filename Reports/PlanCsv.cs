@@ -1,6 +1,7 @@
 using CsvHelper;
 using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Reports;
 
@@ -35,6 +36,7 @@ public static partial class PlanCsv
         [CsvColumn("time_to_train_s")] public double TimeToTrainSeconds { get; set; }
         [CsvColumn("cost_dollars")] public double? CostDollars { get; set; }
         [CsvColumn("engine")] public string Engine { get; set; } = "";
+        [CsvColumn("framework")] public string Framework { get; set; } = "";
     }
 
     public static IEnumerable<Row> Rows(IEnumerable<RankedLayout> ranked) => ranked.Select(x =>
@@ -42,7 +44,7 @@ public static partial class PlanCsv
         var r = x.Result;
         return new Row
         {
-            Rank = x.Rank, Accelerator = x.Cluster.Accelerator.Key, Devices = x.Cluster.Devices, Layout = r.Layout.ToString(), Fits = r.Fits,
+            Rank = x.Rank, Accelerator = x.Cluster.Accelerator.Key, Devices = x.Cluster.Devices, Layout = r.Layout.ToString(), Fits = r.Fits, Framework = r.Framework.Key(),
             StepTimeSeconds = r.StepTimeSeconds, TokensPerSecond = r.TokensPerSecond, ModelTflopsPerGpu = r.ModelTflopsPerGpu,
             HardwareTflopsPerGpu = r.HardwareTflopsPerGpu, Mfu = r.Mfu, MemoryPerGpuBytes = r.MemoryPerGpuBytes,
             Compute = r.Time.Compute, Recompute = r.Time.Recompute, PipelineBubble = r.Time.PipelineBubble,

@@ -1,5 +1,6 @@
 using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Specs;
 using Spectre.Console;
 
 namespace ScalePlanner.Reports;
@@ -31,7 +32,7 @@ public static class PlanTable
         foreach (var (rank, cluster, r) in rows)
         {
             table.AddRow(
-                rank.ToString(), $"{cluster.Devices} {cluster.Accelerator.Key}", Markup.Escape(ShortLayout(r)), Units.Seconds(r.StepTimeSeconds),
+                rank.ToString(), $"{cluster.Devices} {cluster.Accelerator.Key}{(r.Framework == Framework.Megatron ? "" : $" {r.Framework.Key()}")}", Markup.Escape(ShortLayout(r)), Units.Seconds(r.StepTimeSeconds),
                 $"{r.Mfu:P1}", Units.Bytes(r.MemoryPerGpuBytes), Units.Seconds(r.CheckpointIntervalSeconds), $"{r.Goodput:P1}",
                 Units.Seconds(r.TimeToTrainSeconds), r.CostDollars is { } d ? $"${d:N0}" : "—");
         }

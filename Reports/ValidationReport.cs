@@ -25,14 +25,17 @@ public static class ValidationReport
             var (mean, worst) = Summary(all);
             console.WriteLine($"{group.Key}: mean absolute error {mean:F2} %, worst {worst:F2} % over {all.Count} rows");
         }
-        var summary = new Table().Title("every set").AddColumns("set", "rows", "MAPE %", "worst row", "its error %");
+        var summary = new Table().Title("every set").AddColumns("set", "rows", "MAPE %", "worst row", "its error %", "in the goal");
         foreach (var group in rows.GroupBy(r => r.Table))
         {
             var all = group.ToList();
             var worstRow = all.MaxBy(r => Math.Abs(r.ErrorPercent))!;
-            summary.AddRow(Markup.Escape(group.Key), $"{all.Count}", $"{Summary(all).Mape:F2}", Markup.Escape(worstRow.Name), $"{worstRow.ErrorPercent:+0.00;-0.00}");
+            summary.AddRow(Markup.Escape(group.Key), $"{all.Count}", $"{Summary(all).Mape:F2}", Markup.Escape(worstRow.Name), $"{worstRow.ErrorPercent:+0.00;-0.00}",
+                all[0].InGoal ? "yes" : "no");
         }
         console.Write(summary);
+        foreach (var group in rows.Where(r => !r.InGoal).GroupBy(r => r.Table))
+            console.WriteLine($"outside the goal: {group.Key} ({group.First().Regime}): {group.First().Reason}");
     }
 
     /// <summary>Mean absolute percentage error and the worst absolute error.</summary>
@@ -40,6 +43,6 @@ public static class ValidationReport
         (rows.Average(r => Math.Abs(r.ErrorPercent)), rows.Max(r => Math.Abs(r.ErrorPercent)));
 
     public static string Json(IReadOnlyList<ValidationRow> rows) => JsonSerializer.Serialize(
-        rows.Select(r => new { table = r.Table, name = r.Name, metric = r.Metric, predicted = r.Predicted, published = r.Published, errorPercent = r.ErrorPercent }),
+        rows.Select(r => new { table = r.Table, name = r.Name, metric = r.Metric, predicted = r.Predicted, published = r.Published, errorPercent = r.ErrorPercent, inGoal = r.InGoal }),
         JsonFormat.Options);
 }

@@ -4,23 +4,27 @@ using ScalePlanner.Simulator.Simulation;
 namespace ScalePlanner.Planner.Validation;
 
 /// <summary>
-/// The public validation corpus: one CSV per published set in validation/public, each run predicted with the catalog profile
-/// of its accelerator (no per-set constant) and compared on the figure the source published.
+/// The public validation corpus: the sets listed in validation/public/sets.csv, one CSV each, every run predicted with the
+/// catalog profile of its accelerator (no per-set constant) and compared on the figure the source published. Sets outside the
+/// accuracy goal are predicted and printed all the same, with the reason they are outside.
 /// </summary>
 public static class PublicCorpus
 {
     public const string Folder = "public";
+    public const string Index = "sets.csv";
 
     public static IEnumerable<ValidationRow> Validate(string folder)
     {
-        foreach (var path in Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal))
+        foreach (var set in PublicSet.Read(Path.Combine(folder, Index)))
         {
-            string set = Path.GetFileNameWithoutExtension(path);
-            foreach (var run in PublishedRun.Read(path))
+            foreach (var run in PublishedRun.Read(Path.Combine(folder, set.Name + ".csv")))
             {
                 var job = run.Job();
                 var result = CostModel.Evaluate(job, run.ParsedLayout());
-                yield return new ValidationRow(set, run.Name, run.Metric, Predicted(run, job, result), run.Value);
+                yield return new ValidationRow(set.Name, run.Name, run.Metric, Predicted(run, job, result), run.Value)
+                {
+                    InGoal = set.InGoal, Regime = set.Regime, Reason = set.Reason,
+                };
             }
         }
     }

@@ -6,7 +6,8 @@ namespace ScalePlanner.Simulator.Costs;
 /// <summary>
 /// The network one communicator sees: <c>Size</c> ranks placed <c>Stride</c> apart in rank order. A group inside one node
 /// uses the intra-node tier; a group spanning nodes is bounded by its slowest hop, where the members in one node
-/// drive one inter-node link each (NCCL runs one ring channel per NIC), so node bandwidth = members per node × link.
+/// drive one inter-node link each (NCCL runs one ring channel per NIC), so node bandwidth = members per node × link. A
+/// collective of a given size reaches the profile's bus bandwidth at that size (nccl-tests busbw rises with the message).
 /// </summary>
 public readonly struct GroupLink
 {
@@ -17,6 +18,7 @@ public readonly struct GroupLink
     private readonly double pointToPointBandwidth;
     private readonly int perNode;
     private readonly double intraBandwidth, intraAlpha;
+    private readonly EfficiencyCurve? intraBySize, interBySize;
 
     public GroupLink(int size, int stride, ClusterSpec cluster, DeviceProfile profile)
     {
@@ -27,6 +29,8 @@ public readonly struct GroupLink
         CrossesNodes = (long)size * stride > cluster.DevicesPerNode;
         intraBandwidth = intra;
         intraAlpha = intraLatency;
+        intraBySize = profile.IntraNodeLink is null ? profile.IntraNodeBusBandwidth : null; // a measured alpha–beta link already holds its size dependence
+        interBySize = profile.InterNodeBusBandwidth;
         perNode = 1;
         if (!CrossesNodes)
         {
@@ -45,17 +49,22 @@ public readonly struct GroupLink
     public double AllReduce(double bytes)
     {
         if (Size <= 1) return 0;
-        double best = Math.Min(Collectives.RingAllReduce(bytes, Size, Bandwidth, Alpha), Collectives.TreeAllReduce(bytes, Size, Bandwidth, Alpha));
+        double bandwidth = Bandwidth * Scale(bytes, CrossesNodes);
+        double best = Math.Min(Collectives.RingAllReduce(bytes, Size, bandwidth, Alpha), Collectives.TreeAllReduce(bytes, Size, bandwidth, Alpha));
         if (!CrossesNodes || perNode == 1 || Size % perNode != 0) return best; // the hierarchical scheme needs equal members per node
         // Hierarchical (Jia et al. 2018, §4.2): reduce-scatter inside the node, all-reduce of 1/k across nodes (one link per member), all-gather inside.
-        double inNode = 2 * Collectives.RingGather(bytes, perNode, intraBandwidth, intraAlpha);
-        double acrossNodes = Collectives.RingAllReduce(bytes / perNode, Size / perNode, Bandwidth / perNode, Alpha);
+        double inNode = 2 * Collectives.RingGather(bytes, perNode, intraBandwidth * Scale(bytes, false), intraAlpha);
+        double acrossNodes = Collectives.RingAllReduce(bytes / perNode, Size / perNode, Bandwidth / perNode * Scale(bytes / perNode, true), Alpha);
         return Math.Min(best, inNode + acrossNodes);
     }
 
-    public double AllGather(double bytes) => Collectives.RingGather(bytes, Size, Bandwidth, Alpha);
+    public double AllGather(double bytes) => Collectives.RingGather(bytes, Size, Bandwidth * Scale(bytes, CrossesNodes), Alpha);
 
-    public double ReduceScatter(double bytes) => Collectives.RingGather(bytes, Size, Bandwidth, Alpha);
+    public double ReduceScatter(double bytes) => Collectives.RingGather(bytes, Size, Bandwidth * Scale(bytes, CrossesNodes), Alpha);
+
+    /// <summary>The share of the plateau bus bandwidth a collective of <paramref name="bytes"/> reaches on one tier (1 without a curve).</summary>
+    private double Scale(double bytes, bool interNode) =>
+        (interNode ? interBySize : intraBySize) is { } curve ? curve.At(bytes * 1e-6) / curve.Max : 1;
 
     public double PointToPoint(double bytes) => Collectives.PointToPoint(bytes, pointToPointBandwidth, Alpha);
 

@@ -6,7 +6,8 @@ namespace ScalePlanner.Simulator.Costs;
 /// <summary>
 /// Time of one kernel on one device by the roofline model (Williams et al. 2009): the slower of its arithmetic at the
 /// size-dependent achieved fraction of peak and its memory traffic at the achieved bandwidth, plus a fixed per-kernel cost.
-/// GEMMs on a profile with <see cref="GemmTiling"/> reach the curve's ceiling times their tile and wave quantization; fused
+/// GEMMs reach the profile's curve at their size, times their tile and wave quantization against a square product's where the
+/// profile has <see cref="GemmTiling"/>; fused
 /// attention runs at the profile's curve for the kernel, head dimension and sequence length, at the half-precision peak
 /// (fp8 recipes keep attention in bf16: NVIDIA Transformer Engine, "Using FP8 with Transformer Engine").
 /// </summary>
@@ -66,7 +67,7 @@ public readonly struct KernelTimer
     {
         double flops = 2 * m * n * k * batch;                       // one multiply and one add per MAC
         double bytes = (m * k + k * n + m * n) * batch * elementBytes;
-        double achieved = tiling is { } t ? efficiency.Max * t.Efficiency(m, n, k, batch) : efficiency.At(flops / batch * 1e-9);
+        double achieved = efficiency.At(flops / batch * 1e-9) * (tiling?.RelativeToSquare(m, n, k, batch) ?? 1);
         return Math.Max(flops / (peakFlops * achieved), Stream(bytes, MemoryKernel.Elementwise)) + overheadSeconds;
     }
 

@@ -17,6 +17,7 @@ public sealed class TransformerCosts
     private readonly GroupLink tensorLink, contextLink;
     private readonly KernelRecipe recipe;
     private readonly RecomputeMode recompute;
+    private readonly Precision precision;
     private readonly bool flash, sp;
     private readonly int e;
     private readonly double t, b, s, fullSeq, tokens, normTokens, headsT, kvHeadsT, ffnT, hd, h, qkvColumns, mlpUpColumns;
@@ -29,6 +30,7 @@ public sealed class TransformerCosts
         this.contextLink = contextLink;
         recipe = KernelRecipe.Of(training);
         recompute = layout.Recompute;
+        precision = layout.Precision;
         flash = training.FlashAttention;
         sp = layout.Sp;
         e = layout.Precision.ActivationBytes();
@@ -57,8 +59,10 @@ public sealed class TransformerCosts
         double bwd = GemmBackward(tokens, qkvCols, h) + GemmBackward(tokens, h, headsT * hd)
                    + GemmBackward(tokens, mlpUpCols, h) + GemmBackward(tokens, h, ffnT);
         var (memoryFwd, memoryBwd) = MemoryPasses();
+        var (castFwd, castBwd) = Fp8Casts(qkvCols, mlpUpCols);
+        memoryFwd += castFwd;
         double fwd = gemmFwd + memoryFwd;
-        bwd += memoryBwd;
+        bwd += memoryBwd + castBwd;
 
         var (attnFwd, attnBwd, attnFlops) = AttentionCore();
         fwd += attnFwd;
@@ -108,6 +112,23 @@ public sealed class TransformerCosts
         }
         return (new PassCost(fwd, bwd, recomputeTime, tensorComm, contextComm, modelFlops, modelFlops + recomputeFlops),
                 new CommSplit(forwardTensorComm, recomputeTensorComm, forwardContextComm));
+    }
+
+    /// <summary>
+    /// fp8 GEMMs take their operands in float8 with dynamic scaling: each activation input is reduced to its absolute maximum and
+    /// cast (read e bytes, write 1) before the forward GEMMs that share it, and each output gradient, and a transposed copy of each
+    /// fp8 operand for the other backward GEMM, before the backward (pytorch/ao torchao/float8 README, Float8Linear with dynamic
+    /// tensorwise scaling; NVIDIA Transformer Engine "FP8 primer" casts the same tensors). Weights are small beside activations
+    /// at training token counts and are left out.
+    /// </summary>
+    private (double Forward, double Backward) Fp8Casts(double qkvCols, double mlpUpCols)
+    {
+        if (precision != Precision.Fp8) return (0, 0);
+        double inputs = tokens * (h + headsT * hd + h + ffnT);            // qkv, projection, MLP up and MLP down inputs
+        double outputGradients = tokens * (qkvCols + h + mlpUpCols + h);   // the same four GEMMs' output gradients
+        double forward = timer.Memory((e + 1) * inputs, MemoryKernel.Elementwise, 4);
+        double backward = timer.Memory((e + 1) * outputGradients + 2 * inputs, MemoryKernel.Elementwise, 8);
+        return (forward, backward);
     }
 
     /// <summary>The block's memory-bound kernels, forward and backward, as the stack's code runs them.</summary>

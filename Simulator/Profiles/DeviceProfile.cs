@@ -44,6 +44,12 @@ public sealed record DeviceProfile
     public required double IntraNodeLinkEfficiency { get; init; }
     public required double InterNodeLinkEfficiency { get; init; }
     /// <summary>
+    /// Collective bus bandwidth by message size in MB, as a fraction of the link rate (nccl-tests busbw over the link): small
+    /// messages reach a fraction of the plateau. Scales the link efficiency by curve(size)/plateau; null: every size at the plateau.
+    /// </summary>
+    public EfficiencyCurve? IntraNodeBusBandwidth { get; init; }
+    public EfficiencyCurve? InterNodeBusBandwidth { get; init; }
+    /// <summary>
     /// Fraction of the compute time under which a collective runs in the background that is lost to it: NCCL kernels occupy
     /// SMs (one per channel) and memory bandwidth while they overlap with compute.
     /// </summary>

@@ -73,6 +73,8 @@ public static class DeviceProfileJson
         Fraction("profile.sustainedClockFraction", p.SustainedClockFraction);
         Fraction("profile.intraNodeLinkEfficiency", p.IntraNodeLinkEfficiency);
         Fraction("profile.interNodeLinkEfficiency", p.InterNodeLinkEfficiency);
+        if (p.IntraNodeBusBandwidth is { } intraBus) Curve("profile.intraNodeBusBandwidth", intraBus);
+        if (p.InterNodeBusBandwidth is { } interBus) Curve("profile.interNodeBusBandwidth", interBus);
         Guard.NonNegative("profile.overlappedCommunicationCost", p.OverlappedCommunicationCost);
         Guard.NonNegative("profile.kernelOverheadSeconds", p.KernelOverheadSeconds);
         Guard.NonNegative("profile.reservedMemoryGB", p.ReservedMemoryGB);

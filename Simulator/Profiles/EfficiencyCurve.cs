@@ -16,14 +16,18 @@ public sealed record EfficiencyCurve(double Max, double Half, IReadOnlyList<doub
     /// <summary>The same curve relative to a different peak: every efficiency times <paramref name="factor"/>.</summary>
     public EfficiencyCurve Scaled(double factor) => new(Max * factor, Half, Points?.Select(p => new[] { p[0], p[1] * factor }).ToList());
 
+    // The table as flat arrays with the logarithms of its sizes, built once: the search evaluates curves millions of times.
+    private (double[] X, double[] LogX, double[] Y)? table;
+
     public double At(double x)
     {
-        if (Points is not { Count: > 0 } p) return Max * x / (x + Half);
-        if (x <= p[0][0]) return p[0][1];
-        if (x >= p[^1][0]) return p[^1][1];
+        if (Points is not { Count: > 0 }) return Max * x / (x + Half);
+        var (xs, logs, ys) = table ??= ([.. Points.Select(p => p[0])], [.. Points.Select(p => Math.Log(p[0]))], [.. Points.Select(p => p[1])]);
+        if (x <= xs[0]) return ys[0];
+        if (x >= xs[^1]) return ys[^1];
         int i = 1;
-        while (p[i][0] < x) i++;
-        double t = (Math.Log(x) - Math.Log(p[i - 1][0])) / (Math.Log(p[i][0]) - Math.Log(p[i - 1][0]));
-        return p[i - 1][1] + t * (p[i][1] - p[i - 1][1]);
+        while (xs[i] < x) i++;
+        double t = (Math.Log(x) - logs[i - 1]) / (logs[i] - logs[i - 1]);
+        return ys[i - 1] + t * (ys[i] - ys[i - 1]);
     }
 }

@@ -2,10 +2,10 @@ namespace ScalePlanner.Simulator.Profiles;
 
 /// <summary>
 /// How a GPU's matrix-multiply library cuts a GEMM into output tiles that run one per streaming multiprocessor (or compute
-/// unit) at a time (NVIDIA, "Matrix Multiplication Background User's Guide", tile and wave quantization). The efficiency of a
-/// product is the profile's large-GEMM ceiling times the share of the last wave's units doing work, times the share of each
-/// tile holding real rows and columns, times K/(K + <see cref="KHalf"/>) for the fixed per-tile prologue and epilogue; the
-/// library picks the tile shape that comes out best.
+/// unit) at a time (NVIDIA, "Matrix Multiplication Background User's Guide", tile and wave quantization): the share of the
+/// last wave's units doing work, times the share of each tile holding real rows and columns, times K/(K + <see cref="KHalf"/>)
+/// for the fixed per-tile prologue and epilogue; the library picks the tile shape that comes out best. The profile's GEMM
+/// curves are measured on square products, so a product's shape costs it <see cref="RelativeToSquare"/> of the curve.
 /// </summary>
 /// <param name="Units">Streaming multiprocessors (NVIDIA) or compute units (AMD) that each run one tile at a time.</param>
 /// <param name="Tiles">Candidate output tile shapes [rows, columns].</param>
@@ -26,5 +26,12 @@ public sealed record GemmTiling(int Units, IReadOnlyList<int[]> Tiles, double KH
             best = Math.Max(best, lastWave * filled);
         }
         return best * k / (k + KHalf);
+    }
+
+    /// <summary>This shape's efficiency over the square product of the same size's, at most 1: the measured curve already holds a square product's quantization.</summary>
+    public double RelativeToSquare(double m, double n, double k, double batch)
+    {
+        double side = Math.Cbrt(m * n * k);
+        return Math.Min(1, Efficiency(m, n, k, batch) / Efficiency(side, side, side, batch));
     }
 }

@@ -22,6 +22,7 @@ public sealed class StepModel
     private readonly TrainingSpec training;
     private readonly ClusterSpec cluster;
     private readonly double adafactorFraction, powerSgdDenseMatrices, matrixShare;
+    private readonly int modulesPerBlock;
     private readonly ConcurrentDictionary<(Precision, int), (double Ratio, double SecondsPerLayer)> powerSgd = new();
 
     public StepModel(TrainingJob job, DeviceProfile? profile = null)
@@ -31,6 +32,7 @@ public sealed class StepModel
         adafactorFraction = OptimizerCosts.AdafactorStateFraction(model);
         powerSgdDenseMatrices = model.BlockMatrixParameters();
         matrixShare = powerSgdDenseMatrices * model.Layers / model.ParameterCount;
+        modulesPerBlock = model.BlockMatrices().Count();
     }
 
     public DeviceProfile Profile { get; }
@@ -65,7 +67,7 @@ public sealed class StepModel
     {
         var accelerator = cluster.Accelerator;
         accelerator.PeakFlops(layout.Precision); // rejects a precision the accelerator has no fast path for, naming the allowed ones
-        var timer = KernelTimer.For(accelerator, layout.Precision, Profile);
+        var timer = KernelTimer.For(accelerator, layout.Precision, Profile, training.AttentionKernel, model.HeadDim);
         var tensorLink = new GroupLink(layout.Tp, 1, cluster, Profile);
         var contextLink = new GroupLink(layout.Cp, layout.Tp, cluster, Profile);
         return (new TransformerCosts(model, training, layout, timer, tensorLink, contextLink), timer);
@@ -228,11 +230,13 @@ public sealed class StepModel
     }
 
     /// <summary>
-    /// The unfused gradient accumulation of one micro-batch: each fresh half-precision (or fp32) gradient is read and added into
-    /// an fp32 buffer, read and written (Megatron-LM 2021 `main_grad.add_`, Narayanan et al. SC21 code).
+    /// The unfused gradient accumulation of one micro-batch: each fresh gradient is read and added into the accumulation buffer,
+    /// read and written, in the stack's gradient format (Megatron-LM 2021 megatron/model/distributed.py: `main_grad.add_(grad)`
+    /// into an fp32 buffer with --accumulate-allreduce-grads-in-fp32, otherwise autograd's += on the fp16 .grad, as the GPT-3
+    /// 175B example script of that code ran).
     /// </summary>
-    private static PassCost GradientAccumulation(double parameters, Precision precision, KernelTimer timer) =>
-        new(0, timer.Memory(parameters * (precision.ActivationBytes() + 8)), 0, 0, 0, 0, 0);
+    private PassCost GradientAccumulation(double parameters, Precision precision, KernelTimer timer) =>
+        new(0, timer.Memory(parameters * (precision.ActivationBytes() + 2 * DataParallelComm.GradientElementBytes(training, precision))), 0, 0, 0, 0, 0);
 
     /// <summary>
     /// Exposed data-parallel communication of the slowest stage (<see cref="DataParallelComm"/>), over dp × cp ranks (they hold the
@@ -247,7 +251,7 @@ public sealed class StepModel
         int shard = layout.HybridShard ? Math.Clamp(cluster.DevicesPerNode / layout.Tp, 1, ranks) : ranks;
         var link = new GroupLink(shard, layout.Tp, cluster, Profile);
         GroupLink? replicas = shard < ranks ? new GroupLink(ranks / shard, layout.Tp * shard, cluster, Profile) : null;
-        var work = new DataParallelWork(layout, stage, link, m, blocks, gradientBytes, weightBytes, elementBytes, model.BlockMatrices().Count(), replicas);
+        var work = new DataParallelWork(layout, stage, link, m, blocks, gradientBytes, weightBytes, elementBytes, modulesPerBlock, replicas);
         return DataParallelComm.Exposed(training.Framework, work, Profile.OverlappedCommunicationCost, timer) + compressionTime;
     }
 

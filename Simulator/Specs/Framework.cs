@@ -8,9 +8,9 @@ public enum Framework { Megatron, Fsdp, DeepSpeed }
 
 /// <summary>
 /// The attention kernel of a run's era: the unfused 2021 kernels that write the s×s scores to memory, FlashAttention
-/// (Dao et al. 2022), FlashAttention-2 (Dao 2023) and FlashAttention-3 (Shah et al. 2024, Hopper and later only).
+/// (Dao et al. 2022), FlashAttention-2 (Dao 2023), FlashAttention-3 (Shah et al. 2024, Hopper) and FlashAttention-4 (Blackwell).
 /// </summary>
-public enum AttentionKernel { Unfused, Flash1, Flash2, Flash3 }
+public enum AttentionKernel { Unfused, Flash1, Flash2, Flash3, Flash4 }
 
 /// <summary>
 /// The memory-bound kernels a stack runs: fused (Megatron-Core with Transformer Engine, or hand-fused CUDA kernels), eager
@@ -27,7 +27,7 @@ public static class StackKeys
 
     public static readonly IReadOnlyDictionary<string, AttentionKernel> AttentionKernels = new Dictionary<string, AttentionKernel>
     {
-        ["unfused"] = AttentionKernel.Unfused, ["flash1"] = AttentionKernel.Flash1, ["flash2"] = AttentionKernel.Flash2, ["flash3"] = AttentionKernel.Flash3,
+        ["unfused"] = AttentionKernel.Unfused, ["flash1"] = AttentionKernel.Flash1, ["flash2"] = AttentionKernel.Flash2, ["flash3"] = AttentionKernel.Flash3, ["flash4"] = AttentionKernel.Flash4,
     };
 
     public static readonly IReadOnlyDictionary<string, KernelSet> KernelSets = new Dictionary<string, KernelSet>

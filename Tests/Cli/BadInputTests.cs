@@ -77,4 +77,20 @@ public class BadInputTests
     [Fact]
     public void Should_Reject_Unknown_Format() =>
         AssertRejected(Cli.Run("simulate", Cli.Scenario("gpt2-small-8-l4.json"), "--layout", "dp=8", "--format", "xml"), "xml", "json");
+
+    [Fact]
+    public void Should_Reject_Unknown_Framework() =>
+        AssertRejected(Simulate(Good.Replace("\"tokens\": 1e9", "\"tokens\": 1e9, \"framework\": \"jax\""), "dp=8"), "training.framework", "megatron fsdp deepspeed");
+
+    [Fact]
+    public void Should_Reject_An_Attention_Kernel_That_Contradicts_Flash_Attention() =>
+        AssertRejected(Simulate(Good.Replace("\"tokens\": 1e9", "\"tokens\": 1e9, \"flashAttention\": false, \"attentionKernel\": \"flash3\""), "dp=8"), "training.attentionKernel", "flashAttention=false");
+
+    [Fact]
+    public void Should_Reject_Uneven_Stages_That_Do_Not_Add_Up() =>
+        AssertRejected(Simulate(Good, "dp=2,pp=4,firstStageLayers=4"), "layout.firstStageLayers", "must split evenly over the other 3 stages");
+
+    [Fact]
+    public void Should_Reject_A_Stack_That_Cannot_Run_The_Layout() =>
+        AssertRejected(Simulate(Good.Replace("\"tokens\": 1e9", "\"tokens\": 1e9, \"framework\": \"fsdp\""), "dp=8,zero=1"), "layout.zero", "allowed with training.framework=fsdp");
 }
