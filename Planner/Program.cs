@@ -6,25 +6,27 @@ namespace ScalePlanner.Planner;
 
 public static class Program
 {
+    /// <summary>Every command of `scaleplan`, the hidden ones included.</summary>
+    public static RootCommand Root() => new("ScalePlanner: plan, simulate and validate large-model training layouts.")
+    {
+        PlanCommand.Create(),
+        SimulateCommand.Create(),
+        ValidateCommand.Create(),
+        BenchCommand.Create(),
+        CalibrateCommand.Create(),
+        FitCommand.Create(),
+        ExecuteCommand.Create(),
+        TokenizeCommand.Create(),
+        StudyCommand.Create(),
+        ReportCommand.Create(),
+        CalibrateCommand.CollectivesWorker(),
+        MpiCheckCommand.Create(),
+    };
+
     public static int Main(string[] args)
     {
         Reports.Consoles.Configure();   // plain text, no escape codes, when the output is not a terminal
-        var root = new RootCommand("ScalePlanner: plan, simulate and validate large-model training layouts.")
-        {
-            PlanCommand.Create(),
-            SimulateCommand.Create(),
-            ValidateCommand.Create(),
-            BenchCommand.Create(),
-            CalibrateCommand.Create(),
-            FitCommand.Create(),
-            ExecuteCommand.Create(),
-            TokenizeCommand.Create(),
-            StudyCommand.Create(),
-            ReportCommand.Create(),
-            CalibrateCommand.CollectivesWorker(),
-            MpiCheckCommand.Create(),
-        };
-        var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
+        var parse = Root().Parse(args.Length == 0 ? ["--help"] : args);
         if (parse.Errors.Count > 0)
         {
             // One line: System.CommandLine lists allowed values on separate lines.
