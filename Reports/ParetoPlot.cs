@@ -1,5 +1,4 @@
 using ScalePlanner.Simulator.Plans;
-using ScalePlanner.Simulator.Simulation;
 
 namespace ScalePlanner.Reports;
 

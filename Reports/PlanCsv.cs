@@ -1,6 +1,5 @@
 using CsvHelper;
 using ScalePlanner.Simulator.Plans;
-using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Reports;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ScalePlanner.Simulator.Plans;
-using ScalePlanner.Simulator.Simulation;
 
 namespace ScalePlanner.Reports;
 

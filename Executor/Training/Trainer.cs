@@ -4,7 +4,6 @@ using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Simulator.Layouts;
-using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 using static TorchSharp.torch;
 

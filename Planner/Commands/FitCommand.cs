@@ -1,7 +1,5 @@
 using System.CommandLine;
-using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Planner.ScalingLaws;
-using ScalePlanner.Planner.Search;
 using ScalePlanner.Reports;
 using ScalePlanner.Reports.Bundles;
 using ScalePlanner.Simulator.Specs;
@@ -31,7 +29,7 @@ public static class FitCommand
             if (resamples < 10) throw new SpecException("--bootstrap", $"must be at least 10, got {resamples}");
             double huber = Guard.Positive("--delta", parse.GetValue(delta));
             var data = RunsFile.Read(parse.GetValue(runs)!);
-            double? flops = Budget(parse.GetValue(budget), parse.GetValue(dollars), parse.GetValue(scenario));
+            double? flops = ComputeBudget.Flops(parse.GetValue(budget), parse.GetValue(dollars), parse.GetValue(scenario));
             IScalingForm law = parse.GetValue(form) == "kaplan" ? new KaplanForm() : new ChinchillaForm();
             var fit = new ScalingLawFit(law, data, huber);
             var report = ScalingLawReporter.Build(fit, data, huber, fit.Bootstrap(resamples), flops);
@@ -45,20 +43,5 @@ public static class FitCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>FLOPs for the answer: given directly, or dollars × model FLOPs per dollar of the scenario's best layout (6ND-style model FLOPs).</summary>
-    private static double? Budget(double? flops, double? dollars, string? scenario)
-    {
-        if (flops is { } f) return Guard.Positive("--budget", f);
-        if (dollars is not { } d) return null;
-        Guard.Positive("--budget-dollars", d);
-        if (scenario is null) throw new SpecException("--scenario", "is required with --budget-dollars (its cluster prices the compute)");
-        var best = PlanSearch.Run(ScenarioLoader.Load(scenario), 1).Top.FirstOrDefault()
-                   ?? throw new SpecException("--scenario", "no layout fits its cluster, so it cannot price compute");
-        var r = best.Result;
-        double dollarsPerSecond = best.Cluster.Devices * best.Cluster.PricePerDeviceHour / 3600;
-        if (dollarsPerSecond <= 0) throw new SpecException("--scenario", "its cluster has no price (cluster.pricePerDeviceHour)");
-        return d / dollarsPerSecond * r.ModelTflopsPerGpu * 1e12 * best.Cluster.Devices;
     }
 }

@@ -1,6 +1,5 @@
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Simulator.Layouts;
-using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Specs;
 

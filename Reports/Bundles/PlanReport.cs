@@ -1,7 +1,6 @@
 using ScalePlanner.Reports.Html;
 using ScalePlanner.Reports.Plots;
 using ScalePlanner.Simulator.Plans;
-using ScalePlanner.Simulator.Simulation;
 
 namespace ScalePlanner.Reports.Bundles;
 

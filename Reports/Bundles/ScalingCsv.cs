@@ -1,5 +1,4 @@
 using CsvHelper;
-using ScalePlanner.Reports.Plots;
 using ScalePlanner.Simulator.Plans;
 
 namespace ScalePlanner.Reports.Bundles;

@@ -1,5 +1,4 @@
 using ScalePlanner.Calibration.Collectives;
-using ScalePlanner.Calibration;
 using ScalePlanner.Calibration.Fitting;
 using ScalePlanner.Calibration.Kernels;
 using ScalePlanner.Simulator.Hardware;

@@ -2,7 +2,6 @@ using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Executor.Training;
-using ScalePlanner.Simulator.Simulation;
 using static TorchSharp.torch;
 
 namespace ScalePlanner.Tests.Executor;

@@ -3,7 +3,6 @@ using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Executor.Training;
 using ScalePlanner.Simulator.Layouts;
-using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 using static TorchSharp.torch;
 

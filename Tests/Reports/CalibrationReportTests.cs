@@ -1,4 +1,3 @@
-using ScalePlanner.Planner.Commands;
 using ScalePlanner.Reports.Bundles;
 using ScalePlanner.Reports.Html;
 using ScalePlanner.Reports.Plots;

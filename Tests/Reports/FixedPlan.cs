@@ -2,9 +2,7 @@ using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Planner.Search;
 using ScalePlanner.Reports.Bundles;
 using ScalePlanner.Reports.Html;
-using ScalePlanner.Reports.Plots;
 using ScalePlanner.Simulator.Plans;
-using ScalePlanner.Simulator.Simulation;
 
 namespace ScalePlanner.Tests.Reports;
 

@@ -1,0 +1,24 @@
+using ScalePlanner.Planner.Scenarios;
+using ScalePlanner.Planner.Search;
+using ScalePlanner.Simulator.Specs;
+
+namespace ScalePlanner.Planner.ScalingLaws;
+
+/// <summary>`fit`'s compute budget: FLOPs as given, or dollars priced at the model throughput of a scenario's best layout.</summary>
+public static class ComputeBudget
+{
+    /// <summary>FLOPs for the answer: given directly, or dollars × model FLOPs per dollar of the scenario's best layout (6ND-style model FLOPs).</summary>
+    public static double? Flops(double? flops, double? dollars, string? scenario)
+    {
+        if (flops is { } f) return Guard.Positive("--budget", f);
+        if (dollars is not { } d) return null;
+        Guard.Positive("--budget-dollars", d);
+        if (scenario is null) throw new SpecException("--scenario", "is required with --budget-dollars (its cluster prices the compute)");
+        var best = PlanSearch.Run(ScenarioLoader.Load(scenario), 1).Top.FirstOrDefault()
+                   ?? throw new SpecException("--scenario", "no layout fits its cluster, so it cannot price compute");
+        var r = best.Result;
+        double dollarsPerSecond = best.Cluster.Devices * best.Cluster.PricePerDeviceHour / 3600;
+        if (dollarsPerSecond <= 0) throw new SpecException("--scenario", "its cluster has no price (cluster.pricePerDeviceHour)");
+        return d / dollarsPerSecond * r.ModelTflopsPerGpu * 1e12 * best.Cluster.Devices;
+    }
+}
