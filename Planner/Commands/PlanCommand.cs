@@ -33,9 +33,7 @@ public static class PlanCommand
             if (parse.GetValue(objective) is { } kind)
                 loaded = loaded with { Objective = loaded.Objective with { Kind = Enum.Parse<ObjectiveKind>(kind, ignoreCase: true) } };
             var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
-            var plan = ConsoleProgress.Search(progress => PlanSearch.Run(loaded, n, deviceProfile, progress));
-            if (plan.Top.Count == 0) plan = plan with { WhatWouldFit = FitAdvisor.Suggest(loaded, deviceProfile) };
-            else if (parse.GetValue(refine) is { } refined) plan = TimelineRefinement.Refine(plan, loaded, refined, deviceProfile);
+            var plan = ConsoleProgress.Search(progress => Planning.Plan(loaded, n, deviceProfile, parse.GetValue(refine), progress));
             switch (parse.GetValue(format))
             {
                 case "json": Console.WriteLine(PlanJson.Serialize(plan)); break;
