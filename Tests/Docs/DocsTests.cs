@@ -53,6 +53,24 @@ public partial class DocsTests
     }
 
     [Fact]
+    public void Should_Link_Only_To_Headings_That_Exist()
+    {
+        foreach (string page in Pages().Append("README.md"))
+        {
+            string folder = Path.GetDirectoryName(Path.Combine(Root, page))!;
+            foreach (Match link in AnchoredLink().Matches(Read(page)))
+            {
+                string target = link.Groups["path"].Value is { Length: > 0 } path ? Path.GetRelativePath(Root, Path.Combine(folder, path)) : page;
+                Assert.True(Anchors(Read(target)).Contains(link.Groups["anchor"].Value), $"{page} links to {target}#{link.Groups["anchor"].Value}, which has no such heading");
+            }
+        }
+    }
+
+    /// <summary>GitHub's heading anchors: lower case, punctuation other than '-' and '_' dropped, spaces as '-'.</summary>
+    private static HashSet<string> Anchors(string text) =>
+        [.. Heading().Matches(text).Select(m => new string([.. m.Groups["title"].Value.ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_')]).Replace(' ', '-'))];
+
+    [Fact]
     public void Should_Name_Only_Commands_That_Exist_In_The_Commands_Shown_To_Run()
     {
         var commands = Planner.Program.Root().Subcommands.Select(c => c.Name).ToHashSet();
@@ -85,6 +103,12 @@ public partial class DocsTests
 
     [GeneratedRegex(@"\]\((?<path>(?!https?:|#|mailto:)[^)#\s]+)(#[^)]*)?\)")]
     private static partial Regex RelativeLink();
+
+    [GeneratedRegex(@"\]\((?<path>(?!https?:|mailto:)[^)#\s]*)#(?<anchor>[^)\s]+)\)")]
+    private static partial Regex AnchoredLink();
+
+    [GeneratedRegex(@"^#{1,6}\s+(?<title>.+?)\s*$", RegexOptions.Multiline)]
+    private static partial Regex Heading();
 
     [GeneratedRegex(@"(?:^|[\s;&|(])scaleplan\s+(?<command>[a-z-]+)", RegexOptions.Multiline)]
     private static partial Regex ScaleplanCall();
