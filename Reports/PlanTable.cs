@@ -15,6 +15,7 @@ public static class PlanTable
         console.MarkupLine($"[bold]{Markup.Escape(plan.Scenario)}[/], objective {Markup.Escape(plan.Objective)}");
         console.WriteLine($"searched {c.Considered:N0} valid layouts ({c.Shapes:N0} micro-batch shapes) in {plan.WallSeconds:F3} s, {plan.CandidatesPerSecond / 1e6:F1} M layouts/s");
         console.WriteLine($"fit and timed: {c.Fit:N0}; over memory: {c.OverMemory:N0}; outside deadline/budget: {c.OutsideConstraints:N0}; " +
+                          $"ruled out by a lower bound on their step time, never timed one by one: {c.RuledOutByBound:N0}; " +
                           $"never generated: {c.DivisibilityExcluded:N0} tp/pp/cp values or splits that do not divide, {c.BatchExcluded:N0} splits whose dp does not divide the batch (search restrictions not counted)");
         if (plan.Top.Count > 0)
         {

@@ -12,7 +12,7 @@ public static class BenchCommand
     {
         var repeat = new Option<int>("--repeat") { Description = "Measured repetitions per problem.", DefaultValueFactory = _ => 5 };
         var timelineOnly = new Option<bool>("--timeline") { Description = "Only the event-driven timeline's speed (one step of 1,024 devices with 64 micro-batches)." };
-        var command = new Command("bench", "Measure search speed (GPT-3 175B on 1,024 and 4,096 A100) and the timeline's speed (one step on 1,024 A100, 64 micro-batches).") { repeat, timelineOnly };
+        var command = new Command("bench", "Measure search speed (GPT-3 175B on 1,024 and 4,096 A100, DeepSeek-V3 on 2,048 H800) and the timeline's speed (one step on 1,024 A100, 64 micro-batches).") { repeat, timelineOnly };
         command.SetAction(parse =>
         {
             int n = parse.GetValue(repeat);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Simulator.Layouts;
@@ -9,10 +10,12 @@ using ScalePlanner.Simulator.Specs;
 namespace ScalePlanner.Planner.Search;
 
 /// <summary>
-/// Exhaustive layout search. A sequential pass lists the work items, one per micro-batch shape (cluster, tp, cp, mb, sp,
-/// recompute, precision), counting what divisibility and the batch exclude; a parallel pass costs each shape once and then
-/// walks every pipeline split, virtual-stage count, schedule, ZeRO stage, optimizer, compression and overlap with plain
-/// arithmetic, pruning by memory before timing, and keeps the top N and the fastest layout of each cluster option.
+/// Exhaustive layout search with branch and bound. A sequential pass lists the work items, one per micro-batch shape
+/// (cluster, tp, cp, mb, sp, recompute, precision, ep, etp), counting what divisibility and the batch exclude; a parallel pass
+/// costs each shape once with a lower bound on its layouts' score (<see cref="ShapeBound"/>); a second parallel pass takes the
+/// shapes best bound first and walks every pipeline split, virtual-stage count, schedule, ZeRO stage, optimizer, compression
+/// and overlap with plain arithmetic, pruning by memory before timing, unless the shape's bound already loses to the top N kept
+/// and to its cluster's fastest layout. The answer is the exhaustive one: only layouts proven no better are skipped.
 /// </summary>
 public static class PlanSearch
 {
@@ -22,7 +25,28 @@ public static class PlanSearch
     {
         public readonly TopList Top = new(top);
         public readonly Candidate?[] Fastest = new Candidate?[clusters];
-        public long Considered, Fit, OverMemory, OutsideConstraints;
+        public long Considered, Fit, OverMemory, OutsideConstraints, RuledOut;
+    }
+
+    /// <summary>What every thread has proven so far: the worst score of some full top N (a valid cut-off for the global one) and each cluster's fastest wall time.</summary>
+    private sealed class Incumbents(int clusters)
+    {
+        private readonly object gate = new();
+        private double threshold = double.PositiveInfinity;
+        private readonly double[] fastest = [.. Enumerable.Repeat(double.PositiveInfinity, clusters)];
+
+        public bool RulesOut(in ShapeBound bound, int cluster) => bound.Score > Volatile.Read(ref threshold) && bound.WallSeconds > Volatile.Read(ref fastest[cluster]);
+
+        public void Publish(Accumulator acc, int cluster)
+        {
+            double worst = acc.Top.WorstScore, wall = acc.Fastest[cluster]?.WallSeconds ?? double.PositiveInfinity;
+            if (worst >= Volatile.Read(ref threshold) && wall >= Volatile.Read(ref fastest[cluster])) return;
+            lock (gate)
+            {
+                if (worst < threshold) Volatile.Write(ref threshold, worst);
+                if (wall < fastest[cluster]) Volatile.Write(ref fastest[cluster], wall);
+            }
+        }
     }
 
     public static PlanResult Run(Scenario scenario, int top, DeviceProfile? profile = null, Action<double>? progress = null)
@@ -35,18 +59,44 @@ public static class PlanSearch
         var spaces = jobs.Select(j => new LayoutSpace(j.Model, j.Training, j.Cluster, scenario.Search)).ToArray();
         var (items, divisibility, batch) = WorkItems(spaces);
 
-        var total = new Accumulator(top, jobs.Length);
+        // Phase 1: each shape's micro-batch costs and the bound on its layouts' score.
+        var shapes = new MicroBatchCosts?[items.Count];
+        var bounds = new ShapeBound[items.Count];
         int done = 0;
-        Parallel.For(0, items.Count, () => new Accumulator(top, jobs.Length), (i, _, acc) =>
+        Parallel.For(0, items.Count, i =>
         {
-            Evaluate(items[i], jobs[items[i].Cluster], models[items[i].Cluster], spaces[items[i].Cluster], scenario.Objective, acc);
+            var item = items[i];
+            if (HasLayouts(item, jobs[item.Cluster], spaces[item.Cluster]))
+            {
+                var shapeLayout = ShapeLayout(item);
+                var shape = models[item.Cluster].Shape(shapeLayout);
+                shapes[i] = shape;
+                bounds[i] = ShapeBound.Of(jobs[item.Cluster], models[item.Cluster], shape, shapeLayout, scenario.Objective);
+            }
             int finished = Interlocked.Increment(ref done);
-            if (progress is not null && finished % 256 == 0) progress((double)finished / items.Count);
+            if (progress is not null && finished % 256 == 0) progress(0.5 * finished / items.Count);
+        });
+
+        // Phase 2: best bound first, so the kept layouts are good early and rule out the most.
+        var order = Enumerable.Range(0, items.Count).Where(i => shapes[i] is not null).OrderBy(i => bounds[i].Score).ThenBy(i => i).ToArray();
+        var total = new Accumulator(top, jobs.Length);
+        var incumbents = new Incumbents(jobs.Length);
+        done = 0;
+        Parallel.ForEach(Partitioner.Create(0, order.Length, 4), () => new Accumulator(top, jobs.Length), (range, _, acc) =>
+        {
+            for (int k = range.Item1; k < range.Item2; k++)
+            {
+                int i = order[k];
+                var item = items[i];
+                Evaluate(item, shapes[i]!.Value, bounds[i], jobs[item.Cluster], models[item.Cluster], spaces[item.Cluster], scenario.Objective, acc, incumbents);
+                int finished = Interlocked.Increment(ref done);
+                if (progress is not null && finished % 256 == 0) progress(0.5 + 0.5 * finished / order.Length);
+            }
             return acc;
         }, acc => Merge(acc, total));
         progress?.Invoke(1);
 
-        var counts = new SearchCounts(total.Considered, total.Fit, total.OverMemory, total.OutsideConstraints, divisibility, batch, items.Count);
+        var counts = new SearchCounts(total.Considered, total.Fit, total.OverMemory, total.OutsideConstraints, divisibility, batch, items.Count, total.RuledOut);
         var ranked = total.Top.Items.Select((c, i) => Rank(i + 1, c, jobs)).ToList();
         var fastest = total.Fastest.Where(f => f.HasValue).Select(f => f!.Value).OrderBy(f => f.WallSeconds).ThenBy(f => f.Cluster).ToList();
         // Dollars of a priced cluster and device-hours of an unpriced one are not comparable: with any price given, the front is among priced options.
@@ -96,24 +146,53 @@ public static class PlanSearch
         return (items, divisibility, batch);
     }
 
-    private static void Evaluate(in WorkItem item, TrainingJob job, StepModel stepModel, LayoutSpace space, Objective objective, Accumulator acc)
+    private static Layout ShapeLayout(in WorkItem item) => new()
     {
-        var shapeLayout = new Layout { Tp = item.Tp, Cp = item.Cp, MicroBatch = item.MicroBatch, Sp = item.Sp, Recompute = item.Recompute, Precision = item.Precision, Ep = item.Ep, Etp = item.Etp };
-        MicroBatchCosts? shape = null;
-        var (_, cluster, training) = job;
+        Tp = item.Tp, Cp = item.Cp, MicroBatch = item.MicroBatch, Sp = item.Sp, Recompute = item.Recompute, Precision = item.Precision, Ep = item.Ep, Etp = item.Etp,
+    };
+
+    /// <summary>The data-parallel degree of <paramref name="pp"/> stages when this shape has layouts with it, else 0.</summary>
+    private static int DataParallel(in WorkItem item, int pp, TrainingJob job, LayoutSpace space)
+    {
+        int dp = space.DataParallel(item.Tp, item.Cp, pp);
+        if (dp == 0 || !space.Allows(dp) || !LayoutRules.SplitsBatch(job.Training.GlobalBatchSize, dp, item.MicroBatch)) return 0;
+        return LayoutRules.SplitsExperts(job.Model, dp, item.Tp, item.Cp, item.Ep, item.Etp) ? dp : 0;
+    }
+
+    private static bool HasLayouts(in WorkItem item, TrainingJob job, LayoutSpace space)
+    {
+        foreach (int pp in space.Pp)
+        {
+            if (DataParallel(item, pp, job, space) > 0) return true;
+        }
+        return false;
+    }
+
+    private static void Evaluate(in WorkItem item, in MicroBatchCosts costs, in ShapeBound bound, TrainingJob job, StepModel stepModel, LayoutSpace space,
+        Objective objective, Accumulator acc, Incumbents incumbents)
+    {
+        var shapeLayout = ShapeLayout(item);
+        var (_, cluster, _) = job;
         double capacity = cluster.Accelerator.MemoryBytes;
+        bool ruledOut = incumbents.RulesOut(bound, item.Cluster);
 
         foreach (int pp in space.Pp)
         {
-            int dp = space.DataParallel(item.Tp, item.Cp, pp);
-            if (dp == 0 || !space.Allows(dp) || !LayoutRules.SplitsBatch(training.GlobalBatchSize, dp, item.MicroBatch)) continue;
-            if (!LayoutRules.SplitsExperts(job.Model, dp, item.Tp, item.Cp, item.Ep, item.Etp)) continue;
-            shape ??= stepModel.Shape(shapeLayout);
-            var costs = shape.Value;
+            int dp = DataParallel(item, pp, job, space);
+            if (dp == 0) continue;
             int shards = dp * item.Cp;
             var zeros = space.ZeroStages(shards, item.Tp, pp);
             var compressions = space.Compressions(shards, item.Precision);
             var overlaps = space.Overlaps(shards);
+            if (ruledOut)
+            {
+                long perSchedule = (long)zeros.Length * space.Optimizers.Length * compressions.Length * overlaps.Length, skipped = 0;
+                foreach (var split in space.StageSplits(pp))
+                    foreach (int vp in split.VirtualStages) skipped += space.Schedules(pp, vp).Length * perSchedule;
+                acc.Considered += skipped;
+                acc.RuledOut += skipped;
+                continue;
+            }
             foreach (var split in space.StageSplits(pp))
             foreach (int vp in split.VirtualStages)
                 foreach (var schedule in space.Schedules(pp, vp))
@@ -156,6 +235,7 @@ public static class PlanSearch
                                         acc.Top.Offer(new Candidate(item.Cluster, layout, score, wall, dollars, estimate));
                                 }
         }
+        incumbents.Publish(acc, item.Cluster);
     }
 
     private static void Merge(Accumulator from, Accumulator into)
@@ -166,6 +246,7 @@ public static class PlanSearch
             into.Fit += from.Fit;
             into.OverMemory += from.OverMemory;
             into.OutsideConstraints += from.OutsideConstraints;
+            into.RuledOut += from.RuledOut;
             foreach (var candidate in from.Top.Items) into.Top.Offer(candidate);
             for (int c = 0; c < from.Fastest.Length; c++)
             {

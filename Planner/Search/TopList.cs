@@ -23,4 +23,7 @@ public sealed class TopList(int capacity)
     }
 
     public IEnumerable<Candidate> Items => items.Take(Count);
+
+    /// <summary>The score a candidate must beat to enter the full list; infinite while it is not full.</summary>
+    public double WorstScore => Count == capacity ? items[Count - 1].Score : double.PositiveInfinity;
 }

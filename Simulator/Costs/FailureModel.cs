@@ -20,7 +20,8 @@ public static class FailureModel
         double interval = Math.Sqrt(2 * write * mtbf);
         double lostFraction = (interval / 2 + reliability.RestartSeconds) / mtbf;
         if (lostFraction >= 1) return new FailureCosts(write, interval, 0, double.PositiveInfinity, double.PositiveInfinity);
-        double wall = workSeconds * (1 + write / interval) / (1 - lostFraction);
+        double overhead = write > 0 ? write / interval : 0; // nothing to write costs nothing (δ/τ → 0 as δ → 0)
+        double wall = workSeconds * (1 + overhead) / (1 - lostFraction);
         return new FailureCosts(write, interval, workSeconds / wall, wall, wall / mtbf);
     }
 }

@@ -44,20 +44,22 @@ public readonly record struct StageLayers(int Dense, int Moe)
 
 /// <summary>
 /// The layer kinds of the three kinds of stage the cost model prices: the first, the middle one with the most MoE layers (the
-/// slowest and fullest, as an MoE block outweighs a dense one) and the last. With pp ≤ 2 the middle is empty.
+/// slowest and fullest, as an MoE block outweighs a dense one) and the last; and of every stage (<see cref="PerStage"/>, null
+/// for a dense model, whose middle stages are all alike). With pp ≤ 2 the middle is empty.
 /// </summary>
-public readonly record struct StageKinds(StageLayers First, StageLayers Middle, StageLayers Last)
+public readonly record struct StageKinds(StageLayers First, StageLayers Middle, StageLayers Last, StageLayers[]? PerStage = null)
 {
     public static StageKinds Of(ModelSpec model, in StageSplit split)
     {
         int p = split.Stages;
         if (model.Moe is null) return new StageKinds(new(split.First, 0), new(split.Middle, 0), new(split.Last, 0));
+        var stages = new StageLayers[p];
+        for (int stage = 0; stage < p; stage++) stages[stage] = StageLayers.OfStage(model, split, stage);
         var middle = new StageLayers(0, 0);
         for (int stage = 1; stage < p - 1; stage++)
         {
-            var layers = StageLayers.OfStage(model, split, stage);
-            if (stage == 1 || layers.Moe > middle.Moe) middle = layers;
+            if (stage == 1 || stages[stage].Moe > middle.Moe) middle = stages[stage];
         }
-        return new StageKinds(StageLayers.OfStage(model, split, 0), middle, StageLayers.OfStage(model, split, p - 1));
+        return new StageKinds(stages[0], middle, stages[p - 1], stages);
     }
 }

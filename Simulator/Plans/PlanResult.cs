@@ -10,9 +10,13 @@ public sealed record RankedLayout(int Rank, ClusterSpec Cluster, SimulationResul
     public TimelineSimulation? Timeline { get; init; }
 }
 
-/// <summary>How many candidates a search met, and why the others were left out.</summary>
+/// <summary>
+/// How many candidates a search met, and why the others were left out. <see cref="Considered"/> counts every valid layout,
+/// <see cref="RuledOutByBound"/> of them those whose micro-batch shape's lower bound on the step already lost to the layouts
+/// kept, so they were never costed one by one.
+/// </summary>
 public sealed record SearchCounts(
-    long Considered, long Fit, long OverMemory, long OutsideConstraints, long DivisibilityExcluded, long BatchExcluded, int Shapes);
+    long Considered, long Fit, long OverMemory, long OutsideConstraints, long DivisibilityExcluded, long BatchExcluded, int Shapes, long RuledOutByBound = 0);
 
 /// <summary>
 /// The answer of a layout search: the best layouts by the objective, the fastest layout of each cluster option, the

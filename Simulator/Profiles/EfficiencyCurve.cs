@@ -17,7 +17,9 @@ public sealed record EfficiencyCurve(double Max, double Half, IReadOnlyList<doub
     public EfficiencyCurve Scaled(double factor) => new(Max * factor, Half, Points?.Select(p => new[] { p[0], p[1] * factor }).ToList());
 
     // The table as flat arrays with the logarithms of its sizes, built once: the search evaluates curves millions of times.
-    private (double[] X, double[] LogX, double[] Y)? table;
+    // A class, so that threads publish it with one reference write (a nullable tuple can be read half-written).
+    private sealed record Lookup(double[] X, double[] LogX, double[] Y);
+    private Lookup? table;
 
     /// <summary>Equal when the maximum, the half point and every table point are equal (not the table lists' identities, nor the cache).</summary>
     public bool Equals(EfficiencyCurve? other) =>
@@ -30,7 +32,7 @@ public sealed record EfficiencyCurve(double Max, double Half, IReadOnlyList<doub
     public double At(double x)
     {
         if (Points is not { Count: > 0 }) return Max * x / (x + Half);
-        var (xs, logs, ys) = table ??= ([.. Points.Select(p => p[0])], [.. Points.Select(p => Math.Log(p[0]))], [.. Points.Select(p => p[1])]);
+        var (xs, logs, ys) = table ??= new Lookup([.. Points.Select(p => p[0])], [.. Points.Select(p => Math.Log(p[0]))], [.. Points.Select(p => p[1])]);
         if (x <= xs[0]) return ys[0];
         if (x >= xs[^1]) return ys[^1];
         int i = 1;

@@ -22,7 +22,8 @@ public sealed class StepModel
     private readonly TrainingSpec training;
     private readonly ClusterSpec cluster;
     private readonly double adafactorFraction, powerSgdDenseMatrices, matrixShare;
-    private readonly int modulesPerBlock;
+    private readonly int modulesPerBlock, moeLayers;
+    private readonly double parameterCount;
     private readonly ConcurrentDictionary<(Precision, int), (double Ratio, double SecondsPerLayer)> powerSgd = new();
     private readonly ConcurrentDictionary<StageSplit, StageKinds> kinds = new();
 
@@ -32,7 +33,9 @@ public sealed class StepModel
         Profile = profile ?? cluster.Accelerator.DefaultProfile;
         adafactorFraction = OptimizerCosts.AdafactorStateFraction(model);
         powerSgdDenseMatrices = model.BlockMatrixParameters();
-        matrixShare = powerSgdDenseMatrices * model.Layers / model.ParameterCount;
+        parameterCount = model.ParameterCount;
+        moeLayers = model.MoeLayers;
+        matrixShare = powerSgdDenseMatrices * model.Layers / parameterCount;
         modulesPerBlock = model.BlockMatrices().Count();
     }
 
@@ -205,23 +208,22 @@ public sealed class StepModel
         double blockHardwareFlops = p == 1 ? shape.Blocks(stageKinds.First, split.First).HardwareFlops
             : shape.Blocks(stageKinds.First, split.First).HardwareFlops + shape.Blocks(stageKinds.Last, split.Last).HardwareFlops
               + (p - 2) * shape.Blocks(stageKinds.Middle, split.Middle).HardwareFlops;
-        if (p > 2 && model.Moe is not null) blockHardwareFlops = AllBlocks(shape, split).HardwareFlops; // middle stages differ in their mix of layer kinds
+        if (stageKinds.PerStage is { } perStage && p > 2) blockHardwareFlops = AllBlocks(shape, split, perStage).HardwareFlops; // middle stages differ in their mix of layer kinds
         var mtp = MultiTokenPrediction(shape);
-        int moeLayers = model.MoeLayers;
         double modelFlops = replicaMicroBatches * t * cp * ((model.Layers - moeLayers) * shape.Dense.Cost.ModelFlops + moeLayers * shape.Moe.Cost.ModelFlops + mtp.ModelFlops + shape.Head.ModelFlops);
         double hardwareFlops = replicaMicroBatches * t * cp * (blockHardwareFlops + mtp.HardwareFlops + shape.Head.HardwareFlops);
 
         // A checkpoint holds the working weights and the optimizer state (master weights and moments) of every parameter.
-        double checkpoint = model.ParameterCount * (precision.IsMixed() ? 2 : 4)
-                          + model.ParameterCount * OptimizerCosts.StateBytesPerParameter(layout.Optimizer, precision, adafactorFraction);
+        double checkpoint = parameterCount * (precision.IsMixed() ? 2 : 4)
+                          + parameterCount * OptimizerCosts.StateBytesPerParameter(layout.Optimizer, precision, adafactorFraction);
         return new StepEstimate(time, memory, m, modelFlops, hardwareFlops, checkpoint);
     }
 
     /// <summary>Every block of the model, chunk by chunk (the hardware FLOPs of an MoE model whose middle stages differ).</summary>
-    private PassCost AllBlocks(in MicroBatchCosts shape, in StageSplit split)
+    private static PassCost AllBlocks(in MicroBatchCosts shape, in StageSplit split, StageLayers[] perStage)
     {
         var total = default(PassCost);
-        for (int stage = 0; stage < split.Stages; stage++) total += shape.Blocks(StageLayers.OfStage(model, split, stage), split.OnStage(stage));
+        for (int stage = 0; stage < split.Stages; stage++) total += shape.Blocks(perStage[stage], split.OnStage(stage));
         return total;
     }
 
@@ -229,7 +231,7 @@ public sealed class StepModel
     /// DeepSeek-V3's multi-token-prediction modules on the last stage (§2.2): each one more block of the model's last kind and
     /// one more pass through the shared output head; the 2h → h projection is small beside them and left out.
     /// </summary>
-    private PassCost MultiTokenPrediction(in MicroBatchCosts shape) =>
+    public PassCost MultiTokenPrediction(in MicroBatchCosts shape) =>
         model.MtpLayers == 0 ? default
         : model.MtpLayers * ((model.Moe?.IsMoeLayer(model.Layers - 1) ?? false ? shape.Moe.Cost : shape.Dense.Cost) + shape.Head);
 
