@@ -8,11 +8,14 @@ namespace ScalePlanner.Executor.Distributed;
 /// The ranks that share one layer's heads and MLP columns (and the vocabulary's rows), and the collectives Megatron-LM's f and g
 /// run over them: all-reduces (Shoeybi et al. 2019, §3, Fig. 3), or with sequence parallelism all-gathers and reduce-scatters
 /// along the sequence, so norms and residual adds work on T/tp positions per rank (Korthikanti et al. 2022, §4.2.2, Fig. 5); and
-/// the maximum the vocabulary-parallel cross-entropy shifts by. It keeps the seconds spent in
+/// the maximum the vocabulary-parallel cross-entropy shifts by. A group of one rank passes tensors through untouched. It keeps the seconds spent in
 /// those collectives, which run inside forward and backward, so the step's report can take them out of compute.
 /// </summary>
 public sealed class TensorGroup(OpenMpi mpi, nint communicator, int size, int rank, bool sequenceParallel = false)
 {
+    /// <summary>A group of this rank alone (tp = 1): every collective passes its tensor through.</summary>
+    public static TensorGroup Alone() => new(null!, 0, 1, 0);
+
     public int Size { get; } = size;
     public int Rank { get; } = rank;
     public bool SequenceParallel { get; } = sequenceParallel;
@@ -21,16 +24,16 @@ public sealed class TensorGroup(OpenMpi mpi, nint communicator, int size, int ra
     private double seconds;
 
     /// <summary>f: identity forward and gradient summed backward; with sequence parallelism, all-gather forward and reduce-scatter backward.</summary>
-    public Tensor CopyTo(Tensor x) => SequenceParallel ? TwoWay.Of(x, GatherSequence, ScatterSequence) : TwoWay.Of(x, Identity, SumOver);
+    public Tensor CopyTo(Tensor x) => Size == 1 ? x : SequenceParallel ? TwoWay.Of(x, GatherSequence, ScatterSequence) : TwoWay.Of(x, Identity, SumOver);
 
     /// <summary>g: sum forward and identity backward; with sequence parallelism, reduce-scatter forward and all-gather backward.</summary>
-    public Tensor ReduceFrom(Tensor x) => SequenceParallel ? TwoWay.Of(x, ScatterSequence, GatherSequence) : Sum(x);
+    public Tensor ReduceFrom(Tensor x) => Size == 1 ? x : SequenceParallel ? TwoWay.Of(x, ScatterSequence, GatherSequence) : Sum(x);
 
     /// <summary>
     /// g on a tensor that is never split along the sequence, with or without sequence parallelism: sum forward, identity backward
     /// (the vocabulary-parallel embedding's lookup and the cross-entropy's sums, <see cref="VocabShard"/>).
     /// </summary>
-    public Tensor Sum(Tensor x) => TwoWay.Of(x, SumOver, Identity);
+    public Tensor Sum(Tensor x) => Size == 1 ? x : TwoWay.Of(x, SumOver, Identity);
 
     /// <summary>Into the sequence-parallel region: this rank's positions of a replicated (B, T, C) forward, gradients gathered backward.</summary>
     public Tensor EnterSequence(Tensor x) => SequenceParallel ? TwoWay.Of(x, SplitSequence, GatherSequence) : x;
