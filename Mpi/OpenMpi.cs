@@ -32,7 +32,6 @@ public sealed unsafe class OpenMpi : IDisposable
     private readonly delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int> iallreduce;
     private readonly delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int> irecv;
     private readonly delegate* unmanaged<void*, int, nint, void*, int, nint, nint, nint*, int> iallgather;
-    private readonly delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int> ireduceScatterBlock;
     private readonly delegate* unmanaged<void*, void*, int*, nint, nint, nint, nint*, int> ireduceScatter;
     private readonly delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, nint, nint*, int> iallgatherv;
     private readonly delegate* unmanaged<nint, int, int> abort;
@@ -63,7 +62,6 @@ public sealed unsafe class OpenMpi : IDisposable
         iallreduce = (delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int>)Export("MPI_Iallreduce");
         irecv = (delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int>)Export("MPI_Irecv");
         iallgather = (delegate* unmanaged<void*, int, nint, void*, int, nint, nint, nint*, int>)Export("MPI_Iallgather");
-        ireduceScatterBlock = (delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int>)Export("MPI_Ireduce_scatter_block");
         ireduceScatter = (delegate* unmanaged<void*, void*, int*, nint, nint, nint, nint*, int>)Export("MPI_Ireduce_scatter");
         iallgatherv = (delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, nint, nint*, int>)Export("MPI_Iallgatherv");
         abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
@@ -166,16 +164,6 @@ public sealed unsafe class OpenMpi : IDisposable
         return all;
     }
 
-    /// <summary>Starts <see cref="ReduceScatterSum"/> and returns at once (MPI_Ireduce_scatter_block); both spans stay untouched until <see cref="Wait"/>.</summary>
-    public nint StartReduceScatterSum(ReadOnlySpan<float> send, Span<float> receive, nint comm)
-    {
-        nint request;
-        fixed (float* s = send)
-        fixed (float* r = receive)
-            Check(ireduceScatterBlock(s, r, receive.Length, floatType, sum, comm, &request), "MPI_Ireduce_scatter_block");
-        return request;
-    }
-
     /// <summary>
     /// Starts summing <paramref name="send"/> over ranks and leaving the r-th stretch of <paramref name="counts"/>[r] elements of the
     /// sum on rank r (MPI_Ireduce_scatter). <paramref name="counts"/> must stay pinned and unchanged until <see cref="Wait"/>
@@ -183,11 +171,23 @@ public sealed unsafe class OpenMpi : IDisposable
     /// </summary>
     public nint StartReduceScatterSum(ReadOnlySpan<float> send, Span<float> receive, int[] counts, nint comm)
     {
-        nint request;
         fixed (float* s = send)
         fixed (float* r = receive)
-        fixed (int* c = counts)
-            Check(ireduceScatter(s, r, c, floatType, sum, comm, &request), "MPI_Ireduce_scatter");
+            return StartReduceScatter(s, r, counts, floatType, sum, comm);
+    }
+
+    /// <summary>As <see cref="StartReduceScatterSum(ReadOnlySpan{float}, Span{float}, int[], nint)"/> in bfloat16 (raw 16-bit patterns, summed by <see cref="Bfloat16.SumInto"/>).</summary>
+    public nint StartReduceScatterSumBfloat16(ReadOnlySpan<ushort> send, Span<ushort> receive, int[] counts, nint comm)
+    {
+        fixed (ushort* s = send)
+        fixed (ushort* r = receive)
+            return StartReduceScatter(s, r, counts, uint16Type, bf16Sum, comm);
+    }
+
+    private nint StartReduceScatter(void* send, void* receive, int[] counts, nint type, nint op, nint comm)
+    {
+        nint request;
+        fixed (int* c = counts) Check(ireduceScatter(send, receive, c, type, op, comm, &request), "MPI_Ireduce_scatter");
         return request;
     }
 

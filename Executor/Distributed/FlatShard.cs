@@ -27,6 +27,8 @@ public sealed class FlatShard : IDisposable
         Units = units;
         starts = new long[units.Count + 1];
         for (int u = 0; u < units.Count; u++) starts[u + 1] = starts[u] + units[u].Sum(i => values[i].numel());
+        long at = 0;
+        Tensors = [.. units.SelectMany(m => m).Select(i => (Start: (at += values[i].numel()) - values[i].numel(), Shape: values[i].shape))];
         Length = (starts[^1] + replicas - 1) / replicas;
         counts = new int[units.Count][];
         displacements = new int[units.Count][];
@@ -40,6 +42,12 @@ public sealed class FlatShard : IDisposable
     }
 
     public IReadOnlyList<IReadOnlyList<int>> Units { get; }
+
+    /// <summary>Where each parameter starts in the flat buffer and its shape, in layout order.</summary>
+    public IReadOnlyList<(long Start, long[] Shape)> Tensors { get; }
+
+    /// <summary>Index of this replica's first element in the flat buffer: r·<see cref="Length"/>.</summary>
+    public long BlockStart => replica * Length;
 
     /// <summary>Elements of this replica's block: ⌈parameters / R⌉.</summary>
     public long Length { get; }
@@ -81,18 +89,22 @@ public sealed class FlatShard : IDisposable
     /// Starts summing unit <paramref name="u"/>'s gradients (widened to fp32; partial ones first summed over the tensor group)
     /// over the replicas; <see cref="PendingScatter.Finish"/> adds this replica's share to its block's gradient.
     /// </summary>
-    public PendingScatter StartScatter(int u, OpenMpi mpi, nint group, RankParameters rank)
+    /// <param name="bf16Wire">The gradients travel and are summed in bfloat16 (compress=bf16, as PyTorch's bf16_compress_hook).</param>
+    public PendingScatter StartScatter(int u, OpenMpi mpi, nint group, RankParameters rank, bool bf16Wire = false)
     {
         var sent = cat([.. Units[u].Select(i => (rank.Working[i].grad ?? throw new InvalidOperationException("a parameter has no gradient after backward")).detach().to(float32).flatten())]);
         rank.SumPartials(sent, Units[u]);
         var (offset, count) = Mine(u);
-        var received = empty(Math.Max(1, count));
+        if (bf16Wire) sent = sent.to(bfloat16);
+        var received = empty(Math.Max(1, count), dtype: sent.dtype);
         sent.DetachFromDisposeScope();   // in flight beyond the caller's scope until Finish
         received.DetachFromDisposeScope();
-        nint request = mpi.StartReduceScatterSum(TensorMemory.Floats(sent), TensorMemory.Floats(received)[..count], counts[u], group);
+        nint request = bf16Wire
+            ? mpi.StartReduceScatterSumBfloat16(TensorMemory.Bfloat16Bits(sent), TensorMemory.Bfloat16Bits(received)[..count], counts[u], group)
+            : mpi.StartReduceScatterSum(TensorMemory.Floats(sent), TensorMemory.Floats(received)[..count], counts[u], group);
         return new PendingScatter(request, () =>
         {
-            using (no_grad()) Master.grad!.narrow(0, offset, count).add_(received.narrow(0, 0, count));
+            using (no_grad()) Master.grad!.narrow(0, offset, count).add_(received.narrow(0, 0, count).to(float32));
             sent.Dispose();
             received.Dispose();
         });

@@ -21,7 +21,7 @@ public static class RankUpdate
             Precision.Fp16 => ScalarType.Float16,
             _ => null,
         };
-        if (distributed.Zero >= 1) return ShardedUpdate.Create(model, grid, options, distributed.Zero, distributed.Overlap, half);
+        if (distributed.Zero >= 1) return ShardedUpdate.Create(model, grid, options, distributed, half);
         var masters = half is { } format ? new MasterWeights([.. model.Chunks], format) : null;
         var rank = new RankParameters(model, grid, masters);
         return (new ReplicatedOptimizer(rank, grid, options, Averager(model, rank, grid, distributed)), rank);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using ScalePlanner.Executor.Optimizers;
 using ScalePlanner.Executor.Training;
+using ScalePlanner.Simulator.Layouts;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,9 +23,9 @@ public sealed class ShardedUpdate : IReplicaUpdate
     private readonly RankParameters rank;
     private readonly ProcessGrid grid;
     private readonly int zero;
-    private readonly bool overlap;
+    private readonly bool overlap, bf16Wire;
     private readonly ShardLayout layout;
-    private readonly StepOptimizer optimizer;
+    private readonly IOptimizerStep optimizer;
     private readonly GatheredBlocks? gathered;
     private readonly List<PendingScatter> inFlight = [];
     private readonly bool[] started, armed;
@@ -32,18 +34,18 @@ public sealed class ShardedUpdate : IReplicaUpdate
     /// The update for <paramref name="zero"/> over <paramref name="model"/>: partitions its fp32 parameters first, then turns the
     /// model to <paramref name="half"/> (null: stays fp32), so the masters start from the fp32 weights one process starts from.
     /// </summary>
-    public static (ShardedUpdate Update, RankParameters Rank) Create(RankModel model, ProcessGrid grid, TrainerOptions options, int zero, bool overlap, ScalarType? half)
+    public static (ShardedUpdate Update, RankParameters Rank) Create(RankModel model, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed, ScalarType? half)
     {
         var layout = ShardLayout.Of(model, grid);
         if (half is { } format) model.To(format);
         var rank = new RankParameters(model, grid, masters: null);
-        return (new ShardedUpdate(model, rank, grid, options, zero, overlap, layout), rank);
+        return (new ShardedUpdate(model, rank, grid, options, distributed, layout), rank);
     }
 
-    private ShardedUpdate(RankModel model, RankParameters rank, ProcessGrid grid, TrainerOptions options, int zero, bool overlap, ShardLayout layout)
+    private ShardedUpdate(RankModel model, RankParameters rank, ProcessGrid grid, TrainerOptions options, DistributedOptions distributed, ShardLayout layout)
     {
-        (this.rank, this.grid, this.zero, this.overlap, this.layout) = (rank, grid, zero, overlap, layout);
-        optimizer = new StepOptimizer(options.Optimizer, layout.Masters, options.Schedule.Peak, options.WeightDecay);
+        (this.rank, this.grid, zero, overlap, bf16Wire, this.layout) = (rank, grid, distributed.Zero, distributed.Overlap, distributed.Compression.Kind == CompressionKind.Bf16, layout);
+        optimizer = Optimizer(options, layout, grid);
         started = new bool[layout.Entries.Count];
         armed = new bool[model.Chunks.Count];
         if (zero == 3)
@@ -56,6 +58,17 @@ public sealed class ShardedUpdate : IReplicaUpdate
             for (int c = 0; c < model.Chunks.Count; c++) model.Chunks[c].Hooks = new ScatterHooks(this, c);
         }
     }
+
+    /// <summary>
+    /// The optimizer over this replica's master blocks: elementwise rules (SGD, Adam, AdamW) as they are; LAMB and Adafactor,
+    /// which need whole-tensor statistics, with those statistics summed over the replicas.
+    /// </summary>
+    private static IOptimizerStep Optimizer(TrainerOptions options, ShardLayout layout, ProcessGrid grid) => options.Optimizer switch
+    {
+        OptimizerKind.Lamb => new ShardedLamb(layout.Masters, new ShardSegments([.. layout.Shards], grid.Mpi, grid.DataGroup), new Lamb([], options.Schedule.Peak, weightDecay: options.WeightDecay)),
+        OptimizerKind.Adafactor => new ShardedAdafactor(layout.Masters, new ShardSegments([.. layout.Shards], grid.Mpi, grid.DataGroup), new Adafactor([])),
+        _ => new StepOptimizer(options.Optimizer, layout.Masters, options.Schedule.Peak, options.WeightDecay),
+    };
 
     /// <summary>Elements of optimizer state this rank keeps: ⌈N/R⌉ (and the shared embedding's ⌈n/R⌉).</summary>
     public long OptimizerElements => layout.Masters.Sum(m => m.numel());
@@ -82,7 +95,7 @@ public sealed class ShardedUpdate : IReplicaUpdate
     private void Scatter(int entry, bool free)
     {
         var (_, _, _, shard, index) = layout.Entries[entry];
-        var pending = shard.StartScatter(index, grid.Mpi, grid.DataGroup, rank);
+        var pending = shard.StartScatter(index, grid.Mpi, grid.DataGroup, rank, bf16Wire);
         started[entry] = true;
         if (overlap) inFlight.Add(pending);
         else pending.Finish(grid.Mpi);

@@ -20,6 +20,8 @@ public static class ExecutionSupport
         if (request.Steps < MinimumSteps) throw new SpecException("--steps", $"must be at least {MinimumSteps} (two warm-up steps and one measured), got {request.Steps}");
         if (request.Resume && request.Checkpoints is null) throw new SpecException("--resume", "needs --checkpoint-dir, the folder to resume from");
         if (request.Layout.Devices > 1) InterleavedMicroBatches(request.Layout, request.Job.Training);
+        if (request.Layout.HybridShard && request.Distributed.Hostfile is not null)
+            throw new SpecException("layout.zero", "hybrid shards within a node and replicates across nodes; across several machines it is not built (on one machine it is zero=3); allowed with --hostfile: 0 1 2 3");
     }
 
     /// <summary>Refuses a layout the executor cannot run (the layout itself is already valid for the job).</summary>
@@ -30,6 +32,8 @@ public static class ExecutionSupport
         if (layout.Sp && !LayoutRules.TpSplitsSequence(model, layout.Tp * layout.Cp))
             throw new SpecException("layout.sp", $"sequence parallelism splits each context-parallel rank's model.sequenceLength/cp = {model.SequenceLength}/{layout.Cp} positions over tp={layout.Tp}, which must divide them");
         VocabRange.Require(model.Vocab, layout.Tp);
+        if (layout.Zero >= 1 && layout.Compression.Kind == CompressionKind.PowerSgd)
+            throw new SpecException("layout.compress", "PowerSGD compresses the data-parallel all-reduce (Vogels et al. 2019; PyTorch ships it as a DDP communication hook), which ZeRO replaces by reduce-scatter and all-gather; allowed with zero ≥ 1: none bf16");
         // Megatron-LM's load-balanced context parallelism cuts the sequence into 2·cp chunks (get_batch_on_this_cp_rank).
         if (layout.Cp > 1 && model.SequenceLength % (2 * layout.Cp) != 0)
             throw new SpecException("layout.cp", $"context parallelism cuts model.sequenceLength={model.SequenceLength} into 2·cp = {2 * layout.Cp} chunks, which must divide it");
