@@ -25,8 +25,6 @@ public static class DistributedTrainer
         Func<long, IBatchSource?> open, Action<DistributedStepMetrics>? onStep = null, Action<string>? log = null)
     {
         LayoutRules.RequireBatchSplit(options.GlobalBatch, grid.DataParallel, options.MicroBatch);
-        if (options.Guards.OnSpike == SpikeAction.Rollback && options.Checkpoints is null)
-            throw new SpecException("--on-spike", "rollback needs checkpoints to roll back to (--checkpoint-dir); allowed without them: warn skip");
         manual_seed(options.Seed);
         var (update, _) = RankUpdate.Create(model, grid, options, distributed);
         using var disposeUpdate = update;

@@ -53,7 +53,7 @@ public sealed class RankStep
         var clock = Stopwatch.StartNew();
         model.ZeroGradients();
         double lossScale = scaler?.Scale ?? 1;
-        var times = pipeline.Run(rows, lossScale);
+        var times = pipeline.Run(rows, distributed.Faults.LossScale(grid.Mpi.Rank, step, lossScale));
         Batches++;
         double tensorSeconds = grid.TensorGroup.TakeSeconds();
         var (overlappedBuckets, overlappedSeconds) = update.TakeOverlap();
@@ -63,7 +63,7 @@ public sealed class RankStep
         double replicaWaitSeconds = grid.Replicas > 1 ? Seconds(() => grid.Mpi.Barrier(grid.DataGroup)) : 0;
         long u0 = Stopwatch.GetTimestamp();
         var reduced = update.Reduce(lossScale);
-        double loss = SumOverWorld(times.Loss) / (grid.DataParallel * grid.TensorParallel * grid.ContextParallel);
+        double loss = SumOverWorld(times.Loss * distributed.Faults.LossFactor(grid.Mpi.Rank, step)) / (grid.DataParallel * grid.TensorParallel * grid.ContextParallel);
         bool finite = double.IsFinite(loss) && double.IsFinite(reduced.Norm);
         scaler?.Update(finite);
         var (verdict, spike) = guard.Judge(step, loss, finite);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ScalePlanner.Mpi;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ScalePlanner.Executor.Distributed;
@@ -43,38 +44,50 @@ public sealed class TensorGroup(OpenMpi mpi, nint communicator, int size, int ra
 
     private static Tensor Identity(Tensor x) => x.clone();
 
-    /// <summary>A new contiguous fp32 tensor holding the sum of <paramref name="x"/> over the group.</summary>
-    public Tensor SumOver(Tensor x) => Reduced(x, mpi.AllReduceSum);
+    /// <summary>
+    /// A new contiguous tensor holding the sum of <paramref name="x"/> over the group, in its format: fp32, or bfloat16 summed in
+    /// bfloat16 (Megatron-LM all-reduces bf16 activations and their gradients as they are); fp16 is summed in fp32 and rounded back
+    /// (MPI has no fp16 sum).
+    /// </summary>
+    public Tensor SumOver(Tensor x) => Timed(() =>
+    {
+        var result = x.contiguous().clone();
+        if (result.dtype == ScalarType.BFloat16)
+        {
+            mpi.AllReduceSumBfloat16(TensorMemory.Bfloat16Bits(result), communicator);
+            return result;
+        }
+        var wide = result.to(float32);
+        mpi.AllReduceSum(TensorMemory.Floats(wide), communicator);
+        return wide.to(x.dtype);
+    });
 
     /// <summary>A new contiguous fp32 tensor holding the elementwise maximum of <paramref name="x"/> over the group; outside autograd.</summary>
-    public Tensor MaxOver(Tensor x) => Reduced(x.detach(), mpi.AllReduceMax);
-
-    private delegate void InPlaceReduction(Span<float> data, nint communicator);
-
-    private Tensor Reduced(Tensor x, InPlaceReduction reduce) => Timed(() =>
+    public Tensor MaxOver(Tensor x) => Timed(() =>
     {
-        var result = x.to(float32).contiguous().clone();
-        reduce(TensorMemory.Floats(result), communicator);
+        var result = x.detach().to(float32).contiguous().clone();
+        mpi.AllReduceMax(TensorMemory.Floats(result), communicator);
         return result;
     });
 
-    /// <summary>(B, T/tp, C) on each rank → (B, T, C), rank r's positions at [r·T/tp, (r + 1)·T/tp).</summary>
+    /// <summary>(B, T/tp, C) on each rank → (B, T, C), rank r's positions at [r·T/tp, (r + 1)·T/tp), in the format they came in.</summary>
     private Tensor GatherSequence(Tensor x) => Timed(() =>
     {
-        var part = x.to(float32).contiguous();
-        var all = empty([Size, .. part.shape]);                                        // (tp, B, T/tp, C)
-        mpi.AllGather(TensorMemory.Floats(part), TensorMemory.Floats(all), communicator);
+        var part = x.contiguous();
+        var all = empty([Size, .. part.shape], dtype: part.dtype);                     // (tp, B, T/tp, C)
+        if (part.dtype == ScalarType.Float32) mpi.AllGather<float>(TensorMemory.Floats(part), TensorMemory.Floats(all), communicator);
+        else mpi.AllGather<ushort>(TensorMemory.HalfBits(part), TensorMemory.HalfBits(all), communicator);
         return all.permute(1, 0, 2, 3).reshape(part.shape[0], Size * part.shape[1], part.shape[2]);
     });
 
-    /// <summary>(B, T, C) partial sums on each rank → this rank's positions (B, T/tp, C) of their sum.</summary>
+    /// <summary>(B, T, C) partial sums on each rank → this rank's positions (B, T/tp, C) of their sum (summed in fp32, returned in the input's format).</summary>
     private Tensor ScatterSequence(Tensor x) => Timed(() =>
     {
         long b = x.shape[0], positions = x.shape[1] / Size, c = x.shape[2];
         var blocks = x.to(float32).reshape(b, Size, positions, c).permute(1, 0, 2, 3).contiguous();   // (tp, B, T/tp, C)
         var mine = empty(b, positions, c);
         mpi.ReduceScatterSum(TensorMemory.Floats(blocks), TensorMemory.Floats(mine), communicator);
-        return mine;
+        return mine.to(x.dtype);
     });
 
     private Tensor SplitSequence(Tensor x)

@@ -1,4 +1,5 @@
 using ScalePlanner.Executor.Distributed;
+using ScalePlanner.Executor.Training;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 
@@ -19,7 +20,8 @@ public static class ExecutionSupport
         RequireLayout(request.Layout, request.Job.Model);
         if (request.Steps < MinimumSteps) throw new SpecException("--steps", $"must be at least {MinimumSteps} (two warm-up steps and one measured), got {request.Steps}");
         if (request.Resume && request.Checkpoints is null) throw new SpecException("--resume", "needs --checkpoint-dir, the folder to resume from");
-        if (request.Layout.Devices > 1) InterleavedMicroBatches(request.Layout, request.Job.Training);
+        if (request.OnSpike == SpikeAction.Rollback && request.Checkpoints is null)
+            throw new SpecException("--on-spike", "rollback needs checkpoints to roll back to (--checkpoint-dir); allowed without them: warn skip");
         if (request.Layout.HybridShard && request.Distributed.Hostfile is not null)
             throw new SpecException("layout.zero", "hybrid shards within a node and replicates across nodes; across several machines it is not built (on one machine it is zero=3); allowed with --hostfile: 0 1 2 3");
     }
@@ -37,13 +39,5 @@ public static class ExecutionSupport
         // Megatron-LM's load-balanced context parallelism cuts the sequence into 2·cp chunks (get_batch_on_this_cp_rank).
         if (layout.Cp > 1 && model.SequenceLength % (2 * layout.Cp) != 0)
             throw new SpecException("layout.cp", $"context parallelism cuts model.sequenceLength={model.SequenceLength} into 2·cp = {2 * layout.Cp} chunks, which must divide it");
-    }
-
-    /// <summary>Megatron-Core's interleaved schedule takes micro-batches in groups of pp, so it needs at least pp of them (microbatch_group_size_per_vp_stage).</summary>
-    private static void InterleavedMicroBatches(Layout layout, TrainingSpec training)
-    {
-        int microBatches = layout.MicroBatches(training);
-        if (layout.Vp > 1 && microBatches < layout.Pp)
-            throw new SpecException("layout.mb", $"the interleaved schedule needs at least pp={layout.Pp} micro-batches per step; globalBatchSize/(dp·mb) = {training.GlobalBatchSize}/({layout.Dp}·{layout.MicroBatch}) = {microBatches}");
     }
 }

@@ -60,7 +60,7 @@ public static class ExecuteCommand
     {
         var best = Planning.Plan(scenario, 1, profile).Top.FirstOrDefault()?.Result.Layout
             ?? throw new SpecException("--best", $"no layout of '{scenario.Name}' fits its cluster; `scaleplan plan` says what would");
-        Console.Error.WriteLine($"best layout: {best}");
+        if (!Mpi.OpenMpi.UnderLauncher) Console.Error.WriteLine($"best layout: {best}");   // the launcher names it, not every rank again
         return best;
     }
 
