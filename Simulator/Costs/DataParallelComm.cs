@@ -54,25 +54,30 @@ public static class DataParallelComm
     /// weights (same volume); 3: per micro-batch and per block, two weight all-gathers (forward, backward) and a gradient
     /// reduce-scatter (Rajbhandari et al. SC20, §7). With overlap, reduction hides behind the last micro-batch's backward in
     /// 25 MB buckets (Li et al. VLDB 2020, PyTorch DDP; Megatron-LM overlap_grad_reduce), the weight all-gather behind the next
-    /// forward (overlap_param_gather), ZeRO-3 gathers behind each micro-batch's compute; the last bucket is never hidden.
+    /// forward (overlap_param_gather), ZeRO-3 gathers behind each micro-batch's compute; the last bucket is never hidden. Without
+    /// overlap the whole contiguous gradient buffer goes in one collective after the backward (Megatron-LM 2021 local DDP,
+    /// DistributedDataParallel.allreduce_gradients over its grad buffer).
     /// </summary>
     private static double MegatronExposed(in DataParallelWork w, double contention)
     {
         var (layout, stage, link) = (w.Layout, w.Stage, w.Link);
-        double tail = Math.Min(link.AllReduce(w.GradientBytes), link.AllReduce(DdpBucketBytes));
         double backward = stage.Backward + stage.Recompute;
         if (layout.Zero == 0)
         {
-            double reduce = link.AllReduce(w.GradientBytes);
-            return layout.Overlap ? Hidden(reduce, backward, tail, contention) : reduce;
+            if (!layout.Overlap) return link.AllReduce(w.GradientBytes);
+            double reduce = link.AllReduceInBuckets(w.GradientBytes, DdpBucketBytes);
+            return Hidden(reduce, backward, link.AllReduce(Math.Min(w.GradientBytes, DdpBucketBytes)), contention);
         }
         if (layout.Zero <= 2)
         {
-            double scatter = link.ReduceScatter(w.GradientBytes), gather = link.AllGather(w.WeightBytes);
-            return layout.Overlap ? Hidden(scatter, backward, tail, contention) + Hidden(gather, stage.Forward, 0, contention) : scatter + gather;
+            if (!layout.Overlap) return link.ReduceScatter(w.GradientBytes) + link.AllGather(w.WeightBytes);
+            double scatter = link.ReduceScatterInBuckets(w.GradientBytes, DdpBucketBytes), gather = link.AllGatherInBuckets(w.WeightBytes, DdpBucketBytes);
+            double tail = link.ReduceScatter(Math.Min(w.GradientBytes, DdpBucketBytes));
+            return Hidden(scatter, backward, tail, contention) + Hidden(gather, stage.Forward, 0, contention);
         }
         double perMicroBatch = 2 * link.BlockwiseAllGather(w.WeightBytes, w.Blocks) + link.BlockwiseReduceScatter(w.GradientBytes, w.Blocks);
-        return layout.Overlap ? w.MicroBatches * Hidden(perMicroBatch, stage.Forward + backward, 0, contention) + tail : w.MicroBatches * perMicroBatch;
+        double lastBlock = link.ReduceScatter(w.GradientBytes / w.Blocks);
+        return layout.Overlap ? w.MicroBatches * Hidden(perMicroBatch, stage.Forward + backward, 0, contention) + lastBlock : w.MicroBatches * perMicroBatch;
     }
 
     /// <summary>
@@ -113,13 +118,14 @@ public static class DataParallelComm
         var (layout, stage, link) = (w.Layout, w.Stage, w.Link);
         double bucket = Math.Min(w.GradientBytes, DeepSpeedBucketElements * w.GradientElementBytes);
         double backward = stage.Backward + stage.Recompute;
-        if (layout.Zero == 0) return link.AllReduce(w.GradientBytes);
+        double bucketBytes = DeepSpeedBucketElements * w.GradientElementBytes;
+        if (layout.Zero == 0) return link.AllReduceInBuckets(w.GradientBytes, bucketBytes);
         if (layout.Zero <= 2)
         {
-            double scatter = link.ReduceScatter(w.GradientBytes), tail = link.ReduceScatter(bucket);
+            double scatter = link.ReduceScatterInBuckets(w.GradientBytes, bucketBytes), tail = link.ReduceScatter(bucket);
             double reductions = layout.Zero == 2 ? w.MicroBatches : 1;
             double reduce = layout.Overlap ? reductions * Hidden(scatter, backward, tail, contention) : reductions * scatter;
-            return reduce + link.AllGather(w.WeightBytes);
+            return reduce + link.AllGatherInBuckets(w.WeightBytes, DeepSpeedBucketElements * w.WeightBytes / w.GradientBytes * w.GradientElementBytes);
         }
         int modules = w.Blocks * w.ModulesPerBlock;
         double perMicroBatch = 2 * link.BlockwiseAllGather(w.WeightBytes, modules) + link.ReduceScatter(w.GradientBytes);

@@ -17,7 +17,7 @@ public readonly struct GroupLink
     public readonly bool CrossesNodes;
     private readonly double pointToPointBandwidth;
     private readonly int perNode;
-    private readonly double intraBandwidth, intraAlpha;
+    private readonly double intraBandwidth, intraAlpha, interBandwidth;
     private readonly EfficiencyCurve? intraBySize, interBySize;
 
     public GroupLink(int size, int stride, ClusterSpec cluster, DeviceProfile profile)
@@ -29,6 +29,7 @@ public readonly struct GroupLink
         CrossesNodes = (long)size * stride > cluster.DevicesPerNode;
         intraBandwidth = intra;
         intraAlpha = intraLatency;
+        interBandwidth = inter;
         intraBySize = profile.IntraNodeLink is null ? profile.IntraNodeBusBandwidth : null; // a measured alpha–beta link already holds its size dependence
         interBySize = profile.InterNodeBusBandwidth;
         perNode = 1;
@@ -58,6 +59,21 @@ public readonly struct GroupLink
         return Math.Min(best, inNode + acrossNodes);
     }
 
+    /// <summary>
+    /// An all-to-all in which each rank sends <paramref name="bytes"/> in all, an equal share to every member (MoE token dispatch).
+    /// Inside a node it is the pairwise exchange on the intra-node link. Across nodes each device's own network link carries the
+    /// share bound for other nodes while the intra-node links carry the rest at the same time, so the slower of the two sets the
+    /// time (NCCL's all-to-all posts every peer's send and receive at once; one NIC per GPU as in DGX nodes).
+    /// </summary>
+    public double AllToAll(double bytes)
+    {
+        if (Size <= 1) return 0;
+        if (!CrossesNodes) return Collectives.PairwiseAllToAll(bytes, Size, Bandwidth * Scale(bytes, false), Alpha);
+        double offNode = (double)(Size - perNode) / Size * bytes / (interBandwidth * Scale(bytes, true));
+        double onNode = (double)(perNode - 1) / Size * bytes / (intraBandwidth * Scale(bytes, false));
+        return (Size - 1) * Alpha + Math.Max(offNode, onNode);
+    }
+
     public double AllGather(double bytes) => Collectives.RingGather(bytes, Size, Bandwidth * Scale(bytes, CrossesNodes), Alpha);
 
     public double ReduceScatter(double bytes) => Collectives.RingGather(bytes, Size, Bandwidth * Scale(bytes, CrossesNodes), Alpha);
@@ -67,6 +83,35 @@ public readonly struct GroupLink
         (interNode ? interBySize : intraBySize) is { } curve ? curve.At(bytes * 1e-6) / curve.Max : 1;
 
     public double PointToPoint(double bytes) => Collectives.PointToPoint(bytes, pointToPointBandwidth, Alpha);
+
+    /// <summary>An all-reduce of <paramref name="bytes"/> in buckets of <paramref name="bucket"/> bytes, one after another (PyTorch DDP, Megatron-LM's grad buffer buckets).</summary>
+    public double AllReduceInBuckets(double bytes, double bucket)
+    {
+        var (whole, rest) = Buckets(bytes, bucket);
+        return whole * AllReduce(Math.Min(bytes, bucket)) + (rest > 0 ? AllReduce(rest) : 0);
+    }
+
+    /// <summary>A reduce-scatter of <paramref name="bytes"/> in buckets of <paramref name="bucket"/> bytes.</summary>
+    public double ReduceScatterInBuckets(double bytes, double bucket)
+    {
+        var (whole, rest) = Buckets(bytes, bucket);
+        return whole * ReduceScatter(Math.Min(bytes, bucket)) + (rest > 0 ? ReduceScatter(rest) : 0);
+    }
+
+    /// <summary>An all-gather of <paramref name="bytes"/> in buckets of <paramref name="bucket"/> bytes.</summary>
+    public double AllGatherInBuckets(double bytes, double bucket)
+    {
+        var (whole, rest) = Buckets(bytes, bucket);
+        return whole * AllGather(Math.Min(bytes, bucket)) + (rest > 0 ? AllGather(rest) : 0);
+    }
+
+    // Whole buckets and the remainder; a buffer smaller than a bucket is one whole (partly filled) bucket.
+    private static (double Whole, double Remainder) Buckets(double bytes, double bucket)
+    {
+        if (bytes <= bucket) return (1, 0);
+        double whole = Math.Floor(bytes / bucket);
+        return (whole, bytes - whole * bucket);
+    }
 
     /// <summary>All-gathers of <paramref name="bytes"/> split into <paramref name="blocks"/> equal pieces, one per block (FSDP wraps each block).</summary>
     public double BlockwiseAllGather(double bytes, double blocks) => blocks * AllGather(bytes / blocks);
