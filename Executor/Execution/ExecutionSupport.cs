@@ -7,8 +7,10 @@ namespace ScalePlanner.Executor.Execution;
 
 /// <summary>
 /// What the executor cannot run here, refused with one line naming the field and what is allowed, before anything starts: fp8
-/// (no fp8 matrix multiply on the CPU), and the splits the executor's sharding needs beyond the layout's own rules (the
-/// vocabulary over tp, the sequence over 2·cp chunks and over tp within them).
+/// (no fp8 matrix multiply on the CPU), the splits the executor's sharding needs beyond the layout's own rules (the vocabulary
+/// over tp, the sequence over 2·cp chunks and over tp within them), PowerSGD under ZeRO, and the model features the cost model
+/// prices but the executor's GPT does not have yet (mixture of experts and expert parallelism, MLA, multi-token prediction, a
+/// head width apart from hidden/heads).
 /// </summary>
 public static class ExecutionSupport
 {
@@ -29,6 +31,9 @@ public static class ExecutionSupport
     /// <summary>Refuses a layout the executor cannot run (the layout itself is already valid for the job).</summary>
     public static void RequireLayout(Layout layout, ModelSpec model)
     {
+        RequireModel(model);
+        if (layout.Ep > 1 || layout.Etp > 1)
+            throw new SpecException("layout.ep", $"expert parallelism in the executor is not built yet (ep={layout.Ep}, etp={layout.Etp}); allowed: ep=1 etp=1");
         if (layout.Precision == Precision.Fp8)
             throw new SpecException("layout.precision", "fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU (fp8 GEMMs need Hopper-class GPUs); allowed: fp32 bf16 fp16");
         if (layout.Sp && !LayoutRules.TpSplitsSequence(model, layout.Tp * layout.Cp))
@@ -39,5 +44,17 @@ public static class ExecutionSupport
         // Megatron-LM's load-balanced context parallelism cuts the sequence into 2·cp chunks (get_batch_on_this_cp_rank).
         if (layout.Cp > 1 && model.SequenceLength % (2 * layout.Cp) != 0)
             throw new SpecException("layout.cp", $"context parallelism cuts model.sequenceLength={model.SequenceLength} into 2·cp = {2 * layout.Cp} chunks, which must divide it");
+    }
+
+    /// <summary>The executor's GPT (<see cref="Model.GptModel"/>) is a dense decoder with multi- or grouped-query attention.</summary>
+    private static void RequireModel(ModelSpec model)
+    {
+        string? missing = model.Moe is not null ? "model.moe: mixture-of-experts blocks"
+            : model.Mla is not null ? "model.mla: multi-head latent attention"
+            : model.MtpLayers > 0 ? "model.mtpLayers: multi-token prediction"
+            : model.QueryWidth != model.Hidden ? $"model.headDim: heads·headDim = {model.QueryWidth} apart from model.hidden = {model.Hidden}"
+            : null;
+        if (missing is not null)
+            throw new SpecException(missing.Split(':')[0], $"{missing[(missing.IndexOf(':') + 2)..]} in the executor are not built yet; allowed: the dense GPT (no moe, mla or mtpLayers; headDim = hidden/heads)");
     }
 }
