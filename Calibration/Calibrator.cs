@@ -11,7 +11,7 @@ using TorchSharp;
 namespace ScalePlanner.Calibration;
 
 /// <summary>
-/// Measures this device with TorchSharp microruns (matmul sweeps per precision, memory-bound kernels), fits the curves the
+/// Measures this device with TorchSharp microruns (matmul sweeps and memory-bound kernels per precision), fits the curves the
 /// cost model uses, builds a <see cref="DeviceProfile"/>, then checks it against whole GPT blocks it was not fitted to.
 /// The collectives are measured beforehand in separate MPI processes and handed in.
 /// </summary>
@@ -28,7 +28,7 @@ public static class Calibrator
         var precisions = new[] { Precision.Fp32, Precision.Bf16, Precision.Fp16 };
 
         var gemm = GemmSweep.Run(device, precisions, options.Quick, microrun, options.Progress);
-        var memory = MemorySweep.Run(device, options.Quick, microrun, options.Progress);
+        var memory = precisions.SelectMany(precision => MemorySweep.Run(device, precision, options.Quick, microrun, options.Progress)).ToList();
 
         var fits = new List<CurveFit>();
         var peaks = new List<PeakOverride>();
@@ -47,14 +47,7 @@ public static class Calibrator
             fits.Add(weightGradient.Summary);
         }
 
-        double reference = BandwidthFit.Reference(memory);
-        var kernelCurves = new List<MemoryKernelCurve>();
-        foreach (var group in memory.GroupBy(m => m.Kernel))
-        {
-            var fit = BandwidthFit.Fit($"memory {group.Key.ToString().ToLowerInvariant()}", [.. group], reference);
-            kernelCurves.Add(new MemoryKernelCurve(group.Key, fit.Curve));
-            fits.Add(fit.Summary);
-        }
+        var (reference, kernelCurves) = MemoryCurves(memory, fits);
 
         var links = AlphaBeta.Fit(collectives);
         fits.AddRange(links.Select(l => new CurveFit($"{l.Kind} ({l.Ranks} ranks)", "alpha-beta",
@@ -71,7 +64,7 @@ public static class Calibrator
             WeightGradientGemm = weightGradientCurves,
             PeakTflops = peaks,
             MemoryTBps = reference / 1e12,
-            MemoryByMegabyte = kernelCurves.First(k => k.Kernel == MemoryKernel.Elementwise).Curve,
+            MemoryByMegabyte = kernelCurves.First(k => k.Kernel == MemoryKernel.Elementwise && k.Precision == Precision.Fp32).Curve,
             MemoryKernels = kernelCurves,
             IntraNodeLink = links.FirstOrDefault(l => l.Kind == nameof(CollectiveKind.AllReduce))?.Spec,
             IntraNodeLinkEfficiency = 1,
@@ -86,12 +79,7 @@ public static class Calibrator
             ? $"warning: whole blocks ran at under {SustainedFractionFit.Lowest} of the microruns' matmul rate, which no cache explains; the profile keeps {SustainedFractionFit.Lowest}. Calibrate on an idle machine."
             : $"whole blocks sustain {sustained:F3} of the microruns' matmul rate");
 
-        var validation = new List<ValidationPoint>();
-        foreach (var size in BlockTimings.Sizes(options.Quick))
-        {
-            Check($"attention {size.Name[6..]}", BlockPrediction.AttentionSeconds(size, profile), BlockTimings.Attention(size, Precision.Fp32, device, microrun));
-            Check(size.Name, BlockPrediction.ForwardBackwardSeconds(size, profile), BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun));
-        }
+        var validation = HeldOut(options, profile, device, microrun);
         var blockNames = BlockTimings.Sizes(options.Quick).Select(size => size.Name).ToHashSet();
         var heldOutBlocks = validation.Where(v => blockNames.Contains(v.Name)).ToList();
         fits.Add(new CurveFit("sustained fraction in whole blocks", "bisection", new Dictionary<string, double> { ["fraction"] = sustained }, sustainedFitError,
@@ -99,6 +87,36 @@ public static class Calibrator
             $"fitted on {string.Join(", ", fitBlocks.Select(b => b.size.Name))}; held out: the validation blocks"));
 
         return (profile with { Validation = validation }, new CalibrationRecord(info, gemm, memory, collectives, fits, options.Quick));
+    }
+
+    /// <summary>One bandwidth curve per kernel class and precision, all against the fastest fp32 rate measured (efficiency 1).</summary>
+    private static (double Reference, List<MemoryKernelCurve> Curves) MemoryCurves(IReadOnlyList<MemoryMeasurement> memory, List<CurveFit> fits)
+    {
+        double reference = BandwidthFit.Reference(memory.Where(m => m.Precision == Precision.Fp32));
+        var curves = new List<MemoryKernelCurve>();
+        foreach (var group in memory.GroupBy(m => (m.Kernel, m.Precision)))
+        {
+            var fit = BandwidthFit.Fit($"memory {group.Key.Kernel.ToString().ToLowerInvariant()} {group.Key.Precision.Key()}", [.. group], reference);
+            curves.Add(new MemoryKernelCurve(group.Key.Kernel, fit.Curve, group.Key.Precision));
+            fits.Add(fit.Summary);
+        }
+        return (reference, curves);
+    }
+
+    /// <summary>
+    /// The checks the profile was not fitted to: each validation size's attention core and whole block in fp32, and the whole
+    /// block in bf16, whose memory-bound kernels are priced from the bf16 curves.
+    /// </summary>
+    private static List<ValidationPoint> HeldOut(Options options, DeviceProfile profile, TorchSharp.torch.Device device, Microrun microrun)
+    {
+        var validation = new List<ValidationPoint>();
+        foreach (var size in BlockTimings.Sizes(options.Quick))
+        {
+            Check($"attention {size.Name[6..]}", BlockPrediction.AttentionSeconds(size, profile), BlockTimings.Attention(size, Precision.Fp32, device, microrun));
+            Check(size.Name, BlockPrediction.ForwardBackwardSeconds(size, profile), BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun));
+            Check($"{size.Name} bf16", BlockPrediction.ForwardBackwardSeconds(size, profile, Precision.Bf16), BlockTimings.ForwardBackward(size, Precision.Bf16, device, microrun));
+        }
+        return validation;
 
         void Check(string name, double predicted, TimingStats measured)
         {

@@ -39,6 +39,11 @@ public static class MpiLauncher
             start.ArgumentList.Add("orte_tmpdir_base");
             start.ArgumentList.Add(sessionFolder);
         }
+        if (Environment.GetEnvironmentVariable(SharedCores.Variable) is not null)
+        {
+            start.ArgumentList.Add("-x");
+            start.ArgumentList.Add(SharedCores.Variable);   // ranks on other machines get the wait policy too (mpirun(1), -x)
+        }
         start.ArgumentList.Add("-np");
         start.ArgumentList.Add(ranks.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var (fileName, prefix) = Self();

@@ -30,6 +30,10 @@ public sealed unsafe class OpenMpi : IDisposable
     private readonly delegate* unmanaged<nint*, void*, int> wait;
     private readonly delegate* unmanaged<nint*, int*, void*, int> test;
     private readonly delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int> iallreduce;
+    private readonly delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int> irecv;
+    private readonly delegate* unmanaged<void*, int, nint, void*, int, nint, nint, nint*, int> iallgather;
+    private readonly delegate* unmanaged<void*, void*, int*, nint, nint, nint, nint*, int> ireduceScatter;
+    private readonly delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, nint, nint*, int> iallgatherv;
     private readonly delegate* unmanaged<nint, int, int> abort;
     private readonly delegate* unmanaged<delegate* unmanaged<void*, void*, int*, nint*, void>, int, nint*, int> opCreate;
     private readonly nint floatType, doubleType, longType, uint16Type, sum, max, bf16Sum;
@@ -56,6 +60,10 @@ public sealed unsafe class OpenMpi : IDisposable
         wait = (delegate* unmanaged<nint*, void*, int>)Export("MPI_Wait");
         test = (delegate* unmanaged<nint*, int*, void*, int>)Export("MPI_Test");
         iallreduce = (delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int>)Export("MPI_Iallreduce");
+        irecv = (delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int>)Export("MPI_Irecv");
+        iallgather = (delegate* unmanaged<void*, int, nint, void*, int, nint, nint, nint*, int>)Export("MPI_Iallgather");
+        ireduceScatter = (delegate* unmanaged<void*, void*, int*, nint, nint, nint, nint*, int>)Export("MPI_Ireduce_scatter");
+        iallgatherv = (delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, nint, nint*, int>)Export("MPI_Iallgatherv");
         abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
         opCreate = (delegate* unmanaged<delegate* unmanaged<void*, void*, int*, nint*, void>, int, nint*, int>)Export("MPI_Op_create");
         World = Export("ompi_mpi_comm_world");
@@ -127,11 +135,25 @@ public sealed unsafe class OpenMpi : IDisposable
     }
 
     /// <summary>Every rank contributes <paramref name="send"/>; <paramref name="receive"/> (size × send length) gets all contributions in rank order.</summary>
-    public void AllGather(ReadOnlySpan<float> send, Span<float> receive, nint comm)
+    public void AllGather<T>(ReadOnlySpan<T> send, Span<T> receive, nint comm) where T : unmanaged
     {
-        fixed (float* s = send)
-        fixed (float* r = receive)
-            Check(allgather(s, send.Length, floatType, r, send.Length, floatType, comm), "MPI_Allgather");
+        nint type = Datatype<T>();
+        fixed (T* s = send)
+        fixed (T* r = receive)
+            Check(allgather(s, send.Length, type, r, send.Length, type, comm), "MPI_Allgather");
+    }
+
+    /// <summary>
+    /// Starts <see cref="AllGather{T}"/> and returns at once (MPI_Iallgather); both spans must stay alive and untouched until
+    /// <see cref="Wait"/>, so they must be memory outside the managed heap (tensor storage).
+    /// </summary>
+    public nint StartAllGather<T>(ReadOnlySpan<T> send, Span<T> receive, nint comm) where T : unmanaged
+    {
+        nint type = Datatype<T>(), request;
+        fixed (T* s = send)
+        fixed (T* r = receive)
+            Check(iallgather(s, send.Length, type, r, send.Length, type, comm, &request), "MPI_Iallgather");
+        return request;
     }
 
     /// <summary>Every rank contributes one 64-bit value; returns all of them in rank order.</summary>
@@ -142,6 +164,48 @@ public sealed unsafe class OpenMpi : IDisposable
         return all;
     }
 
+    /// <summary>
+    /// Starts summing <paramref name="send"/> over ranks and leaving the r-th stretch of <paramref name="counts"/>[r] elements of the
+    /// sum on rank r (MPI_Ireduce_scatter). <paramref name="counts"/> must stay pinned and unchanged until <see cref="Wait"/>
+    /// (MPI reads it while the operation runs): allocate it with GC.AllocateArray(pinned: true).
+    /// </summary>
+    public nint StartReduceScatterSum(ReadOnlySpan<float> send, Span<float> receive, int[] counts, nint comm)
+    {
+        fixed (float* s = send)
+        fixed (float* r = receive)
+            return StartReduceScatter(s, r, counts, floatType, sum, comm);
+    }
+
+    /// <summary>As <see cref="StartReduceScatterSum(ReadOnlySpan{float}, Span{float}, int[], nint)"/> in bfloat16 (raw 16-bit patterns, summed by <see cref="Bfloat16.SumInto"/>).</summary>
+    public nint StartReduceScatterSumBfloat16(ReadOnlySpan<ushort> send, Span<ushort> receive, int[] counts, nint comm)
+    {
+        fixed (ushort* s = send)
+        fixed (ushort* r = receive)
+            return StartReduceScatter(s, r, counts, uint16Type, bf16Sum, comm);
+    }
+
+    private nint StartReduceScatter(void* send, void* receive, int[] counts, nint type, nint op, nint comm)
+    {
+        nint request;
+        fixed (int* c = counts) Check(ireduceScatter(send, receive, c, type, op, comm, &request), "MPI_Ireduce_scatter");
+        return request;
+    }
+
+    /// <summary>
+    /// Starts gathering every rank's <paramref name="send"/> (rank r's has <paramref name="counts"/>[r] elements) into
+    /// <paramref name="receive"/> at <paramref name="displacements"/>[r] (MPI_Iallgatherv); both arrays pinned and unchanged until <see cref="Wait"/>.
+    /// </summary>
+    public nint StartAllGather<T>(ReadOnlySpan<T> send, Span<T> receive, int[] counts, int[] displacements, nint comm) where T : unmanaged
+    {
+        nint type = Datatype<T>(), request;
+        fixed (T* s = send)
+        fixed (T* r = receive)
+        fixed (int* c = counts)
+        fixed (int* d = displacements)
+            Check(iallgatherv(s, send.Length, type, r, c, d, type, comm, &request), "MPI_Iallgatherv");
+        return request;
+    }
+
     /// <summary>Sums <paramref name="send"/> (size × block) over ranks and leaves block r of the sum on rank r.</summary>
     public void ReduceScatterSum(ReadOnlySpan<float> send, Span<float> receive, nint comm)
     {
@@ -150,24 +214,32 @@ public sealed unsafe class OpenMpi : IDisposable
             Check(reduceScatterBlock(s, r, receive.Length, floatType, sum, comm), "MPI_Reduce_scatter_block");
     }
 
-    public void Send(ReadOnlySpan<float> data, int destination, int tag, nint comm)
+    public void Send<T>(ReadOnlySpan<T> data, int destination, int tag, nint comm) where T : unmanaged
     {
-        fixed (float* p = data) Check(send(p, data.Length, floatType, destination, tag, comm), "MPI_Send");
+        fixed (T* p = data) Check(send(p, data.Length, Datatype<T>(), destination, tag, comm), "MPI_Send");
     }
 
-    public void Receive(Span<float> data, int source, int tag, nint comm)
+    public void Receive<T>(Span<T> data, int source, int tag, nint comm) where T : unmanaged
     {
-        fixed (float* p = data) Check(recv(p, data.Length, floatType, source, tag, comm, null), "MPI_Recv");
+        fixed (T* p = data) Check(recv(p, data.Length, Datatype<T>(), source, tag, comm, null), "MPI_Recv");
     }
 
     /// <summary>
     /// Starts sending <paramref name="data"/> and returns at once (MPI_Isend); the memory must stay alive and unchanged until
     /// <see cref="Wait"/> on the returned request. Used with memory outside the managed heap (tensor storage), which does not move.
     /// </summary>
-    public nint StartSend(Span<float> data, int destination, int tag, nint comm)
+    public nint StartSend<T>(Span<T> data, int destination, int tag, nint comm) where T : unmanaged
     {
         nint request;
-        fixed (float* p = data) Check(isend(p, data.Length, floatType, destination, tag, comm, &request), "MPI_Isend");
+        fixed (T* p = data) Check(isend(p, data.Length, Datatype<T>(), destination, tag, comm, &request), "MPI_Isend");
+        return request;
+    }
+
+    /// <summary>Starts receiving into <paramref name="data"/> and returns at once (MPI_Irecv); read it only after <see cref="Wait"/>.</summary>
+    public nint StartReceive<T>(Span<T> data, int source, int tag, nint comm) where T : unmanaged
+    {
+        nint request;
+        fixed (T* p = data) Check(irecv(p, data.Length, Datatype<T>(), source, tag, comm, &request), "MPI_Irecv");
         return request;
     }
 
@@ -208,6 +280,14 @@ public sealed unsafe class OpenMpi : IDisposable
         finalize();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>The MPI datatype of <typeparamref name="T"/>: 16-bit patterns (bfloat16, fp16) travel as MPI_UINT16_T.</summary>
+    private nint Datatype<T>() where T : unmanaged =>
+        typeof(T) == typeof(float) ? floatType
+        : typeof(T) == typeof(double) ? doubleType
+        : typeof(T) == typeof(ushort) ? uint16Type
+        : typeof(T) == typeof(long) ? longType
+        : throw new ArgumentException($"no MPI datatype for {typeof(T).Name}");
 
     private nint Export(string name) =>
         NativeLibrary.TryGetExport(library, name, out var address) ? address : throw new MpiException($"{LibraryName} has no symbol {name}: not Open MPI 4.x?");

@@ -1,32 +1,73 @@
 #!/usr/bin/env bash
-# Predicted against measured step time and peak memory for single-process layouts of the bundled CPU scenario (README,
-# "Predicted against measured"). Usage: bash bench/execute-layouts.sh PROFILE.json [STEPS]  (PROFILE from `scaleplan calibrate`).
+# Every layout family the executor runs, once each, predicted against measured: step time, peak memory and MFU, and the mean
+# absolute percentage error (MAPE) of the step time per family. One-process layouts run scenarios/tiny-gpt-cpu.json with a
+# one-process profile; two-rank layouts run scenarios/tiny-gpt-cpu-mpi.json with a profile of one of two ranks side by side
+# (docs/calibration.md). Not part of the build, the tests or CI; meaningful only on an idle machine (it prints the load).
+# Usage: bash bench/execute-layouts.sh [STEPS] [REPEATS]   (calibrates both profiles into reports/bench/ when they are missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-profile=${1:?usage: bench/execute-layouts.sh PROFILE.json [STEPS]}
-steps=${2:-6}
+steps=${1:-6}
+repeats=${2:-1}
+out=reports/bench
+mkdir -p "$out"
 dotnet build Planner -c Release -v quiet -nologo >/dev/null
-layouts=(
-  "mb=4,precision=fp32,recompute=none,optimizer=adamw"
-  "mb=4,precision=fp32,recompute=selective,optimizer=adamw"
-  "mb=4,precision=fp32,recompute=full,optimizer=adamw"
-  "mb=4,precision=bf16,recompute=none,optimizer=adamw"
-  "mb=4,precision=bf16,recompute=full,optimizer=adamw"
-  "mb=4,precision=fp16,recompute=none,optimizer=adamw"
-  "mb=4,precision=fp16,recompute=selective,optimizer=adamw"
-  "mb=1,precision=fp32,recompute=none,optimizer=adamw"
-  "mb=16,precision=fp32,recompute=none,optimizer=adamw"
-  "mb=16,precision=fp32,recompute=full,optimizer=adamw"
-  "mb=4,precision=fp32,recompute=none,optimizer=sgd"
-  "mb=4,precision=fp32,recompute=none,optimizer=lamb"
-  "mb=4,precision=fp32,recompute=none,optimizer=adafactor"
+scaleplan() { dotnet Planner/bin/Release/net10.0/scaleplan.dll "$@"; }
+[ -f "$out/profile-1.json" ] || scaleplan calibrate --quick --out "$out/profile-1.json" >/dev/null
+[ -f "$out/profile-2.json" ] || scaleplan calibrate --quick --ranks 2 --out "$out/profile-2.json" >/dev/null
+
+# family | ranks | layout
+runs=(
+  "one process fp32|1|dp=1,mb=4,precision=fp32"
+  "one process fp32|1|dp=1,mb=4,precision=fp32,recompute=selective"
+  "one process fp32|1|dp=1,mb=4,precision=fp32,recompute=full"
+  "one process bf16|1|dp=1,mb=4,precision=bf16"
+  "one process bf16|1|dp=1,mb=4,precision=bf16,recompute=selective"
+  "one process bf16|1|dp=1,mb=4,precision=bf16,recompute=full"
+  "one process fp16|1|dp=1,mb=4,precision=fp16"
+  "data parallel|2|dp=2,mb=4,precision=fp32"
+  "data parallel|2|dp=2,mb=4,precision=bf16"
+  "data parallel|2|dp=2,mb=4,precision=fp32,recompute=full"
+  "ZeRO|2|dp=2,mb=4,precision=fp32,zero=1"
+  "ZeRO|2|dp=2,mb=4,precision=fp32,zero=2"
+  "ZeRO|2|dp=2,mb=4,precision=fp32,zero=3"
+  "ZeRO|2|dp=2,mb=4,precision=bf16,zero=3"
+  "tensor parallel|2|tp=2,mb=4,precision=fp32"
+  "tensor parallel|2|tp=2,mb=4,precision=fp32,sp=on"
+  "pipeline|2|pp=2,mb=2,precision=fp32"
+  "pipeline|2|pp=2,vp=2,schedule=interleaved,mb=2,precision=fp32"
+  "context parallel|2|cp=2,mb=4,precision=fp32"
+  "context parallel|2|cp=2,mb=4,precision=bf16"
 )
-echo "| layout (dp=1) | step predicted | step measured | error | memory predicted | memory measured | error |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
-for layout in "${layouts[@]}"; do
-  out=$(dotnet Planner/bin/Release/net10.0/scaleplan.dll execute scenarios/tiny-gpt-cpu.json --layout "dp=1,$layout" --steps "$steps" --profile "$profile" 2>/dev/null)
-  # The table row "│ step time (median after warm-up) │ predicted │ measured │ error │" and the "peak memory:" line.
-  step=$(grep 'step time' <<<"$out" | awk -F'│' '{gsub(/^ +| +$/, "", $3); gsub(/^ +| +$/, "", $4); gsub(/^ +| +$/, "", $5); print $3 " | " $4 " | " $5}')
-  memory=$(grep '^peak memory:' <<<"$out" | sed -E 's/.*measured ([0-9.,]+) MiB resident.*predicted ([0-9.,]+) MiB .*error ([-+0-9.]+ %).*/\2 MiB | \1 MiB | \3/')
-  echo "| $layout | $step | $memory |"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $steps steps per run (2 warm-up), $repeats repeat(s)"
+results="$out/execute-layouts.tsv"
+: > "$results"
+for run in "${runs[@]}"; do
+  IFS='|' read -r family ranks layout <<<"$run"
+  scenario=scenarios/tiny-gpt-cpu.json; profile=$out/profile-1.json
+  if [ "$ranks" -gt 1 ]; then scenario=scenarios/tiny-gpt-cpu-mpi.json; profile=$out/profile-2.json; fi
+  for r in $(seq "$repeats"); do
+    json=$(scaleplan execute "$scenario" --layout "$layout" --steps "$steps" --profile "$profile" --format json 2>/dev/null) || { echo "failed: $layout" >&2; continue; }
+    printf '%s\t%s\t%s\t%s\n' "$family" "$ranks" "$layout" "$(tr -d '\n' <<<"$json")" >>"$results"
+  done
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$results" <<'PY'
+import json, sys, statistics
+rows = [line.rstrip('\n').split('\t') for line in open(sys.argv[1])]
+families = {}
+print("| family | ranks | layout | step predicted | step measured | error | memory predicted | memory measured | error | MFU predicted | MFU measured |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+for family, ranks, layout, text in rows:
+    j = json.loads(text)
+    step, mem, mfu = j["stepTimeSeconds"], j["peakMemoryBytes"], j["mfu"]
+    families.setdefault(family, []).append(abs(step["errorPercent"]))
+    short = layout.replace(",precision=", " ").replace("dp=1,", "")
+    print(f"| {family} | {ranks} | `{short}` | {step['predicted']:.3f} s | {step['measured']:.3f} s | {step['errorPercent']:+.1f} % "
+          f"| {mem['predicted']/2**20:,.0f} MiB | {mem['measured']/2**20:,.0f} MiB | {mem['errorPercent']:+.1f} % "
+          f"| {mfu['predicted']*100:.1f} % | {mfu['measured']*100:.1f} % |")
+print()
+print("| family | runs | step-time MAPE |")
+print("| --- | --- | --- |")
+for family, errors in families.items():
+    print(f"| {family} | {len(errors)} | {statistics.mean(errors):.1f} % |")
+PY

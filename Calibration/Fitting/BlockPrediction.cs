@@ -10,9 +10,9 @@ namespace ScalePlanner.Calibration.Fitting;
 /// <summary>What the cost model predicts for a stack of GPT blocks (or one block's attention) forward + backward on this device: the same code `simulate` runs.</summary>
 public static class BlockPrediction
 {
-    public static double ForwardBackwardSeconds(BlockSize size, DeviceProfile profile)
+    public static double ForwardBackwardSeconds(BlockSize size, DeviceProfile profile, Precision precision = Precision.Fp32)
     {
-        var (model, layout) = Block(size, profile);
+        var (model, layout) = Block(size, profile, precision);
         var block = model.Shape(layout).Block;
         return size.Layers * (block.Forward + block.Backward);
     }
@@ -25,7 +25,7 @@ public static class BlockPrediction
         return attention.Forward + attention.Backward;
     }
 
-    private static (StepModel Model, Layout Layout) Block(BlockSize size, DeviceProfile profile)
+    private static (StepModel Model, Layout Layout) Block(BlockSize size, DeviceProfile profile, Precision precision = Precision.Fp32)
     {
         var model = ModelPresets.Get("gpt2-small") with
         {
@@ -34,6 +34,6 @@ public static class BlockPrediction
         };
         var job = new TrainingJob(model, ClusterSpec.Of(AcceleratorCatalog.Get("cpu"), 1),
             new TrainingSpec { GlobalBatchSize = size.MicroBatch, Tokens = 1, FlashAttention = false });
-        return (new StepModel(job, profile), new Layout { MicroBatch = size.MicroBatch, Precision = Precision.Fp32 });
+        return (new StepModel(job, profile), new Layout { MicroBatch = size.MicroBatch, Precision = precision });
     }
 }

@@ -1,14 +1,16 @@
 using ScalePlanner.Calibration.Measurement;
 using ScalePlanner.Simulator.Costs;
 using ScalePlanner.Simulator.Profiles;
+using ScalePlanner.Simulator.Specs;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ScalePlanner.Calibration.Kernels;
 
 /// <summary>
-/// Memory-bound kernels in fp32 over sizes from cache-resident to far beyond the last-level cache. Bytes follow the cost
-/// model's conventions: copy reads and writes (2 per element), add and multiply read two and write a new tensor (3), layer norm,
+/// Memory-bound kernels on one precision's tensors (fp32, bf16 or fp16: on a CPU a half format streams more slowly than its
+/// bytes suggest, since each element is widened to fp32 to compute) over sizes from cache-resident to far beyond the last-level
+/// cache. Bytes follow the cost model's conventions, with the precision's element size: copy reads and writes (2 per element), add and multiply read two and write a new tensor (3), layer norm,
 /// GeLU and the masked softmax read and write once (2), their backward kernels read the input (or output) and the incoming
 /// gradient and write the outgoing one (3), and the optimizer step moves <see cref="OptimizerCosts.StepBytesPerParameter"/>
 /// bytes per parameter (AdamW after global-norm clipping, as the executor runs it). The softmax is the attention's: an additive
@@ -24,16 +26,18 @@ public static class MemorySweep
         ? [16_384, 131_072, 1_048_576, 4_194_304, 16_777_216]
         : [8_192, 32_768, 131_072, 524_288, 2_097_152, 8_388_608, 33_554_432, 67_108_864];
 
-    public static List<MemoryMeasurement> Run(Device device, bool quick, Microrun microrun, Action<string> progress)
+    /// <remarks>The optimizer step updates fp32 master weights whatever the model computes in, so it is measured with fp32 only.</remarks>
+    public static List<MemoryMeasurement> Run(Device device, Precision precision, bool quick, Microrun microrun, Action<string> progress)
     {
         var results = new List<MemoryMeasurement>();
-        using var mask = full(ScoreLength, ScoreLength, float.NegativeInfinity, device: device).triu(1);
+        var type = TorchTypes.Of(precision);
+        using var mask = full(ScoreLength, ScoreLength, float.NegativeInfinity, device: device).triu(1).to(type);
         foreach (long n in Elements(quick))
         {
-            using var a = randn([n / RowLength, RowLength], device: device);
-            using var b = randn([n / RowLength, RowLength], device: device);
+            using var a = randn([n / RowLength, RowLength], device: device).to(type);
+            using var b = randn([n / RowLength, RowLength], device: device).to(type);
             using var c = empty_like(a);
-            const int e = sizeof(float);
+            int e = precision == Precision.Fp32 ? sizeof(float) : sizeof(ushort);
             Add(MemoryKernel.Copy, "copy", 2 * n * e, () => c.copy_(a));
             Add(MemoryKernel.Elementwise, "add", 3 * n * e, () => add(a, b));
             Add(MemoryKernel.Elementwise, "multiply", 3 * n * e, () => mul(a, b));
@@ -42,8 +46,8 @@ public static class MemorySweep
             bool wholeScoreBlocks = n % (ScoreLength * ScoreLength) == 0;   // the masked softmax needs whole s×s blocks
             if (wholeScoreBlocks) Add(MemoryKernel.Softmax, "masked_softmax", 2 * n * e, () => a.view(-1, ScoreLength, ScoreLength).add(mask).softmax(-1));
             using var x = a.detach().requires_grad_(true);
-            using var gamma = ones(RowLength, device: device).requires_grad_(true);
-            using var beta = zeros(RowLength, device: device).requires_grad_(true);
+            using var gamma = ones(RowLength, device: device, dtype: type).requires_grad_(true);
+            using var beta = zeros(RowLength, device: device, dtype: type).requires_grad_(true);
             AddBackward(MemoryKernel.NormalizationBackward, "layer_norm backward", 3 * n * e, nn.functional.layer_norm(x, [RowLength], gamma, beta), [x, gamma, beta]);
             AddBackward(MemoryKernel.ActivationBackward, "gelu backward", 3 * n * e, nn.functional.gelu(x), [x]);
             if (wholeScoreBlocks)
@@ -51,12 +55,12 @@ public static class MemorySweep
                 using var scores = x.view(-1, ScoreLength, ScoreLength).add(mask);
                 AddBackward(MemoryKernel.SoftmaxBackward, "masked_softmax backward", 3 * n * e, scores.softmax(-1), [x]);
             }
-            AddOptimizerStep(n);
+            if (precision == Precision.Fp32) AddOptimizerStep(n);
         }
-        progress($"memory kernels: {results.Count} measurements");
+        progress($"memory kernels ({precision.Key()}): {results.Count} measurements");
         return results;
 
-        void Add(MemoryKernel kernel, string op, long bytes, Action action) => results.Add(new MemoryMeasurement(kernel, op, bytes, microrun.Time(action)));
+        void Add(MemoryKernel kernel, string op, long bytes, Action action) => results.Add(new MemoryMeasurement(kernel, op, bytes, microrun.Time(action), precision));
 
         // The backward of one forward output, given the incoming gradient, without accumulating into .grad.
         void AddBackward(MemoryKernel kernel, string op, long bytes, Tensor output, Tensor[] inputs)
@@ -74,7 +78,7 @@ public static class MemorySweep
             var parameters = Enumerable.Range(0, 8).Select(_ => new TorchSharp.Modules.Parameter(randn(n / 8, device: device))).ToArray();
             foreach (var parameter in parameters) parameter.grad = randn_like(parameter);
             using var optimizer = optim.AdamW(parameters, 1e-4);
-            double bytes = n * OptimizerCosts.StepBytesPerParameter(Simulator.Layouts.OptimizerKind.AdamW, Simulator.Specs.Precision.Fp32, adafactorFraction: 0);
+            double bytes = n * OptimizerCosts.StepBytesPerParameter(Simulator.Layouts.OptimizerKind.AdamW, Precision.Fp32, adafactorFraction: 0);
             Add(MemoryKernel.OptimizerStep, "adamw step", (long)bytes, () =>
             {
                 nn.utils.clip_grad_norm_(parameters, 1.0);

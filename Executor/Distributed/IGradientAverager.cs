@@ -7,8 +7,8 @@ public interface IGradientAverager
 {
     void AllReduceMean(OpenMpi mpi, nint group, int ranks);
 
-    /// <summary>Called before the step's last backward pass, for averagers that start reducing while it runs.</summary>
-    void BeforeLastBackward() { }
+    /// <summary>Called before the step's last backward pass through a model chunk, for averagers that start reducing while it runs.</summary>
+    void BeforeLastBackward(int chunk) { }
 
     /// <summary>Buckets started while backward ran, and the seconds spent there on them, since the last call.</summary>
     (int Buckets, double Seconds) TakeOverlap() => (0, 0);

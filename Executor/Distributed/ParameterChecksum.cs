@@ -5,7 +5,8 @@ namespace ScalePlanner.Executor.Distributed;
 
 /// <summary>
 /// A 64-bit FNV-1a hash (Fowler, Noll &amp; Vo; offset basis and prime from the FNV specification) over the bits of every
-/// parameter, word by word: replicas that hold bit-identical weights get the same value, and one flipped bit changes it.
+/// parameter, in 16-bit words (fp32 weights as two, bfloat16 and fp16 as one): replicas that hold bit-identical weights get
+/// the same value, and one flipped bit changes it.
 /// </summary>
 public static class ParameterChecksum
 {
@@ -17,7 +18,8 @@ public static class ParameterChecksum
         ulong hash = OffsetBasis;
         foreach (var parameter in parameters)
         {
-            foreach (uint word in MemoryMarshal.Cast<float, uint>(TensorMemory.Floats(parameter)))
+            var words = parameter.dtype == TorchSharp.torch.ScalarType.Float32 ? MemoryMarshal.Cast<float, ushort>(TensorMemory.Floats(parameter)) : TensorMemory.HalfBits(parameter);
+            foreach (ushort word in words)
                 hash = (hash ^ word) * Prime;
         }
         return (long)hash;

@@ -1,15 +1,17 @@
+using ScalePlanner.Executor.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ScalePlanner.Executor.Distributed;
 
 /// <summary>
-/// Everything one rank of a tp × dp × pp job needs to continue exactly where it stopped, as bytes for its checkpoint: its stage's
-/// weights (its tensor-parallel shard of its pipeline stage), its optimizer state (<see cref="IReplicaUpdate.Save"/>: moments,
-/// the ZeRO-1 block, PowerSGD's Q and error feedback) and LibTorch's default RNG state. The run's identity travels first
+/// Everything one rank of a distributed job needs to continue exactly where it stopped, as bytes for its checkpoint: its chunks'
+/// weights (its tensor-parallel shard of its pipeline stages), its optimizer state (<see cref="IReplicaUpdate.Save"/>: moments,
+/// master weights, its ZeRO partition, PowerSGD's Q and error feedback), LibTorch's default RNG state, and the fp16 loss scaler's
+/// and numerical guards' state (<see cref="GuardState"/>), which every rank holds alike. The run's identity travels first
 /// (<see cref="RunIdentity"/>), so a checkpoint is never loaded into another split, model, batch or schedule.
 /// </summary>
-public sealed class RankState(StageModel stage, IReplicaUpdate update, RunIdentity identity)
+public sealed class RankState(RankModel model, IReplicaUpdate update, RunIdentity identity, DynamicLossScaler? scaler, NumericalGuard guard)
 {
     public byte[] Capture()
     {
@@ -18,24 +20,29 @@ public sealed class RankState(StageModel stage, IReplicaUpdate update, RunIdenti
         using (var writer = new BinaryWriter(memory))
         {
             identity.Write(writer);
-            stage.save(writer);
+            model.Save(writer);
             update.Save(writer);
             get_rng_state().Save(writer);
+            GuardState.Write(writer, scaler, guard);
         }
         return memory.ToArray();
     }
 
-    /// <summary>Puts a captured state back; false (and nothing loaded) when another run wrote it, told apart in <paramref name="difference"/>.</summary>
-    public bool TryRestore(byte[] state, out string? difference)
+    /// <summary>
+    /// Puts a captured state back; false (and nothing loaded) when another run wrote it, told apart in <paramref name="difference"/>.
+    /// A rollback keeps the guard's count of bad steps in a row (<paramref name="keepBadCount"/>).
+    /// </summary>
+    public bool TryRestore(byte[] state, bool keepBadCount, out string? difference)
     {
         // No dispose scope here: the optimizer's loaded moments must outlive this call.
         using var reader = new BinaryReader(new MemoryStream(state));
         difference = identity.DifferenceFrom(RunIdentity.Read(reader));
         if (difference is not null) return false;
-        stage.load(reader);
+        model.Load(reader);
         update.Load(reader);
         using var rng = Tensor.Load(reader);
         set_rng_state(rng);
+        GuardState.Read(reader, scaler, guard, keepBadCount);
         return true;
     }
 }

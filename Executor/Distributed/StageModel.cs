@@ -7,44 +7,52 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Executor.Distributed;
 
 /// <summary>
-/// The part of a <see cref="GptModel"/> that one pipeline stage runs: the embeddings on the first stage, its share of the
-/// blocks (equal, or uneven as <see cref="StageSplit"/> gives them), the final norm and the output layer on the last (Narayanan et al. SC21 §2.2). Built from the whole
-/// model made under the run's seed, so every stage starts from exactly the weights one process would have. With tied embeddings
-/// and more than one stage, the last stage holds its own copy of the token embedding as the output layer, and the two copies'
-/// gradients are summed over the embedding group (Megatron-LM's treatment of the shared word embedding). With tensor
-/// parallelism the blocks are <see cref="TensorParallelBlock"/>s and the vocabulary is split too (Shoeybi et al. 2019, §3): the
-/// token embedding and an untied output layer are this tensor rank's <see cref="VocabShard"/>, and the loss is
-/// <see cref="VocabParallelCrossEntropy"/> over this rank's V/tp logits.
+/// The part of a <see cref="GptModel"/> that one pipeline stage runs, or with virtual stages one model chunk of it (Narayanan et
+/// al. SC21 §2.2): the embeddings on the first (virtual) stage, its share of the blocks (equal, or uneven as
+/// <see cref="StageSplit"/> gives them; virtual stage k takes the <see cref="StageSplit.InChunk"/> layers after those of virtual
+/// stages 0 … k − 1), the final norm and the output layer on the last. Built from the whole model made under the run's seed, so
+/// every stage starts from exactly the weights one process would have. With tied embeddings and more than one stage, the last
+/// stage holds its own copy of the token embedding as the output layer, and the two copies' gradients are summed over the
+/// embedding group (Megatron-LM's treatment of the shared word embedding). The blocks are this rank's <see cref="ShardedBlock"/>s;
+/// with tensor parallelism the vocabulary is split too (Shoeybi et al. 2019, §3): the token embedding and an untied output
+/// layer are this tensor rank's <see cref="VocabShard"/>, and the loss is <see cref="VocabParallelCrossEntropy"/> over this rank's
+/// V/tp logits.
 /// </summary>
 public sealed class StageModel : nn.Module<Tensor, Tensor>
 {
     // Not a Module field: RegisterComponents would adopt the whole model's parameters as this stage's.
-    private readonly Action disposeWhole;
+    private readonly Action? disposeWhole;
     // The whole Embedding and Linear, or with tensor parallelism this tensor rank's VocabShard of each.
     private readonly nn.Module<Tensor, Tensor>? wte, lm_head;
     private readonly Embedding? wpe;
-    private readonly ModuleList<nn.Module<Tensor, Tensor>> h;
+    private readonly ModuleList<ShardedBlock> h;
     private readonly nn.Module<Tensor, Tensor>? ln_f;
     // A flag, not a Parameter field: RegisterComponents would register such a field as a second copy of the parameter.
     private readonly bool first, last, sharesEmbedding;
     private readonly TensorGroup? tensorGroup;
+    private readonly SequenceAttention attention;
 
-    /// <param name="tensorGroup">With more than one rank, each block is replaced by this rank's <see cref="TensorParallelBlock"/> and the vocabulary by its <see cref="VocabShard"/>.</param>
-    /// <param name="split">Layers per stage (uneven with firstStageLayers / lastStageLayers); null: an equal share on every stage.</param>
-    public StageModel(GptModel model, int stage, int stages, TensorGroup? tensorGroup = null, bool fusedAttention = true, StageSplit? split = null) : base(nameof(StageModel))
+    /// <summary>A stage of the whole sequence without recomputation, owning the whole model (tests build stages alone this way).</summary>
+    public StageModel(GptModel model, int stage, int stages, TensorGroup? tensorGroup = null, bool fusedAttention = true, StageSplit? split = null)
+        : this(model, stage, stages, new ChunkSettings(tensorGroup ?? TensorGroup.Alone(), SequenceAttention.Whole(model.Spec.SequenceLength, fusedAttention), RecomputeMode.None), split)
     {
         disposeWhole = model.Dispose;
+    }
+
+    /// <param name="stage">The (virtual) stage this part runs, of <paramref name="stages"/> = pp·vp.</param>
+    /// <param name="split">Layers per stage and chunk (uneven with firstStageLayers / lastStageLayers); null: an equal share on every stage.</param>
+    public StageModel(GptModel model, int stage, int stages, ChunkSettings settings, StageSplit? split = null) : base(nameof(StageModel))
+    {
         Spec = model.Spec;
         first = stage == 0;
-        this.tensorGroup = tensorGroup is { Size: > 1 } ? tensorGroup : null;
         last = stage == stages - 1;
+        tensorGroup = settings.TensorGroup.Size > 1 ? settings.TensorGroup : null;
+        attention = settings.Attention;
         var parts = model.named_children().ToDictionary(c => c.name, c => c.module);
         var blocks = (ModuleList<Block>)parts["h"];
         var layers = split ?? StageSplit.Of(blocks.Count, new Layout { Pp = stages });
-        var mine = blocks.Skip(layers.FirstLayerOf(stage)).Take(layers.OnStage(stage));
-        h = nn.ModuleList<nn.Module<Tensor, Tensor>>([.. tensorGroup is { Size: > 1 } group
-            ? mine.Select(nn.Module<Tensor, Tensor> (b) => new TensorParallelBlock(b, model.Spec, fusedAttention, group))
-            : mine]);
+        int offset = Enumerable.Range(0, stage).Sum(layers.InChunk);
+        h = nn.ModuleList([.. blocks.Skip(offset).Take(layers.InChunk(stage)).Select(b => new ShardedBlock(b, model.Spec, settings.TensorGroup, attention, settings.Recompute))]);
         bool tied = !parts.ContainsKey("lm_head");
         var tokens = (Embedding)parts["wte"];
         wte = first || (last && tied) ? Vocabulary(tokens, tokens.weight!) : null;
@@ -69,6 +77,9 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     /// </summary>
     public Parameter? SharedEmbedding => sharesEmbedding ? named_parameters().Single(p => IsTokenEmbedding(p.name)).parameter : null;
 
+    /// <summary>Index of <see cref="SharedEmbedding"/> in <c>parameters()</c>; -1 when there is none.</summary>
+    public int SharedEmbeddingIndex => sharesEmbedding ? named_parameters().Select(p => p.name).ToList().FindIndex(IsTokenEmbedding) : -1;
+
     /// <summary>
     /// Whether the parameter named <paramref name="name"/> belongs to this rank's share of the global gradient norm, so that each
     /// weight is counted once over the model-parallel ranks. Left out: the last stage's copy of a shared embedding (the first stage
@@ -78,7 +89,7 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     /// </summary>
     public bool CountsInNorm(string name, int tensorRank) =>
         !(sharesEmbedding && last && !first && IsTokenEmbedding(name))
-        && (tensorRank == 0 || name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal));
+        && (tensorRank == 0 || name.EndsWith(ShardedBlock.ShardSuffix, StringComparison.Ordinal));
 
     /// <summary>The parameters for which <see cref="CountsInNorm"/> holds, in <c>parameters()</c> order.</summary>
     public IReadOnlyList<Parameter> NormParameters(int tensorRank) =>
@@ -92,53 +103,53 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
     public IReadOnlyList<Parameter> SequenceParallelReplicas() =>
         [.. named_parameters().Where(p => IsSequenceParallelReplica(p.name)).Select(p => p.parameter)];
 
-    private bool IsSequenceParallelReplica(string name) => tensorGroup is { SequenceParallel: true }
+    /// <summary>Whether the parameter named <paramref name="name"/> is one of <see cref="SequenceParallelReplicas"/>.</summary>
+    public bool IsSequenceParallelReplica(string name) => tensorGroup is { SequenceParallel: true }
         && (name.StartsWith("h.", StringComparison.Ordinal) || name.StartsWith("ln_f.", StringComparison.Ordinal))
-        && !name.EndsWith(TensorParallelBlock.ShardSuffix, StringComparison.Ordinal);
+        && !name.EndsWith(ShardedBlock.ShardSuffix, StringComparison.Ordinal);
 
-    /// <summary>
-    /// Called during backward with a unit's index (see <see cref="Units"/>) once that unit's weight gradients are complete; null
-    /// (the default) leaves the forward pass untouched.
-    /// </summary>
-    public Action<int>? UnitReady { get; set; }
+    /// <summary>What runs around each unit's forward (<see cref="IUnitHooks"/>): overlapped gradient buckets, ZeRO-3's gathers; null: nothing.</summary>
+    public IUnitHooks? Hooks { get; set; }
 
     /// <summary>Index of the first block's unit: 1 when the embeddings form unit 0 on this stage, 0 otherwise.</summary>
     private int FirstBlockUnit => first ? 1 : 0;
 
-    private Tensor Signal(Tensor x, int unit) => UnitReady is { } ready ? TwoWay.Of(x, input => input.clone(), gradient =>
-    {
-        ready(unit);
-        return gradient;
-    }) : x;
-
     /// <summary>
-    /// This stage's parameters grouped by unit in forward order: the embeddings (first stage), each block, then the final norm
-    /// and output layer (last stage), then a unit that never reports. A parameter belongs to the earliest unit that uses it,
-    /// whose gradient completes last: on a stage that is both first and last the tied embedding is in the embedding unit.
-    /// The unit that never reports holds the gradients that are final only after backward: a last stage's copy of a shared
-    /// embedding (summed with the first stage's) and, with sequence parallelism, the replicated parameters whose partial
-    /// gradients are summed over the tensor group (<see cref="SequenceParallelReplicas"/>).
+    /// This stage's parameters, as indices into <c>parameters()</c>, grouped by unit in forward order: the embeddings (first
+    /// stage), each block, then the final norm and output layer (last stage), then a last unit (<see cref="UnitKind.AfterBackward"/>
+    /// or <see cref="UnitKind.Shared"/>). A parameter belongs to the earliest unit that uses it, whose gradient completes last: on
+    /// a stage that is both first and last the tied embedding is in the embedding unit. For gradient buckets
+    /// (<paramref name="sharding"/> false) the last unit holds the gradients that are final only after backward: a last stage's
+    /// copy of a shared embedding (summed with the first stage's) and, with sequence parallelism, the replicated parameters whose
+    /// partial gradients are summed over the tensor group (<see cref="SequenceParallelReplicas"/>). For ZeRO shards
+    /// (<paramref name="sharding"/> true) every parameter stays in the unit that uses it, except that a shared embedding forms the
+    /// last unit on both its stages, so the two copies' shards line up.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<Parameter>> Units()
+    public IReadOnlyList<ModelUnit> Units(bool sharding = false)
     {
         bool sharedCopy = sharesEmbedding && last && !first;
-        int head = FirstBlockUnit + h.Count, afterBackward = head + (last ? 1 : 0);
-        var grouped = Enumerable.Range(0, afterBackward + 1).Select(_ => new List<Parameter>()).ToArray();
-        foreach (var (name, parameter) in named_parameters())
+        int head = FirstBlockUnit + h.Count, closing = head + (last ? 1 : 0);
+        var grouped = Enumerable.Range(0, closing + 1).Select(_ => new List<int>()).ToArray();
+        int index = 0;
+        foreach (var (name, _) in named_parameters())
         {
             bool embedding = IsTokenEmbedding(name) || name.StartsWith("wpe.", StringComparison.Ordinal);
-            int unit = IsSequenceParallelReplica(name) || (sharedCopy && embedding) ? afterBackward
+            bool apart = sharding ? sharesEmbedding && IsTokenEmbedding(name) : IsSequenceParallelReplica(name) || (sharedCopy && embedding);
+            int unit = apart ? closing
                 : name.StartsWith("h.", StringComparison.Ordinal) ? FirstBlockUnit + int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture)
                 : embedding ? 0
                 : head;
-            grouped[unit].Add(parameter);
+            grouped[unit].Add(index++);
         }
-        return grouped;
+        return [.. grouped.Select((members, unit) => new ModelUnit(members,
+            unit == closing ? (sharding ? UnitKind.Shared : UnitKind.AfterBackward)
+            : unit >= FirstBlockUnit && unit < head ? UnitKind.Block
+            : unit == head ? UnitKind.Head : UnitKind.Embeddings))];
     }
 
     /// <summary>
     /// First stage: token ids (B, T); later stages: hidden states (B, T, C). Last stage returns logits (B, T, V), or with tensor
-    /// parallelism this rank's (B, T, V/tp); others hidden states (B, T, C).
+    /// parallelism this rank's (B, T, V/tp); others hidden states (B, T, C). T is this rank's share with context parallelism.
     /// </summary>
     public override Tensor forward(Tensor x)
     {
@@ -146,14 +157,17 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
         {
             long t = x.shape[1];
             x = wte!.forward(x);                                                    // (B, T, C)
-            if (wpe is not null) x = x + wpe.forward(arange(t, device: x.device));
+            if (wpe is not null) x = x + wpe.forward(attention.Positions(t).to(x.device));
         }
         if (tensorGroup is not null) x = tensorGroup.EnterSequence(x);
-        for (int i = 0; i < h.Count; i++) x = h[i].forward(Signal(x, FirstBlockUnit + i));
+        for (int i = 0; i < h.Count; i++) x = Run(FirstBlockUnit + i, h[i], x);
         if (!last) return tensorGroup is null ? x : tensorGroup.LeaveSequence(x);
-        x = ln_f!.forward(Signal(x, FirstBlockUnit + h.Count));                    // with sequence parallelism on this rank's T/tp positions
+        x = Run(FirstBlockUnit + h.Count, ln_f!, x);                                 // with sequence parallelism on this rank's T/tp positions
         return Logits(x);
     }
+
+    private Tensor Run(int unit, nn.Module<Tensor, Tensor> module, Tensor x) =>
+        Hooks is { } hooks ? hooks.Leaving(unit, module.forward(hooks.Entering(unit, x))) : module.forward(x);
 
     /// <summary>The output layer, or the token embedding when tied (Press &amp; Wolf 2017): (B, T, V), or this rank's (B, T, V/tp).</summary>
     private Tensor Logits(Tensor x) => (lm_head ?? wte) switch
@@ -173,7 +187,7 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) disposeWhole();
+        if (disposing) disposeWhole?.Invoke();
         base.Dispose(disposing);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ScalePlanner.Mpi;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ScalePlanner.Executor.Distributed;
@@ -8,11 +9,14 @@ namespace ScalePlanner.Executor.Distributed;
 /// The ranks that share one layer's heads and MLP columns (and the vocabulary's rows), and the collectives Megatron-LM's f and g
 /// run over them: all-reduces (Shoeybi et al. 2019, §3, Fig. 3), or with sequence parallelism all-gathers and reduce-scatters
 /// along the sequence, so norms and residual adds work on T/tp positions per rank (Korthikanti et al. 2022, §4.2.2, Fig. 5); and
-/// the maximum the vocabulary-parallel cross-entropy shifts by. It keeps the seconds spent in
+/// the maximum the vocabulary-parallel cross-entropy shifts by. A group of one rank passes tensors through untouched. It keeps the seconds spent in
 /// those collectives, which run inside forward and backward, so the step's report can take them out of compute.
 /// </summary>
 public sealed class TensorGroup(OpenMpi mpi, nint communicator, int size, int rank, bool sequenceParallel = false)
 {
+    /// <summary>A group of this rank alone (tp = 1): every collective passes its tensor through.</summary>
+    public static TensorGroup Alone() => new(null!, 0, 1, 0);
+
     public int Size { get; } = size;
     public int Rank { get; } = rank;
     public bool SequenceParallel { get; } = sequenceParallel;
@@ -21,16 +25,16 @@ public sealed class TensorGroup(OpenMpi mpi, nint communicator, int size, int ra
     private double seconds;
 
     /// <summary>f: identity forward and gradient summed backward; with sequence parallelism, all-gather forward and reduce-scatter backward.</summary>
-    public Tensor CopyTo(Tensor x) => SequenceParallel ? TwoWay.Of(x, GatherSequence, ScatterSequence) : TwoWay.Of(x, Identity, SumOver);
+    public Tensor CopyTo(Tensor x) => Size == 1 ? x : SequenceParallel ? TwoWay.Of(x, GatherSequence, ScatterSequence) : TwoWay.Of(x, Identity, SumOver);
 
     /// <summary>g: sum forward and identity backward; with sequence parallelism, reduce-scatter forward and all-gather backward.</summary>
-    public Tensor ReduceFrom(Tensor x) => SequenceParallel ? TwoWay.Of(x, ScatterSequence, GatherSequence) : Sum(x);
+    public Tensor ReduceFrom(Tensor x) => Size == 1 ? x : SequenceParallel ? TwoWay.Of(x, ScatterSequence, GatherSequence) : Sum(x);
 
     /// <summary>
     /// g on a tensor that is never split along the sequence, with or without sequence parallelism: sum forward, identity backward
     /// (the vocabulary-parallel embedding's lookup and the cross-entropy's sums, <see cref="VocabShard"/>).
     /// </summary>
-    public Tensor Sum(Tensor x) => TwoWay.Of(x, SumOver, Identity);
+    public Tensor Sum(Tensor x) => Size == 1 ? x : TwoWay.Of(x, SumOver, Identity);
 
     /// <summary>Into the sequence-parallel region: this rank's positions of a replicated (B, T, C) forward, gradients gathered backward.</summary>
     public Tensor EnterSequence(Tensor x) => SequenceParallel ? TwoWay.Of(x, SplitSequence, GatherSequence) : x;
@@ -40,38 +44,50 @@ public sealed class TensorGroup(OpenMpi mpi, nint communicator, int size, int ra
 
     private static Tensor Identity(Tensor x) => x.clone();
 
-    /// <summary>A new contiguous fp32 tensor holding the sum of <paramref name="x"/> over the group.</summary>
-    public Tensor SumOver(Tensor x) => Reduced(x, mpi.AllReduceSum);
+    /// <summary>
+    /// A new contiguous tensor holding the sum of <paramref name="x"/> over the group, in its format: fp32, or bfloat16 summed in
+    /// bfloat16 (Megatron-LM all-reduces bf16 activations and their gradients as they are); fp16 is summed in fp32 and rounded back
+    /// (MPI has no fp16 sum).
+    /// </summary>
+    public Tensor SumOver(Tensor x) => Timed(() =>
+    {
+        var result = x.contiguous().clone();
+        if (result.dtype == ScalarType.BFloat16)
+        {
+            mpi.AllReduceSumBfloat16(TensorMemory.Bfloat16Bits(result), communicator);
+            return result;
+        }
+        var wide = result.to(float32);
+        mpi.AllReduceSum(TensorMemory.Floats(wide), communicator);
+        return wide.to(x.dtype);
+    });
 
     /// <summary>A new contiguous fp32 tensor holding the elementwise maximum of <paramref name="x"/> over the group; outside autograd.</summary>
-    public Tensor MaxOver(Tensor x) => Reduced(x.detach(), mpi.AllReduceMax);
-
-    private delegate void InPlaceReduction(Span<float> data, nint communicator);
-
-    private Tensor Reduced(Tensor x, InPlaceReduction reduce) => Timed(() =>
+    public Tensor MaxOver(Tensor x) => Timed(() =>
     {
-        var result = x.to(float32).contiguous().clone();
-        reduce(TensorMemory.Floats(result), communicator);
+        var result = x.detach().to(float32).contiguous().clone();
+        mpi.AllReduceMax(TensorMemory.Floats(result), communicator);
         return result;
     });
 
-    /// <summary>(B, T/tp, C) on each rank → (B, T, C), rank r's positions at [r·T/tp, (r + 1)·T/tp).</summary>
+    /// <summary>(B, T/tp, C) on each rank → (B, T, C), rank r's positions at [r·T/tp, (r + 1)·T/tp), in the format they came in.</summary>
     private Tensor GatherSequence(Tensor x) => Timed(() =>
     {
-        var part = x.to(float32).contiguous();
-        var all = empty([Size, .. part.shape]);                                        // (tp, B, T/tp, C)
-        mpi.AllGather(TensorMemory.Floats(part), TensorMemory.Floats(all), communicator);
+        var part = x.contiguous();
+        var all = empty([Size, .. part.shape], dtype: part.dtype);                     // (tp, B, T/tp, C)
+        if (part.dtype == ScalarType.Float32) mpi.AllGather<float>(TensorMemory.Floats(part), TensorMemory.Floats(all), communicator);
+        else mpi.AllGather<ushort>(TensorMemory.HalfBits(part), TensorMemory.HalfBits(all), communicator);
         return all.permute(1, 0, 2, 3).reshape(part.shape[0], Size * part.shape[1], part.shape[2]);
     });
 
-    /// <summary>(B, T, C) partial sums on each rank → this rank's positions (B, T/tp, C) of their sum.</summary>
+    /// <summary>(B, T, C) partial sums on each rank → this rank's positions (B, T/tp, C) of their sum (summed in fp32, returned in the input's format).</summary>
     private Tensor ScatterSequence(Tensor x) => Timed(() =>
     {
         long b = x.shape[0], positions = x.shape[1] / Size, c = x.shape[2];
         var blocks = x.to(float32).reshape(b, Size, positions, c).permute(1, 0, 2, 3).contiguous();   // (tp, B, T/tp, C)
         var mine = empty(b, positions, c);
         mpi.ReduceScatterSum(TensorMemory.Floats(blocks), TensorMemory.Floats(mine), communicator);
-        return mine;
+        return mine.to(x.dtype);
     });
 
     private Tensor SplitSequence(Tensor x)

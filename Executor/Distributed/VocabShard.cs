@@ -13,7 +13,7 @@ namespace ScalePlanner.Executor.Distributed;
 /// </summary>
 public sealed class VocabShard : nn.Module<Tensor, Tensor>
 {
-    // The name ends with TensorParallelBlock.ShardSuffix: every tensor rank counts its rows in the gradient norm.
+    // The name ends with ShardedBlock.ShardSuffix: every tensor rank counts its rows in the gradient norm.
     private readonly Parameter weight_shard;
     private readonly TensorGroup group;
     private readonly VocabRange range;

@@ -1,4 +1,6 @@
+using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Distributed;
+using ScalePlanner.Executor.Training;
 using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Executor.Model;
 using ScalePlanner.Mpi;
@@ -9,7 +11,7 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Executor.Execution;
 
 /// <summary>
-/// A run across dp·tp·pp processes. Outside mpirun it starts `mpirun` with that many copies of this same command line
+/// A run across dp·tp·pp·cp processes. Outside mpirun it starts `mpirun` with that many copies of this same command line
 /// (`--hostfile` for several machines) and names a failed rank; inside mpirun (OMPI_COMM_WORLD_SIZE is set) this process is
 /// one rank: it takes its share of the machine's cores, builds its pipeline stage, trains with <see cref="DistributedTrainer"/>,
 /// and rank 0 keeps the measured steps. A rank that fails ends the whole job (<see cref="RankExit"/>).
@@ -56,24 +58,54 @@ public static class DistributedExecution
     {
         var (job, layout, _) = request;
         var grid = new ProcessGrid(mpi, layout);
-        var source = InputPipeline.SyntheticSource(job.Model);
+        var context = new ContextSplit(layout.Cp, grid.ContextRank, job.Model.SequenceLength);
+        var attention = layout.Cp > 1 ? SequenceAttention.Context(new RingAttention(mpi, grid.ContextGroup, context), context)
+            : SequenceAttention.Whole(job.Model.SequenceLength, job.Training.FlashAttention);
         manual_seed(1);
-        using var stage = new StageModel(new GptModel(job.Model, job.Training.FlashAttention), grid.Stage, grid.Stages, grid.TensorGroup, job.Training.FlashAttention, layout.Stages(job.Model));
+        long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and MPI, before any model state
+        using var model = new RankModel(new GptModel(job.Model, job.Training.FlashAttention), layout, grid.Stage, new ChunkSettings(grid.TensorGroup, attention, layout.Recompute));
         bool reporter = mpi.Rank == 0;
-        if (reporter) observer.Started($"{mpi.Size} ranks (tp={grid.TensorParallel}, dp={grid.DataParallel}, pp={grid.Stages}), {get_num_threads()} LibTorch threads per rank");
         var settings = request.Distributed;
         var options = DistributedOptions.For(layout, settings.CheckEvery, settings.BucketBytes, request.Resume, settings.Faults);
-        var run = DistributedTrainer.Run(stage, grid, request.TrainerOptions(), options,
-            position => new Data.SyntheticBatches(source, job.Model.SequenceLength, InputPipeline.SyntheticRowSeed, position),
-            step => { if (reporter) observer.Step(step); }, observer.Log);
-        if (!reporter) return new ExecutionOutcome(0);
-        // AdamW and Adam keep two fp32 moments per element, SGD one momentum (Loshchilov & Hutter 2019; Kingma & Ba 2015).
-        int moments = layout.Optimizer == OptimizerKind.Sgd ? 1 : 2;
-        return new ExecutionOutcome(0)
+        var steps = new List<DistributedStepMetrics>();
+        InputPipeline? pipeline = null;
+        var slice = new ReplicaSlice(job.Training.GlobalBatchSize, layout.Dp, grid.DataRank);
+        try
         {
-            Steps = [.. run.Steps.Select(m => m.AsStepMetrics())],
-            EntropyRate = source.EntropyRate,
-            Distributed = new DistributedSummary(MeasuredParts.From(run.Steps), run.OptimizerElements, moments),
-        };
+            var run = DistributedTrainer.Run(model, grid, request.TrainerOptions() with { Guards = SingleProcessExecution.Guards(request, job.Model) }, options, context,
+                position =>
+                {
+                    pipeline = new InputPipeline(request.Input, job.Model, layout.MicroBatch, position, slice);
+                    if (reporter) observer.Started(Description(grid, pipeline));
+                    return pipeline.Source;
+                },
+                step =>
+                {
+                    steps.Add(step);
+                    if (reporter) observer.Step(step);
+                }, observer.Log);
+            return reporter ? Outcome(request, steps, pipeline, new DistributedSummary(MeasuredParts.From(steps), run.OptimizerElements, Moments(layout.Optimizer))) with { BaselineBytes = baseline } : new ExecutionOutcome(0);
+        }
+        catch (TrainingDivergedException diverged)
+        {
+            return reporter ? Outcome(request, steps, pipeline, null) with { ExitCode = ExecutionOutcome.DivergedExitCode, Error = diverged.Message } : new ExecutionOutcome(ExecutionOutcome.DivergedExitCode);
+        }
+        finally
+        {
+            pipeline?.Dispose();
+        }
     }
+
+    private static string Description(ProcessGrid grid, InputPipeline pipeline) =>
+        $"{grid.Mpi.Size} ranks (tp={grid.TensorParallel}, cp={grid.ContextParallel}, dp={grid.DataParallel}, pp={grid.Stages}), {get_num_threads()} LibTorch threads per rank; data: {pipeline.Description}";
+
+    /// <summary>AdamW and Adam keep two fp32 moments per element, SGD one momentum (Loshchilov &amp; Hutter 2019; Kingma &amp; Ba 2015), LAMB two, Adafactor's factored second moment one.</summary>
+    private static int Moments(OptimizerKind optimizer) => optimizer is OptimizerKind.Sgd or OptimizerKind.Adafactor ? 1 : 2;
+
+    private static ExecutionOutcome Outcome(ExecutionRequest request, List<DistributedStepMetrics> steps, InputPipeline? pipeline, DistributedSummary? summary) => new(0)
+    {
+        Steps = [.. steps.Select(m => m.AsStepMetrics(request.ModelFlopsPerStep, request.PeakFlops * request.Layout.Devices))],
+        EntropyRate = pipeline?.EntropyRate ?? double.NaN,
+        Distributed = summary,
+    };
 }

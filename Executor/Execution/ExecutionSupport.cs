@@ -1,14 +1,16 @@
 using ScalePlanner.Executor.Distributed;
+using ScalePlanner.Executor.Training;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Executor.Execution;
 
 /// <summary>
-/// What the executor runs today; anything else is refused with one line naming the field and what is allowed, before anything
-/// starts. One process: fp32, bf16 or fp16. Across processes (dp·tp·pp > 1): fp32 without recomputation, 1F1B or GPipe,
-/// ZeRO 0 or 1, compression without ZeRO-1, overlap only for plain fp32 buckets, on the synthetic source, without the
-/// loss-spike guards.
+/// What the executor cannot run here, refused with one line naming the field and what is allowed, before anything starts: fp8
+/// (no fp8 matrix multiply on the CPU), the splits the executor's sharding needs beyond the layout's own rules (the vocabulary
+/// over tp, the sequence over 2·cp chunks and over tp within them), PowerSGD under ZeRO, and the model features the cost model
+/// prices but the executor's GPT does not have yet (mixture of experts and expert parallelism, MLA, multi-token prediction, a
+/// head width apart from hidden/heads).
 /// </summary>
 public static class ExecutionSupport
 {
@@ -20,42 +22,39 @@ public static class ExecutionSupport
         RequireLayout(request.Layout, request.Job.Model);
         if (request.Steps < MinimumSteps) throw new SpecException("--steps", $"must be at least {MinimumSteps} (two warm-up steps and one measured), got {request.Steps}");
         if (request.Resume && request.Checkpoints is null) throw new SpecException("--resume", "needs --checkpoint-dir, the folder to resume from");
-        if (request.Layout.Devices == 1) return;
-        if (request.Input.DataFolder is not null)
-            throw new SpecException("--data", "token shards across processes are not built; allowed with dp·tp·pp > 1: the synthetic source (no --data)");
-        if (request.OnSpike is not null)
-            throw new SpecException("--on-spike", "the loss-spike guards across processes are not built; allowed with dp·tp·pp > 1: leave --on-spike out");
+        if (request.OnSpike == SpikeAction.Rollback && request.Checkpoints is null)
+            throw new SpecException("--on-spike", "rollback needs checkpoints to roll back to (--checkpoint-dir); allowed without them: warn skip");
+        if (request.Layout.HybridShard && request.Distributed.Hostfile is not null)
+            throw new SpecException("layout.zero", "hybrid shards within a node and replicates across nodes; across several machines it is not built (on one machine it is zero=3); allowed with --hostfile: 0 1 2 3");
     }
 
     /// <summary>Refuses a layout the executor cannot run (the layout itself is already valid for the job).</summary>
     public static void RequireLayout(Layout layout, ModelSpec model)
     {
-        if (layout.Devices > 1)
-        {
-            AcrossProcesses(layout, model);
-            return;
-        }
+        RequireModel(model);
+        if (layout.Ep > 1 || layout.Etp > 1)
+            throw new SpecException("layout.ep", $"expert parallelism in the executor is not built yet (ep={layout.Ep}, etp={layout.Etp}); allowed: ep=1 etp=1");
         if (layout.Precision == Precision.Fp8)
             throw new SpecException("layout.precision", "fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU (fp8 GEMMs need Hopper-class GPUs); allowed: fp32 bf16 fp16");
-        if (layout.Precision is not (Precision.Fp32 or Precision.Bf16 or Precision.Fp16))
-            throw new SpecException("layout.precision", $"{layout.Precision.Key()} execution is not built; allowed: fp32 bf16 fp16");
+        if (layout.Sp && !LayoutRules.TpSplitsSequence(model, layout.Tp * layout.Cp))
+            throw new SpecException("layout.sp", $"sequence parallelism splits each context-parallel rank's model.sequenceLength/cp = {model.SequenceLength}/{layout.Cp} positions over tp={layout.Tp}, which must divide them");
+        VocabRange.Require(model.Vocab, layout.Tp);
+        if (layout.Zero >= 1 && layout.Compression.Kind == CompressionKind.PowerSgd)
+            throw new SpecException("layout.compress", "PowerSGD compresses the data-parallel all-reduce (Vogels et al. 2019; PyTorch ships it as a DDP communication hook), which ZeRO replaces by reduce-scatter and all-gather; allowed with zero ≥ 1: none bf16");
+        // Megatron-LM's load-balanced context parallelism cuts the sequence into 2·cp chunks (get_batch_on_this_cp_rank).
+        if (layout.Cp > 1 && model.SequenceLength % (2 * layout.Cp) != 0)
+            throw new SpecException("layout.cp", $"context parallelism cuts model.sequenceLength={model.SequenceLength} into 2·cp = {2 * layout.Cp} chunks, which must divide it");
     }
 
-    private static void AcrossProcesses(Layout layout, ModelSpec model)
+    /// <summary>The executor's GPT (<see cref="Model.GptModel"/>) is a dense decoder with multi- or grouped-query attention.</summary>
+    private static void RequireModel(ModelSpec model)
     {
-        if (layout.Sp && !LayoutRules.TpSplitsSequence(model, layout.Tp))
-            throw new SpecException("layout.sp", $"sequence parallelism splits model.sequenceLength={model.SequenceLength} over tp={layout.Tp}, which must divide it");
-        VocabRange.Require(model.Vocab, layout.Tp);
-        if (layout.Cp > 1) throw new SpecException("layout.cp", "context-parallel execution is not built; allowed: cp=1");
-        if (layout.Zero > 1) throw new SpecException("layout.zero", $"ZeRO-{layout.Zero} in the executor is not built yet; allowed: zero=0 or zero=1");
-        if (layout.Zero == 1 && layout.Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.AdamW))
-            throw new SpecException("layout.optimizer", $"ZeRO-1 updates a flat shard, which {layout.Optimizer.ToString().ToLowerInvariant()} cannot (it needs whole-tensor statistics); allowed with zero=1: sgd adam adamw");
-        if (layout.Compression != GradientCompression.None && layout.Zero == 1)
-            throw new SpecException("layout.compress", "gradient compression together with ZeRO-1 is not built; allowed with zero=1: none");
-        if (layout.Recompute != RecomputeMode.None) throw new SpecException("layout.recompute", "recomputation across processes is not built; allowed with dp·tp·pp > 1: none");
-        if (layout.Precision != Precision.Fp32) throw new SpecException("layout.precision", $"multi-process execution runs fp32 only; got {layout.Precision.Key()}");
-        if (layout.Schedule == PipelineSchedule.Interleaved) throw new SpecException("layout.schedule", "interleaved execution is not built; allowed: 1f1b gpipe");
-        if (layout.Dp > 1 && layout.Overlap && (layout.Zero == 1 || layout.Compression != GradientCompression.None))
-            throw new SpecException("layout.overlap", "overlapping gradient reduction with backward is built for plain fp32 buckets only; allowed with zero=1 or compression: off");
+        string? missing = model.Moe is not null ? "model.moe: mixture-of-experts blocks"
+            : model.Mla is not null ? "model.mla: multi-head latent attention"
+            : model.MtpLayers > 0 ? "model.mtpLayers: multi-token prediction"
+            : model.QueryWidth != model.Hidden ? $"model.headDim: heads·headDim = {model.QueryWidth} apart from model.hidden = {model.Hidden}"
+            : null;
+        if (missing is not null)
+            throw new SpecException(missing.Split(':')[0], $"{missing[(missing.IndexOf(':') + 2)..]} in the executor are not built yet; allowed: the dense GPT (no moe, mla or mtpLayers; headDim = hidden/heads)");
     }
 }

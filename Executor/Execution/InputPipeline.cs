@@ -18,7 +18,9 @@ public sealed class InputPipeline : IDisposable
     private readonly TokenCorpus? corpus;
     private readonly ParallelLoader? loader;
 
-    public InputPipeline(InputOptions options, ModelSpec model, int microBatch, long position = 0)
+    /// <param name="position">Where this stream starts: a sample index of the replica's own stream.</param>
+    /// <param name="slice">The rows of one data-parallel replica (null: the whole stream).</param>
+    public InputPipeline(InputOptions options, ModelSpec model, int microBatch, long position = 0, ReplicaSlice? slice = null)
     {
         if (options.Workers < 0) throw new SpecException("--workers", $"{options.Workers}; allowed: 0 (load on the training thread) or more");
         if (options.Prefetch < 1) throw new SpecException("--prefetch", $"{options.Prefetch} batches; allowed: 1 or more");
@@ -47,7 +49,7 @@ public sealed class InputPipeline : IDisposable
             EntropyRate = source.EntropyRate;
             Description = $"synthetic Markov source (entropy rate {source.EntropyRate:F3} nats/token)";
         }
-        var assembler = new BatchAssembler(rows, masking);
+        var assembler = new BatchAssembler(rows, masking, slice);
         if (options.Workers == 0) Source = new RowBatches(assembler, position);
         else Source = loader = new ParallelLoader(assembler, microBatch, options.Workers, options.Prefetch, position);
         Description += options.Workers == 0 ? ", loaded on the training thread" : $", {options.Workers} worker(s), prefetch {options.Prefetch}";

@@ -45,7 +45,7 @@ public static class SingleProcessExecution
     /// What a loss spike does (warn unless asked), and a loss bound of 2·ln V: an initialised model guesses about uniformly (loss
     /// ln V), so twice that is a run gone wrong, not a slow start.
     /// </summary>
-    private static GuardOptions Guards(ExecutionRequest request, ModelSpec model) =>
+    public static GuardOptions Guards(ExecutionRequest request, ModelSpec model) =>
         new(request.OnSpike ?? SpikeAction.Warn, LossBound: 2 * Math.Log(model.Vocab));
 
     /// <summary>The newest checkpoint whose digest matches; names the files passed over, and refuses a folder without one.</summary>

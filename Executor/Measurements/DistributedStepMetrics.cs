@@ -30,16 +30,23 @@ public record struct StepTimes(double Data, double Forward, double Backward, dou
 /// <summary>
 /// One optimizer step of a distributed run: the global loss, the slowest rank's step time, where the time went averaged over
 /// the ranks (<see cref="StepTimes"/>), the gradient norm before clipping, the learning rate, the tokens of the step and how
-/// many gradient buckets rank 0 started while backward ran.
+/// many gradient buckets rank 0 started while backward ran; the largest peak resident memory of any rank during the step,
+/// whether the guards dropped its update, the fp16 loss scale it ran with (1 otherwise) and whether its loss was a spike.
 /// </summary>
 public sealed record DistributedStepMetrics(int Step, double Loss, double StepSeconds, StepTimes Times, double GradientNorm, double LearningRate, long Tokens,
     int BucketsStartedInBackward)
 {
+    public long PeakMemoryBytes { get; init; }
+    public bool Skipped { get; init; }
+    public double LossScale { get; init; } = 1;
+    public bool Spike { get; init; }
+
     public double TokensPerSecond => Tokens / StepSeconds;
 
-    /// <summary>The step as the one-process loop records it (for the step table, steps.csv and the plots).</summary>
-    public StepMetrics AsStepMetrics() =>
-        new(Step, Loss, TokensPerSecond, StepSeconds, Times.Data, Times.Forward, Times.Backward, Times.Optimizer, GradientNorm, LearningRate);
+    /// <summary>The step as the one-process loop records it (for the step table, steps.csv and the plots), MFU against <paramref name="peakFlops"/> (0: none).</summary>
+    public StepMetrics AsStepMetrics(double modelFlopsPerStep = 0, double peakFlops = 0) =>
+        new(Step, Loss, TokensPerSecond, StepSeconds, Times.Data, Times.Forward, Times.Backward, Times.Optimizer, GradientNorm, LearningRate,
+            PeakMemoryBytes, peakFlops > 0 ? modelFlopsPerStep / StepSeconds / peakFlops : null, Skipped, LossScale, Spike);
 }
 
 /// <summary>A rank's whole run: its steps and how many elements of optimizer state it kept (all its parameters, or its ZeRO-1 block).</summary>

@@ -24,12 +24,17 @@ public sealed class Rotary
         return cat([angles, angles], -1);                                                        // (T, d)
     }
 
-    /// <summary>Rotates (B, heads, T, d) queries or keys.</summary>
-    public Tensor Apply(Tensor x)
+    /// <summary>Rotates (B, heads, T, d) queries or keys at positions 0 … T − 1.</summary>
+    public Tensor Apply(Tensor x) => Rotate(x, cos[..(int)x.shape[2]], sin[..(int)x.shape[2]]);
+
+    /// <summary>Rotates (B, heads, T, d) queries or keys at the given positions (T), as a context-parallel rank holds them.</summary>
+    public Tensor Apply(Tensor x, Tensor positions) => Rotate(x, cos.index_select(0, positions), sin.index_select(0, positions));
+
+    private static Tensor Rotate(Tensor x, Tensor cosines, Tensor sines)
     {
-        long t = x.shape[2], half = x.shape[3] / 2;
-        var c = cos[..(int)t].to(x.device).to(x.dtype);
-        var s = sin[..(int)t].to(x.device).to(x.dtype);
+        long half = x.shape[3] / 2;
+        var c = cosines.to(x.device).to(x.dtype);
+        var s = sines.to(x.device).to(x.dtype);
         var rotated = cat([-x[.., .., .., (int)half..], x[.., .., .., ..(int)half]], -1);
         return x * c + rotated * s;
     }

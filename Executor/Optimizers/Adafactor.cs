@@ -21,14 +21,13 @@ public sealed class Adafactor(IReadOnlyList<Parameter> parameters, double eps1 =
     public void Step()
     {
         step++;
-        double decay = 1 - Math.Pow(step, -0.8);
-        double rho = Math.Min(1e-2, 1 / Math.Sqrt(step));
+        double decay = Decay(step), rho = RelativeStep(step);
         using var noGrad = no_grad();
         foreach (var p in parameters)
         {
             if (p.grad is not { } g) continue;
             using var scope = NewDisposeScope();
-            var squared = g.pow(2) + eps1;
+            var squared = Squared(g);
             Tensor update;
             if (p.dim() >= 2)
             {
@@ -45,11 +44,21 @@ public sealed class Adafactor(IReadOnlyList<Parameter> parameters, double eps1 =
                 v.mul_(decay).add_(squared, alpha: 1 - decay);
                 update = g / v.sqrt();
             }
-            update = update / Math.Max(1.0, Rms(update) / clip);                     // Û = U / max(1, RMS(U)/d)
-            double alpha = Math.Max(eps2, Rms(p)) * rho;
-            p.sub_(update * alpha);
+            p.sub_(update * (Scale(Rms(update), Rms(p), rho)));
         }
     }
+
+    /// <summary>G² + ε₁, what the second moments accumulate (Alg. 4, lines 5–6).</summary>
+    public Tensor Squared(Tensor g) => g.pow(2) + eps1;
+
+    /// <summary>β̂₂ₜ = 1 − t^−0.8 (§7.2).</summary>
+    public static double Decay(int t) => 1 - Math.Pow(t, -0.8);
+
+    /// <summary>ρₜ = min(10⁻², 1/√t) (§8).</summary>
+    public static double RelativeStep(int t) => Math.Min(1e-2, 1 / Math.Sqrt(t));
+
+    /// <summary>What the update U is multiplied by: 1/max(1, RMS(U)/d) (update clipping, §6) times α = max(ε₂, RMS(W))·ρₜ.</summary>
+    public double Scale(double updateRms, double weightRms, double rho) => Math.Max(eps2, weightRms) * rho / Math.Max(1.0, updateRms / clip);
 
     /// <summary>Writes the step count and each parameter's factored or full second moment (a tag first: 0 none yet, 1 factored, 2 full).</summary>
     public void Save(BinaryWriter writer)

@@ -21,7 +21,7 @@ public sealed class Lamb(IReadOnlyList<Parameter> parameters, double lr, double 
     public void Step()
     {
         step++;
-        double correction1 = 1 - Math.Pow(beta1, step), correction2 = 1 - Math.Pow(beta2, step);
+        var (correction1, correction2) = Corrections(step);
         using var noGrad = no_grad();
         foreach (var p in parameters)
         {
@@ -29,14 +29,24 @@ public sealed class Lamb(IReadOnlyList<Parameter> parameters, double lr, double 
             using var scope = NewDisposeScope();
             if (!moments.TryGetValue(p, out var state))
                 moments[p] = state = (zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope());   // detached: the moments outlive the caller's per-step dispose scope
-            state.M.mul_(beta1).add_(g, alpha: 1 - beta1);
-            state.V.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
-            var r = state.M / correction1 / ((state.V / correction2).sqrt() + eps) + weightDecay * p;
-            double weightNorm = p.norm().item<float>(), updateNorm = r.norm().item<float>();
-            double trust = weightNorm > 0 && updateNorm > 0 ? weightNorm / updateNorm : 1;
-            p.sub_(r * (LearningRate * trust));
+            var r = Direction(state.M, state.V, g, p, correction1, correction2);
+            p.sub_(r * (LearningRate * Trust(p.norm().item<float>(), r.norm().item<float>())));
         }
     }
+
+    /// <summary>Moves Adam's moments by <paramref name="g"/> and returns r = m̂/(√v̂ + ε) + λw (Alg. 2, lines 6–9).</summary>
+    public Tensor Direction(Tensor m, Tensor v, Tensor g, Tensor w, double correction1, double correction2)
+    {
+        m.mul_(beta1).add_(g, alpha: 1 - beta1);
+        v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
+        return m / correction1 / ((v / correction2).sqrt() + eps) + weightDecay * w;
+    }
+
+    /// <summary>The layer-wise trust ratio ‖w‖/‖r‖, 1 when either norm is 0.</summary>
+    public static double Trust(double weightNorm, double updateNorm) => weightNorm > 0 && updateNorm > 0 ? weightNorm / updateNorm : 1;
+
+    /// <summary>Adam's bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ at step <paramref name="t"/>.</summary>
+    public (double First, double Second) Corrections(int t) => (1 - Math.Pow(beta1, t), 1 - Math.Pow(beta2, t));
 
     /// <summary>Writes the step count and each parameter's moments (a flag first: a parameter without gradients yet has none).</summary>
     public void Save(BinaryWriter writer)

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Executor.Training;
 
 /// <summary>One optimizer behind one interface: TorchSharp's SGD (momentum 0.9), Adam and AdamW, and the project's LAMB and Adafactor.</summary>
-public sealed class StepOptimizer
+public sealed class StepOptimizer : IOptimizerStep
 {
     private readonly optim.Optimizer? torchOptimizer;
     private readonly Lamb? lamb;

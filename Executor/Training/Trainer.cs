@@ -15,7 +15,7 @@ namespace ScalePlanner.Executor.Training;
 /// from the schedule and the optimizer steps. Single process, fp32, or bf16 / fp16 with fp32 master weights
 /// (<see cref="MasterWeights"/>; fp16 with <see cref="DynamicLossScaler"/>); the loss is always taken in fp32.
 /// <see cref="NumericalGuard"/> decides whether each update is applied, skipped or rolled back to the last checkpoint (only
-/// skipped while no checkpoint has been written yet). A rollback
+/// skipped while no checkpoint has been written yet; execute refuses a rollback without checkpoints). A rollback
 /// restores weights, optimizer, schedule step and RNG but lets the data stream run on, so the batches that led to the spike are
 /// not replayed (as PaLM did, Chowdhery et al. 2022, §5.1). Each micro-batch runs in its own dispose scope, so its activations
 /// are freed as soon as its backward is done; times are wall-clock per phase.
@@ -29,8 +29,6 @@ public static class Trainer
     public static List<StepMetrics> Run(GptModel model, TrainerOptions options, IBatchSource batches, Action<StepMetrics>? onStep = null, TrainingCheckpoint? resumeFrom = null)
     {
         LayoutRules.RequireBatchSplit(options.GlobalBatch, dp: 1, options.MicroBatch);
-        if (options.Guards.OnSpike == SpikeAction.Rollback && options.Checkpoints is null)
-            throw new SpecException("--on-spike", "rollback needs checkpoints to roll back to (--checkpoint-dir); allowed without them: warn skip");
         int accumulation = options.GlobalBatch / options.MicroBatch;
         manual_seed(options.Seed);
         using var masters = options.Precision switch

@@ -21,11 +21,7 @@ public sealed class TrainerState(GptModel model, MasterWeights? masters, StepOpt
             foreach (var master in masters?.Masters ?? []) master.Save(writer);
             optimizer.Save(writer);
             get_rng_state().Save(writer);
-            writer.Write(scaler?.Scale ?? 1);
-            writer.Write(scaler?.GoodSteps ?? 0);
-            writer.Write(guard.ConsecutiveBad);
-            writer.Write(guard.Spikes.History.Count);
-            foreach (double loss in guard.Spikes.History) writer.Write(loss);
+            GuardState.Write(writer, scaler, guard);
         }
         return memory.ToArray();
     }
@@ -47,11 +43,6 @@ public sealed class TrainerState(GptModel model, MasterWeights? masters, StepOpt
         optimizer.Load(reader);
         using var rng = Tensor.Load(reader);
         set_rng_state(rng);
-        double scale = reader.ReadDouble();
-        int goodSteps = reader.ReadInt32();
-        scaler?.Restore(scale, goodSteps);
-        int bad = reader.ReadInt32();
-        var window = Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadDouble()).ToArray();
-        guard.Restore(keepBadCount ? guard.ConsecutiveBad : bad, window);
+        GuardState.Read(reader, scaler, guard, keepBadCount);
     }
 }

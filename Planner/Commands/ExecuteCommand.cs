@@ -41,7 +41,6 @@ public static class ExecuteCommand
         layout.Validated(job.Model, job.Training, job.Cluster.Devices);
         ExecutionSupport.RequireLayout(layout, job.Model);   // before the prediction: the cost model prices layouts the executor refuses
         bool json = parse.GetValue(options.Format) == "json";
-        if (json && layout.Devices > 1) throw new SpecException("--format", "json output across processes is not built; allowed with dp·tp·pp > 1: table");
         var predicted = CostModel.Evaluate(job, layout, profile);
         var accelerator = job.Cluster.Accelerator;
         var request = options.Request(parse, job, layout) with
@@ -50,16 +49,18 @@ public static class ExecuteCommand
             PeakFlops = (profile ?? accelerator.DefaultProfile).PeakFlops(accelerator, layout.Precision),
         };
         var outcome = ConsoleProgress.Run(view => ExecutionRunner.Run(request, new TrainingProgress(view, request.Steps)), live: layout.Devices == 1);
-        if (outcome.Reports) Report(outcome, request, predicted, scenario.Name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
+        // MFU is the step's model FLOPs over the peak of all its devices (Chowdhery et al. 2022, App. B).
+        if (outcome.Reports) Report(outcome, request.PeakFlops * layout.Devices, predicted, scenario.Name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
         if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
         return outcome.ExitCode;
     }
 
-    /// <summary>The planner's best layout the executor accepts (<see cref="BestRunnableLayout"/>), announced on stderr.</summary>
+    /// <summary>The planner's top layout for the scenario, as `plan --top 1` ranks it, announced on stderr.</summary>
     private static Layout Best(Scenario scenario, DeviceProfile? profile)
     {
-        var best = BestRunnableLayout.Find(scenario, profile, candidate => ExecutionSupport.RequireLayout(candidate, scenario.Model));
-        Console.Error.WriteLine($"best runnable layout: {best}");
+        var best = Planning.Plan(scenario, 1, profile).Top.FirstOrDefault()?.Result.Layout
+            ?? throw new SpecException("--best", $"no layout of '{scenario.Name}' fits its cluster; `scaleplan plan` says what would");
+        if (!Mpi.OpenMpi.UnderLauncher) Console.Error.WriteLine($"best layout: {best}");   // the launcher names it, not every rank again
         return best;
     }
 
@@ -67,17 +68,17 @@ public static class ExecuteCommand
     /// Measured against predicted: the JSON comparison, or the step table with the memory and MFU lines (one process) or the
     /// step's parts (across processes); then the --out folder. A run the guards stopped writes the folder for its post-mortem.
     /// </summary>
-    private static void Report(ExecutionOutcome outcome, ExecutionRequest request, SimulationResult predicted, string scenario, bool json, string? output, Func<RunContext> context)
+    private static void Report(ExecutionOutcome outcome, double peakFlops, SimulationResult predicted, string scenario, bool json, string? output, Func<RunContext> context)
     {
         bool finished = outcome.ExitCode == 0;
-        if (finished && json) Console.WriteLine(ExecutionComparison.From(scenario, predicted, outcome.Steps, request.PeakFlops).ToJson());
+        if (finished && json) Console.WriteLine(ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops).ToJson());
         else if (finished)
         {
             if (outcome.Distributed is { } distributed)
                 Console.Error.WriteLine(DistributedReport.OptimizerState(distributed.OptimizerElements, distributed.OptimizerMoments));
             ExecutionReport.Write(scenario, predicted, outcome.Steps, outcome.EntropyRate);
             if (outcome.Distributed is { } parts) DistributedReport.Write(predicted, parts.Parts);
-            else ExecutionReport.WriteMemoryAndMfu(ExecutionComparison.From(scenario, predicted, outcome.Steps, request.PeakFlops), predicted, outcome.BaselineBytes, request.PeakFlops);
+            ExecutionReport.WriteMemoryAndMfu(ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops), predicted, outcome.BaselineBytes, peakFlops);
         }
         if (output is not null)
             CommonOptions.PrintWritten(ExecutionBundle.Build(scenario, predicted, outcome.Steps, outcome.EntropyRate, context()).Write(output, DateTime.UtcNow));

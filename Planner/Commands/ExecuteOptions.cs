@@ -17,8 +17,8 @@ namespace ScalePlanner.Planner.Commands;
 public sealed class ExecuteOptions
 {
     public Argument<string> Scenario { get; } = new("scenario") { Description = "Scenario JSON file." };
-    public Option<string> Layout { get; } = new("--layout") { Description = "Layout to run: one process (fp32, bf16 or fp16; recompute none|selective|full) or dp·tp·pp processes over Open MPI (fp32, recompute none)." };
-    public Option<bool> Best { get; } = new("--best") { Description = "Run the planner's best layout (by the scenario's objective) that the executor can run here, instead of --layout." };
+    public Option<string> Layout { get; } = new("--layout") { Description = "Layout to run: one process, or dp·tp·pp·cp processes over Open MPI." };
+    public Option<bool> Best { get; } = new("--best") { Description = "Run the planner's best layout for the scenario (plan --top 1), instead of --layout." };
     public Option<string?> Profile { get; } = CommonOptions.Profile();
     public Option<string> Format { get; } = CommonOptions.Format("table", "json");
     public Option<string?> Output { get; } = new("--out") { Description = "Folder for report.html, steps.csv, comparison.csv and the plots." };
@@ -38,6 +38,10 @@ public sealed class ExecuteOptions
     private readonly Option<int> corruptStep = new("--corrupt-step") { Hidden = true, DefaultValueFactory = _ => -1 };
     private readonly Option<int> killRank = new("--kill-rank") { Hidden = true, DefaultValueFactory = _ => -1 };
     private readonly Option<int> killStep = new("--kill-step") { Hidden = true, DefaultValueFactory = _ => -1 };
+    private readonly Option<int> overflowRank = new("--overflow-rank") { Hidden = true, DefaultValueFactory = _ => -1 };
+    private readonly Option<int> overflowStep = new("--overflow-step") { Hidden = true, DefaultValueFactory = _ => -1 };
+    private readonly Option<int> spikeRank = new("--spike-rank") { Hidden = true, DefaultValueFactory = _ => -1 };
+    private readonly Option<int> spikeStep = new("--spike-step") { Hidden = true, DefaultValueFactory = _ => -1 };
 
     public ExecuteOptions() => onSpike.AcceptOnlyFromAmong("warn", "skip", "rollback");
 
@@ -45,7 +49,7 @@ public sealed class ExecuteOptions
     {
         command.Arguments.Add(Scenario);
         foreach (Option option in new Option[] { Layout, Best, steps, Profile, Format, Output, data, workers, prefetch, maskProbability,
-            checkpointFolder, checkpointEvery, resume, onSpike, hostfile, checkEvery, bucketMegabytes, corruptRank, corruptStep, killRank, killStep })
+            checkpointFolder, checkpointEvery, resume, onSpike, hostfile, checkEvery, bucketMegabytes, corruptRank, corruptStep, killRank, killStep, overflowRank, overflowStep, spikeRank, spikeStep })
             command.Options.Add(option);
     }
 
@@ -58,7 +62,13 @@ public sealed class ExecuteOptions
         OnSpike = parse.GetResult(onSpike) is { Implicit: false } ? Enum.Parse<SpikeAction>(parse.GetValue(onSpike)!, ignoreCase: true) : null,
         Distributed = new DistributedSettings(parse.GetValue(hostfile), parse.GetValue(checkEvery), BucketBytes(parse))
         {
-            Faults = new RankFaults(parse.GetValue(killRank), parse.GetValue(killStep), parse.GetValue(corruptRank), parse.GetValue(corruptStep)),
+            Faults = new RankFaults(parse.GetValue(killRank), parse.GetValue(killStep), parse.GetValue(corruptRank), parse.GetValue(corruptStep))
+            {
+                OverflowRank = parse.GetValue(overflowRank),
+                OverflowStep = parse.GetValue(overflowStep),
+                SpikeRank = parse.GetValue(spikeRank),
+                SpikeStep = parse.GetValue(spikeStep),
+            },
         },
     };
 

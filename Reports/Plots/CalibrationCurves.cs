@@ -37,13 +37,14 @@ public static class CalibrationCurves
 
     /// <summary>Achieved = measured reference bandwidth × η(MB moved), the curve of that kernel class (BandwidthFit).</summary>
     private static IEnumerable<CalibrationCurve> Memory(DeviceProfile profile, CalibrationRecord record) =>
-        record.Memory.GroupBy(m => m.Kernel).Select(g =>
+        record.Memory.GroupBy(m => (m.Kernel, m.Precision)).Select(g =>
         {
             double reference = (profile.MemoryTBps ?? 0) * 1e12;
-            var curve = profile.MemoryCurve(g.Key);
+            var curve = profile.MemoryCurve(g.Key.Kernel, g.Key.Precision);
             var sizes = g.Select(m => m.Bytes / 1e6).ToArray();
             var grid = LogGrid(sizes);
-            return new CalibrationCurve("memory", g.Key.ToString().ToLowerInvariant(), [.. sizes.Select(Math.Log10)], [.. g.Select(m => m.BytesPerSecond / 1e9)],
+            string name = g.Key.Kernel.ToString().ToLowerInvariant();
+            return new CalibrationCurve("memory", g.Key.Precision == Precision.Fp32 ? name : $"{name} {g.Key.Precision.Key()}", [.. sizes.Select(Math.Log10)], [.. g.Select(m => m.BytesPerSecond / 1e9)],
                 [.. grid.Select(Math.Log10)], [.. grid.Select(x => reference * curve.At(x) / 1e9)]);
         });
 

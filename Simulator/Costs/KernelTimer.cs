@@ -45,7 +45,7 @@ public readonly struct KernelTimer
             profile.MemoryBytesPerSecond(accelerator),
             profile.GemmEfficiency(precision),
             profile.WeightGradientGemmEfficiency(precision),
-            [.. Enum.GetValues<MemoryKernel>().Select(profile.MemoryCurve)],
+            [.. Enum.GetValues<MemoryKernel>().Select(kernel => profile.MemoryCurve(kernel, precision))],   // memory-bound kernels as measured on this precision's tensors
             profile.FusedAttentionEfficiency,
             profile.KernelOverheadSeconds,
             profile.Tiling,

@@ -14,8 +14,8 @@ public sealed record GemmMeasurement(Precision Precision, long M, long N, long K
     public double AchievedFlops => Flops / Time.Median;
 }
 
-/// <summary>A memory-bound kernel moving <c>Bytes</c> (the convention the cost model uses for that kernel class).</summary>
-public sealed record MemoryMeasurement(MemoryKernel Kernel, string Operation, long Bytes, TimingStats Time)
+/// <summary>A memory-bound kernel moving <c>Bytes</c> (the convention the cost model uses for that kernel class) on tensors of one precision.</summary>
+public sealed record MemoryMeasurement(MemoryKernel Kernel, string Operation, long Bytes, TimingStats Time, Precision Precision = Precision.Fp32)
 {
     public double BytesPerSecond => Bytes / Time.Median;
 }

@@ -79,17 +79,22 @@ public sealed record DeviceProfile
 
     public double MemoryBytesPerSecond(Hardware.AcceleratorSpec accelerator) => (MemoryTBps ?? accelerator.MemoryTBps) * 1e12;
 
-    public EfficiencyCurve MemoryCurve(MemoryKernel kernel)
+    /// <summary>
+    /// The curve of <paramref name="kernel"/> on <paramref name="precision"/>'s tensors: one measured in that precision, else one
+    /// for every precision, else the fp32 one (a half format without curves of its own streams like fp32); a backward class
+    /// without a curve takes its forward class's, and anything else <see cref="MemoryByMegabyte"/>.
+    /// </summary>
+    public EfficiencyCurve MemoryCurve(MemoryKernel kernel, Precision precision = Precision.Fp32)
     {
-        foreach (var curve in MemoryKernels ?? [])
-        {
-            if (curve.Kernel == kernel) return curve.Curve;
-        }
+        var curves = (MemoryKernels ?? []).Where(c => c.Kernel == kernel).ToList();
+        var found = curves.FirstOrDefault(c => c.Precision == precision) ?? curves.FirstOrDefault(c => c.Precision is null)
+            ?? curves.FirstOrDefault(c => c.Precision == Precision.Fp32);
+        if (found is not null) return found.Curve;
         return kernel switch
         {
-            MemoryKernel.NormalizationBackward => MemoryCurve(MemoryKernel.Normalization),
-            MemoryKernel.SoftmaxBackward => MemoryCurve(MemoryKernel.Softmax),
-            MemoryKernel.ActivationBackward => MemoryCurve(MemoryKernel.Activation),
+            MemoryKernel.NormalizationBackward => MemoryCurve(MemoryKernel.Normalization, precision),
+            MemoryKernel.SoftmaxBackward => MemoryCurve(MemoryKernel.Softmax, precision),
+            MemoryKernel.ActivationBackward => MemoryCurve(MemoryKernel.Activation, precision),
             _ => MemoryByMegabyte,
         };
     }

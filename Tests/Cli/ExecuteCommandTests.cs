@@ -41,32 +41,40 @@ public class ExecuteCommandTests
         Assert.InRange(losses[0], Math.Log(256) - 0.5, Math.Log(256) + 0.5);   // an initialised model guesses about uniformly over the vocabulary
     }
 
-    [Fact]
-    public void Should_Run_The_Planners_Best_Layout_The_Executor_Can_Run_With_Best()
+    [Theory]
+    [InlineData("tiny-gpt-cpu.json")]
+    [InlineData("tiny-gpt-cpu-mpi.json")]   // its top layout runs on two ranks: rank 0 writes the JSON
+    public void Should_Run_The_Same_Layout_With_Best_As_Plan_Ranks_First(string file)
     {
-        string scenario = Cli.TempScenario(Tiny);
+        string scenario = Cli.Scenario(file);
+        var plan = Cli.Run("plan", scenario, "--top", "1", "--format", "json");
+        Assert.True(plan.ExitCode == 0, plan.StdErr);
+        using var ranked = JsonDocument.Parse(plan.StdOut);
+        string top = ranked.RootElement.EnumerateArray().First().GetProperty("layout").GetString()!;
         var outcome = Cli.Run("execute", scenario, "--best", "--steps", "3", "--format", "json");
         Assert.True(outcome.ExitCode == 0, outcome.StdErr);
-        string chosen = outcome.StdErr.Split('\n').Single(l => l.StartsWith("best runnable layout: ")).Substring("best runnable layout: ".Length).Trim();
+        string chosen = outcome.StdErr.Split('\n').Single(l => l.StartsWith("best layout: ", StringComparison.Ordinal))["best layout: ".Length..].Trim();
+        Assert.Equal(top, chosen);
         using var json = JsonDocument.Parse(outcome.StdOut);
         Assert.Equal(chosen, json.RootElement.GetProperty("layout").GetString());
-        Assert.StartsWith("dp=1,tp=1,pp=1,", chosen);   // the scenario has one device
-        var both = Cli.Run("execute", scenario, "--best", "--layout", "dp=1,mb=4,precision=fp32");
+        Assert.Equal(3, json.RootElement.GetProperty("losses").GetArrayLength());
+    }
+
+    [Fact]
+    public void Should_Refuse_Best_Together_With_A_Layout()
+    {
+        var both = Cli.Run("execute", Cli.TempScenario(Tiny), "--best", "--layout", "dp=1,mb=4,precision=fp32");
         Assert.Equal(2, both.ExitCode);
         Assert.StartsWith("error: --layout: give exactly one of --layout", both.StdErr.Trim());
     }
 
-    [Theory]
-    [InlineData("dp=1,mb=4,precision=fp8", "error: layout.precision: fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU")]
-    [InlineData("dp=2,mb=4,precision=fp32,zero=2", "error: layout.zero: ZeRO-2 in the executor is not built yet")]
-    [InlineData("dp=2,mb=4,precision=fp32,recompute=full", "error: layout.recompute: recomputation across processes is not built")]
-    public void Should_Say_What_Is_Not_Built_In_One_Line(string layout, string message)
+    [Fact]
+    public void Should_Refuse_fp8_Which_This_CPU_Cannot_Run_In_One_Line()
     {
-        string scenario = Tiny.Replace("\"devicesPerNode\": 1", layout.StartsWith("dp=2") ? "\"devicesPerNode\": 2" : "\"devicesPerNode\": 1");
-        var outcome = Cli.Run("execute", Cli.TempScenario(scenario), "--layout", layout);
+        var outcome = Cli.Run("execute", Cli.TempScenario(Tiny), "--layout", "dp=1,mb=4,precision=fp8");
         Assert.Equal(2, outcome.ExitCode);
         Assert.Equal("", outcome.StdOut);
-        Assert.StartsWith(message, outcome.StdErr.Trim());
+        Assert.StartsWith("error: layout.precision: fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU", outcome.StdErr.Trim());
     }
 
     [Fact]

@@ -4,7 +4,8 @@ namespace ScalePlanner.Tests.Distributed;
 
 /// <summary>
 /// Checkpoints and `--resume` across processes, run for real under mpirun: one rank is killed mid-run (SIGKILL, as the OOM
-/// killer would), the job stops naming it, and the resumed run continues the uninterrupted run's loss curve exactly.
+/// killer would), the job stops naming it, and the resumed run continues the uninterrupted run's loss curve exactly, with ZeRO-1
+/// and ZeRO-3 partitions, PowerSGD's state, overlapped buckets, model-parallel shards and context-parallel ranks alike.
 /// </summary>
 public class DistributedResumeTests
 {
@@ -48,6 +49,8 @@ public class DistributedResumeTests
     [InlineData("dp=2,mb=2,precision=fp32,overlap=off,compress=powersgd:2")]
     [InlineData("dp=2,mb=2,precision=fp32,overlap=on")]
     [InlineData("tp=2,pp=2,mb=2,precision=fp32")]
+    [InlineData("dp=2,mb=2,precision=fp32,zero=3")]
+    [InlineData("cp=2,mb=2,precision=fp32")]
     public void Should_Stop_Naming_A_Killed_Rank_And_Resume_On_The_Uninterrupted_Loss_Curve(string layout)
     {
         var whole = Uninterrupted(layout);
@@ -100,7 +103,7 @@ public class DistributedResumeTests
 
     [Theory]
     [InlineData(new[] { "--resume" }, "error: --resume: needs --checkpoint-dir, the folder to resume from")]
-    [InlineData(new[] { "--on-spike", "skip" }, "error: --on-spike: the loss-spike guards across processes are not built")]
+    [InlineData(new[] { "--on-spike", "rollback" }, "error: --on-spike: rollback needs checkpoints to roll back to (--checkpoint-dir)")]
     [InlineData(new[] { "--checkpoint-dir", "/tmp/unused", "--checkpoint-every", "0" }, "error: --checkpoint-every: must be a positive number of steps, got 0")]
     public void Should_Refuse_Bad_Checkpoint_Options_Before_Launching(string[] options, string message)
     {

@@ -30,4 +30,21 @@ public static class DistributedRuns
         Assert.True(outcome.ExitCode == 0, $"{layout}: {outcome.StdErr}");
         return ([.. File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1).Select(row => double.Parse(row.Split(',')[1], CultureInfo.InvariantCulture))], outcome.StdErr, outcome.StdOut);
     }
+
+    /// <summary>
+    /// 1e-5 relative over 20 fp32 steps: splitting the batch over ranks and micro-batches only reorders fp32 sums (a few units
+    /// in the last place, ~1e-7, per gradient element); Adam's normalised steps keep that from growing past ~1e-6 in the loss
+    /// here. A wrong row, a dropped micro-batch or a gradient counted twice moves the loss by > 1e-3 by step 2.
+    /// </summary>
+    public const double Fp32Tolerance = 1e-5;
+
+    public static void AssertFollows(double[] reference, double[] distributed, string layout, double tolerance = Fp32Tolerance)
+    {
+        Assert.Equal(reference.Length, distributed.Length);
+        for (int s = 0; s < reference.Length; s++)
+        {
+            double relative = Math.Abs(distributed[s] - reference[s]) / reference[s];
+            Assert.True(relative < tolerance, $"{layout}: step {s + 1} loss {distributed[s]:R} vs one process {reference[s]:R} (relative {relative:E2}, allowed {tolerance:E2})");
+        }
+    }
 }

@@ -7,15 +7,20 @@ using static TorchSharp.torch;
 namespace ScalePlanner.Executor.Distributed;
 
 /// <summary>
-/// One rank's share of a <see cref="Block"/> under Megatron-LM tensor parallelism (Shoeybi et al. 2019, §3): the query, key and
+/// One rank's share of a <see cref="Block"/>. Under Megatron-LM tensor parallelism (Shoeybi et al. 2019, §3) the query, key and
 /// value projections and the MLP's input projections are split by output rows (column-parallel; heads/tp query heads and
 /// kvHeads/tp key/value heads per rank), the attention output projection and the MLP's output projection by input columns
 /// (row-parallel). f (<see cref="TensorGroup.CopyTo"/>) precedes each column-parallel pair and g (<see cref="TensorGroup.ReduceFrom"/>)
 /// follows each row-parallel layer; the row-parallel bias is added once, after g. Norms stay replicated; with sequence
-/// parallelism they, the residual adds and the biases after g work on this rank's T/tp positions (see <see cref="TensorGroup"/>). The shards are cut
-/// from the whole block built under the run's seed, so the tp ranks together hold exactly the one-process weights.
+/// parallelism they, the residual adds and the biases after g work on this rank's T/tp positions (see <see cref="TensorGroup"/>).
+/// With tp = 1 the shards are the whole weights and f and g do nothing. Attention runs over the tokens this rank holds
+/// (<see cref="SequenceAttention"/>: the whole sequence, or a context-parallel rank's chunks around the ring). Recomputation is
+/// that of the one-process <see cref="Block"/>: selective keeps q, k, v and recomputes the attention core, full keeps the
+/// block's input and recomputes the whole block, collectives included (Korthikanti et al. 2022, §4; Megatron-LM recomputes
+/// the tensor-parallel all-reduces too). The shards are cut from the whole block built under the run's seed, so the ranks
+/// together hold exactly the one-process weights.
 /// </summary>
-public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
+public sealed class ShardedBlock : nn.Module<Tensor, Tensor>
 {
     /// <summary>Names of split parameters end with this; the others are replicated over the tensor group.</summary>
     public const string ShardSuffix = "_shard";
@@ -24,15 +29,18 @@ public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
     private readonly Parameter q_shard, k_shard, v_shard, o_shard, up_shard, down_shard;
     private readonly Parameter? q_bias_shard, k_bias_shard, v_bias_shard, up_bias_shard, gate_shard, gate_bias_shard, o_bias, down_bias;
     private readonly TensorGroup group;
+    private readonly SequenceAttention attention;
     private readonly int heads, kvHeads, headDim;
     private readonly Rotary? rotary;
-    private readonly Tensor? mask;
+    private readonly RecomputeMode recompute;
 
-    public TensorParallelBlock(Block block, ModelSpec model, bool fused, TensorGroup group) : base(nameof(TensorParallelBlock))
+    public ShardedBlock(Block block, ModelSpec model, TensorGroup group, SequenceAttention attention, RecomputeMode recompute = RecomputeMode.None) : base(nameof(ShardedBlock))
     {
         if (!LayoutRules.TpSplitsKvHeads(model, group.Size))
             throw new SpecException("layout.tp", $"tensor-parallel execution splits key/value heads: tp={group.Size} must divide model.kvHeads={model.KvHeads}");
         this.group = group;
+        this.attention = attention;
+        this.recompute = recompute;
         heads = model.Heads / group.Size;
         kvHeads = model.KvHeads / group.Size;
         headDim = model.HeadDim;
@@ -55,7 +63,6 @@ public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
         o_bias = weights.TryGetValue("attn.o_proj.bias", out var ob) ? ob : null;
         down_bias = weights.TryGetValue("mlp.down_proj.bias", out var db) ? db : null;
         rotary = model.Positions == PositionEmbedding.Rotary ? new Rotary(headDim, model.SequenceLength) : null;
-        mask = AttentionCore.CausalMask(model.SequenceLength, fused);
         RegisterComponents();
     }
 
@@ -75,7 +82,9 @@ public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
 
     private Parameter? OptionalRows(Dictionary<string, Parameter> weights, string name) => weights.TryGetValue(name, out var bias) ? Rows(bias) : null;
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => recompute == RecomputeMode.Full ? Recomputed.Apply(inputs => Compute(inputs[0]), x) : Compute(x);
+
+    private Tensor Compute(Tensor x)
     {
         x = x + Attention(ln_1.forward(x));
         return x + Mlp(ln_2.forward(x));
@@ -90,11 +99,12 @@ public sealed class TensorParallelBlock : nn.Module<Tensor, Tensor>
         var v = nn.functional.linear(x, v_shard, v_bias_shard).view(b, t, kvHeads, headDim).transpose(1, 2);
         if (rotary is not null)
         {
-            q = rotary.Apply(q);
-            k = rotary.Apply(k);
+            q = attention.Rotate(rotary, q);
+            k = attention.Rotate(rotary, k);
         }
-        (k, v) = AttentionCore.SharedKeyValues(k, v, heads);
-        var y = AttentionCore.Apply(q, k, v, mask);                                                      // softmax(qkᵀ/√d + mask)·v
+        var y = recompute == RecomputeMode.Selective                                                    // softmax(qkᵀ/√d + mask)·v
+            ? Recomputed.Apply(qkv => attention.Attend(qkv[0], qkv[1], qkv[2]), q, k, v)
+            : attention.Attend(q, k, v);
         var partial = nn.functional.linear(y.transpose(1, 2).reshape(b, t, heads * headDim), o_shard);   // row-parallel: (B, T, C), partial sum
         var sum = group.ReduceFrom(partial);                                                             // g
         return o_bias is null ? sum : sum + o_bias;
