@@ -22,23 +22,27 @@ public static class PlanCommand
         var output = new Option<string?>("--out") { Description = "Folder for report.html, plan.csv, plan.json, scaling.csv and the plots (PNG, SVG)." };
         var profile = CommonOptions.Profile();
         var refine = new Option<int?>("--refine") { Description = "Re-rank the best K layouts with the event-driven timeline of one step (K ≤ --top)." };
-        var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, with the Pareto front of time vs dollars.") { scenario, top, objective, format, output, profile, refine };
+        var wide = new Option<bool>("--wide") { Description = "Show every ranked layout and every column (the default table groups near-ties and fits 120 columns)." };
+        var ties = new Option<double>("--ties") { Description = "Group layouts within this many per cent of a better one's objective as near-ties (0: no grouping).", DefaultValueFactory = _ => NearTies.DefaultPercent };
+        var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, explain the winner, compare cluster options.") { scenario, top, objective, format, output, profile, refine, wide, ties };
         command.SetAction(parse =>
         {
             int n = parse.GetValue(top);
             if (n < 1) throw new Simulator.Specs.SpecException("--top", $"must be a positive integer, got {n}");
             if (parse.GetValue(refine) is { } k && (k < 1 || k > n)) throw new Simulator.Specs.SpecException("--refine", $"must be between 1 and --top ({n}), got {k}");
+            double tiePercent = parse.GetValue(ties);
+            if (tiePercent is < 0 or > 50) throw new Simulator.Specs.SpecException("--ties", $"must be a percentage from 0 to 50, got {tiePercent}");
             string path = parse.GetValue(scenario) ?? Path.Combine(AppContext.BaseDirectory, "scenarios", DefaultScenario);
             var loaded = ScenarioLoader.Load(path);
             if (parse.GetValue(objective) is { } kind)
                 loaded = loaded with { Objective = loaded.Objective with { Kind = Enum.Parse<ObjectiveKind>(kind, ignoreCase: true) } };
             var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
-            var plan = ConsoleProgress.Search(progress => Planning.Plan(loaded, n, deviceProfile, parse.GetValue(refine), progress));
+            var plan = ConsoleProgress.Search(progress => Planning.Plan(loaded, n, deviceProfile, parse.GetValue(refine), progress, tiePercent));
             switch (parse.GetValue(format))
             {
                 case "json": Console.WriteLine(PlanJson.Serialize(plan)); break;
                 case "csv": PlanCsv.Write(plan, Console.OpenStandardOutput()); break;
-                default: PlanTable.Write(plan); break;
+                default: PlanTable.Write(plan, wide: parse.GetValue(wide)); break;
             }
             if (parse.GetValue(output) is { } folder)
             {

@@ -18,12 +18,29 @@ public static class PlanSearch
 {
     private readonly record struct WorkItem(int Cluster, int Tp, int Cp, int MicroBatch, bool Sp, RecomputeMode Recompute, Precision Precision);
 
-    private sealed class Accumulator(int top, int clusters)
+    private sealed class Accumulator(int pool, int clusters)
     {
-        public readonly TopList Top = new(top);
+        public readonly TopList Top = new(pool);
         public readonly Candidate?[] Fastest = new Candidate?[clusters];
+        public readonly Candidate?[] Simplest = new Candidate?[clusters];
+        public readonly ShapeBests Shapes = new();
         public long Considered, Fit, OverMemory, OutsideConstraints;
+
+        /// <summary>Keeps the candidate with the fewest techniques (<see cref="PlanExplanation.Complexity"/>), the better one on a tie.</summary>
+        public void OfferSimplest(in Candidate candidate)
+        {
+            if (Simplest[candidate.Cluster] is not { } current || Simpler(candidate, current)) Simplest[candidate.Cluster] = candidate;
+        }
+
+        public static bool Simpler(in Candidate a, in Candidate b)
+        {
+            int c = PlanExplanation.Complexity(a.Layout).CompareTo(PlanExplanation.Complexity(b.Layout));
+            return c < 0 || (c == 0 && Candidate.Compare(a, b) < 0);
+        }
     }
+
+    /// <summary>How many ranked layouts the search keeps per layout shown, so that near-ties can be grouped and still fill --top rows.</summary>
+    private const int PoolPerRow = 10, MaxPool = 400;
 
     public static PlanResult Run(Scenario scenario, int top, DeviceProfile? profile = null, Action<double>? progress = null)
     {
@@ -35,9 +52,10 @@ public static class PlanSearch
         var spaces = jobs.Select(j => new LayoutSpace(j.Model, j.Training, j.Cluster, scenario.Search)).ToArray();
         var (items, divisibility, batch) = WorkItems(spaces);
 
-        var total = new Accumulator(top, jobs.Length);
+        int pool = Math.Max(top, Math.Min(top * PoolPerRow, MaxPool));
+        var total = new Accumulator(pool, jobs.Length);
         int done = 0;
-        Parallel.For(0, items.Count, () => new Accumulator(top, jobs.Length), (i, _, acc) =>
+        Parallel.For(0, items.Count, () => new Accumulator(pool, jobs.Length), (i, _, acc) =>
         {
             Evaluate(items[i], jobs[items[i].Cluster], models[items[i].Cluster], spaces[items[i].Cluster], scenario.Objective, acc);
             int finished = Interlocked.Increment(ref done);
@@ -52,7 +70,15 @@ public static class PlanSearch
         // Dollars of a priced cluster and device-hours of an unpriced one are not comparable: with any price given, the front is among priced options.
         var comparable = fastest.Any(f => jobs[f.Cluster].Cluster.PricePerDeviceHour > 0) ? fastest.Where(f => jobs[f.Cluster].Cluster.PricePerDeviceHour > 0).ToList() : fastest;
         var pareto = comparable.Where(a => !comparable.Any(b => Dominates(b, a))).ToList();
-        return new PlanResult(scenario.Name, scenario.Objective.Describe(), ranked, Ranked(fastest, jobs), Ranked(pareto, jobs), counts, clock.Elapsed.TotalSeconds, []);
+        RankedLayout ToRanked(Candidate c) => Rank(0, c, jobs);
+        return new PlanResult(scenario.Name, scenario.Objective.Describe(), [.. ranked.Take(top)], Ranked(fastest, jobs), Ranked(pareto, jobs), counts, clock.Elapsed.TotalSeconds, [])
+        {
+            Recipe = scenario.Recipe,
+            Pool = ranked,
+            Options = ClusterOptions.Of(jobs, total.Shapes, [.. pareto.Select(p => p.Cluster)], ToRanked),
+            Explanation = total.Top.Count == 0 ? null
+                : WinnerExplanation.Build(ranked[0], total.Top.Items.First().Cluster, total.Shapes, total.Simplest[total.Top.Items.First().Cluster], ToRanked),
+        };
     }
 
     private static (List<WorkItem> Items, long Divisibility, long Batch) WorkItems(LayoutSpace[] spaces)
@@ -106,6 +132,10 @@ public static class PlanSearch
         {
             int dp = space.DataParallel(item.Tp, item.Cp, pp);
             if (dp == 0 || !space.Allows(dp) || !LayoutRules.SplitsBatch(training.GlobalBatchSize, dp, item.MicroBatch)) continue;
+            // What this shape met, for the explanation: its best, its fastest outside the constraints, its closest miss on memory.
+            Candidate? shapeBest = null, shapeOutside = null;
+            Layout? least = null;
+            MemoryParts leastMemory = default;
             shape ??= stepModel.Shape(shapeLayout);
             var costs = shape.Value;
             int shards = dp * item.Cp;
@@ -131,6 +161,7 @@ public static class PlanSearch
                                     if (memory.Total > capacity)
                                     {
                                         acc.OverMemory++;
+                                        if (least is null || memory.Total < leastMemory.Total) (least, leastMemory) = (layout, memory);
                                         continue;
                                     }
                                     var estimate = stepModel.Estimate(costs, layout, memory);
@@ -140,19 +171,23 @@ public static class PlanSearch
                                     if (!objective.Allows(wall, dollars))
                                     {
                                         acc.OutsideConstraints++;
+                                        if (shapeOutside is null || wall < shapeOutside.Value.WallSeconds) shapeOutside = new Candidate(item.Cluster, layout, wall, wall, dollars, estimate);
                                         continue;
                                     }
                                     acc.Fit++;
-                                    double score = objective.Score(wall, dollars, run.Mfu);
+                                    var candidate = new Candidate(item.Cluster, layout, objective.Score(wall, dollars, run.Mfu), wall, dollars, estimate);
+                                    if (shapeBest is null || Candidate.Compare(candidate, shapeBest.Value) < 0) shapeBest = candidate;
+                                    acc.OfferSimplest(candidate);
                                     var fastest = acc.Fastest[item.Cluster];
                                     if (fastest is null || wall <= fastest.Value.WallSeconds)
                                     {
-                                        var asFastest = new Candidate(item.Cluster, layout, wall, wall, dollars, estimate);
+                                        var asFastest = candidate with { Score = wall };
                                         if (fastest is null || Candidate.Compare(asFastest, fastest.Value) < 0) acc.Fastest[item.Cluster] = asFastest;
                                     }
-                                    if (!acc.Top.Rejects(score))
-                                        acc.Top.Offer(new Candidate(item.Cluster, layout, score, wall, dollars, estimate));
+                                    if (!acc.Top.Rejects(candidate.Score)) acc.Top.Offer(candidate);
                                 }
+            if (shapeBest is not null || shapeOutside is not null || least is not null)
+                acc.Shapes[new ShapeKey(item.Cluster, item.Tp, pp, item.Cp)].Offer(shapeBest, shapeOutside, least, leastMemory);
         }
     }
 
@@ -169,12 +204,14 @@ public static class PlanSearch
             {
                 if (from.Fastest[c] is { } f && (into.Fastest[c] is not { } g || Candidate.Compare(f, g) < 0))
                     into.Fastest[c] = f;
+                if (from.Simplest[c] is { } s) into.OfferSimplest(s);
             }
+            from.Shapes.MergeInto(into.Shapes);
         }
     }
 
     private static RankedLayout Rank(int rank, in Candidate candidate, TrainingJob[] jobs) =>
-        new(rank, jobs[candidate.Cluster].Cluster, CostModel.Result(jobs[candidate.Cluster], candidate.Layout, candidate.Estimate));
+        new(rank, jobs[candidate.Cluster].Cluster, CostModel.Result(jobs[candidate.Cluster], candidate.Layout, candidate.Estimate)) { Score = candidate.Score };
 
     private static List<RankedLayout> Ranked(List<Candidate> candidates, TrainingJob[] jobs) => [.. candidates.Select((c, i) => Rank(i + 1, c, jobs))];
 
