@@ -13,20 +13,35 @@ public static class ClusterComparison
     public static Table Table(PlanResult plan)
     {
         var table = new Table().Title($"best layout of each cluster option (objective {plan.Objective})")
-            .AddColumns("option", "time to train", "cost", "$ per M tokens", "MFU", "Pareto front", "layout");
+            .AddColumns("option", "time to train", "cost", "$/M tokens", "MFU", "front", "layout");
         foreach (var option in Ordered(plan.Options))
         {
             if ((option.Best ?? option.BestOutsideConstraints) is not { } shown)
             {
-                table.AddRow(option.Name, "—", "—", "—", "—", "nothing fits", "");
+                table.AddRow($"{option.Name} {NothingFits}", "—", "—", "—", "—", "—", "");
                 continue;
             }
             var r = shown.Result;
-            table.AddRow(option.Name, BandText.Seconds(r.TimeToTrainSeconds, shown.Band), Units.Dollars(r.CostDollars),
+            table.AddRow(option.Best is null ? $"{option.Name} {Missed}" : option.Name, BandText.Seconds(r.TimeToTrainSeconds, shown.Band), Units.Dollars(r.CostDollars),
                 r.CostDollars is { } d ? $"${d / Tokens(r) * 1e6:F2}" : "—", $"{r.Mfu:P1}",
-                option.Best is null ? "misses deadline/budget" : option.OnParetoFront ? "yes" : "no", LayoutText.Wrap(LayoutText.Short(r.Layout), 36));
+                option.Best is null ? "—" : option.OnParetoFront ? "yes" : "no", LayoutText.Wrap(LayoutText.Short(r.Layout), LayoutWidth));
         }
         return table;
+    }
+
+    private const string Missed = "*", NothingFits = "**";
+
+    /// <summary>The layout column's width: what the other columns leave of 120.</summary>
+    private const int LayoutWidth = 25;
+
+    /// <summary>What the marks and the "front" column mean.</summary>
+    public static IEnumerable<string> Footnotes(PlanResult plan)
+    {
+        yield return "front: on the Pareto front of time to train against cost (no other option is both faster and cheaper); "
+                     + $"time to train with its accuracy band; $/M tokens: cost per million training tokens";
+        if (plan.Options.Any(o => o.Best is null && o.BestOutsideConstraints is not null))
+            yield return $"{Missed} misses the deadline or budget: its fastest layout that fits in memory is shown";
+        if (plan.Options.Any(o => o.Best is null && o.BestOutsideConstraints is null)) yield return $"{NothingFits} no layout fits in memory";
     }
 
     /// <summary>One line: the best option by the objective, the fastest and the cheapest when they differ, and the options that lose outright.</summary>

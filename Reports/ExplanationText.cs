@@ -13,7 +13,10 @@ public static class ExplanationText
     /// <summary>Terms below this share of the step are left out of the split.</summary>
     private const double Negligible = 0.0005;
 
-    public static IEnumerable<string> Lines(PlanResult plan)
+    /// <summary>The explanation, each line wrapped at spaces to <see cref="RankingTable.Width"/> characters.</summary>
+    public static IEnumerable<string> Lines(PlanResult plan) => Raw(plan).SelectMany(line => TextLines.Wrap(line, RankingTable.Width));
+
+    private static IEnumerable<string> Raw(PlanResult plan)
     {
         if (plan.Explanation is not { } e) yield break;
         var w = e.Winner.Result;
@@ -66,7 +69,8 @@ public static class ExplanationText
         string delta = what == "mfu" ? $"{-change:+0.0 %;−0.0 %} MFU" : $"{change:+0.0 %;−0.0 %} {what}";
         var moved = StepTerms.Changes(winner.Result.Time, r.Time).Where(d => Math.Abs(d.Seconds) > Negligible * winner.Result.StepTimeSeconds).Take(3);
         var limit = StepTerms.LargestOverhead(r.Time);
-        return $"{delta}, step {Units.Seconds(r.StepTimeSeconds)}; " + string.Join(", ", moved.Select(d => $"{d.Name} {Signed(d.Seconds)}"))
+        var changes = moved.Select(d => $"{d.Name} {Signed(d.Seconds)}").ToList();
+        return $"{delta}, step {Units.Seconds(r.StepTimeSeconds)}; " + (changes.Count > 0 ? string.Join(", ", changes) : "the same step terms")
                + $"; limiting term {limit.Name} ({limit.Seconds / r.StepTimeSeconds:P1})";
     }
 

@@ -59,7 +59,7 @@ public static class RankingTable
         {
             var r = ranked.Result;
             var changes = plan.Recipe.Changes(r.Layout);
-            var group = plan.Groups.FirstOrDefault(g => ranked.Rank >= g.FirstRank && ranked.Rank <= g.LastRank);
+            var group = plan.GroupOf(ranked.Rank);
             table.AddRow(
                 ranked.Rank.ToString(), OptionName(ranked), LayoutText.Short(r.Layout), Units.Seconds(r.StepTimeSeconds), $"{r.TokensPerSecond:N0}",
                 $"{r.Mfu:P1}", Units.Bytes(r.MemoryPerGpuBytes), Units.Seconds(r.CheckpointIntervalSeconds), $"{r.Goodput:P1}",

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ScalePlanner.Planner.Scenarios;
+using ScalePlanner.Planner.Validation;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Profiles;
@@ -65,13 +66,20 @@ public static class PlanSearch
         progress?.Invoke(1);
 
         var counts = new SearchCounts(total.Considered, total.Fit, total.OverMemory, total.OutsideConstraints, divisibility, batch, items.Count);
-        var ranked = total.Top.Items.Select((c, i) => Rank(i + 1, c, jobs)).ToList();
+        // How far off the cost model has been on published runs like each job (the same for every layout of a job).
+        var bands = jobs.Select(AccuracyBands.Default.For).ToArray();
+        RankedLayout Rank(int rank, in Candidate c) => new(rank, jobs[c.Cluster].Cluster, CostModel.Result(jobs[c.Cluster], c.Layout, c.Estimate))
+        {
+            Score = c.Score, Band = bands[c.Cluster],
+        };
+        List<RankedLayout> Ranked(List<Candidate> candidates) => [.. candidates.Select((c, i) => Rank(i + 1, c))];
+        var ranked = total.Top.Items.Select((c, i) => Rank(i + 1, c)).ToList();
         var fastest = total.Fastest.Where(f => f.HasValue).Select(f => f!.Value).OrderBy(f => f.WallSeconds).ThenBy(f => f.Cluster).ToList();
         // Dollars of a priced cluster and device-hours of an unpriced one are not comparable: with any price given, the front is among priced options.
         var comparable = fastest.Any(f => jobs[f.Cluster].Cluster.PricePerDeviceHour > 0) ? fastest.Where(f => jobs[f.Cluster].Cluster.PricePerDeviceHour > 0).ToList() : fastest;
         var pareto = comparable.Where(a => !comparable.Any(b => Dominates(b, a))).ToList();
-        RankedLayout ToRanked(Candidate c) => Rank(0, c, jobs);
-        return new PlanResult(scenario.Name, scenario.Objective.Describe(), [.. ranked.Take(top)], Ranked(fastest, jobs), Ranked(pareto, jobs), counts, clock.Elapsed.TotalSeconds, [])
+        RankedLayout ToRanked(Candidate c) => Rank(0, c);
+        return new PlanResult(scenario.Name, scenario.Objective.Describe(), [.. ranked.Take(top)], Ranked(fastest), Ranked(pareto), counts, clock.Elapsed.TotalSeconds, [])
         {
             Recipe = scenario.Recipe,
             Pool = ranked,
@@ -209,11 +217,6 @@ public static class PlanSearch
             from.Shapes.MergeInto(into.Shapes);
         }
     }
-
-    private static RankedLayout Rank(int rank, in Candidate candidate, TrainingJob[] jobs) =>
-        new(rank, jobs[candidate.Cluster].Cluster, CostModel.Result(jobs[candidate.Cluster], candidate.Layout, candidate.Estimate)) { Score = candidate.Score };
-
-    private static List<RankedLayout> Ranked(List<Candidate> candidates, TrainingJob[] jobs) => [.. candidates.Select((c, i) => Rank(i + 1, c, jobs))];
 
     /// <summary>For one cluster option dollars grow with wall time, so only its fastest layout can be on the front; one option dominates another when it is no worse on both and better on one.</summary>
     private static bool Dominates(in Candidate b, in Candidate a) =>

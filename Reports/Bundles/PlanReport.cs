@@ -16,7 +16,7 @@ public static class PlanReport
     public static ReportBundle Build(PlanResult plan, IReadOnlyList<ScalingPoint> scaling, RunContext context)
     {
         var bundle = new ReportBundle("plan", $"{plan.Scenario}: layout plan", context);
-        bundle.AddCsv("plan.csv", writer => writer.WriteRecords(PlanCsv.Rows(plan.Top)));
+        bundle.AddCsv("plan.csv", writer => writer.WriteRecords(PlanCsv.Rows(plan)));
         bundle.AddText("plan.json", PlanJson.Serialize(plan));
 
         var ranked = plan.Top.Select(r => ($"#{r.Rank} {r.Cluster.Devices} {r.Cluster.Accelerator.Key}: {PlanTable.ShortLayout(r.Result)}", r.Result)).ToList();

@@ -48,5 +48,8 @@ public sealed record PlanResult(
     /// <summary>Why the best layout wins; null when nothing fits.</summary>
     public PlanExplanation? Explanation { get; init; }
 
+    /// <summary>The near-tie group holding <paramref name="rank"/>; null when the ranking was not grouped.</summary>
+    public TieGroup? GroupOf(int rank) => Groups.FirstOrDefault(g => rank >= g.FirstRank && rank <= g.LastRank);
+
     public double CandidatesPerSecond => Counts.Considered / Math.Max(WallSeconds, 1e-9);
 }
