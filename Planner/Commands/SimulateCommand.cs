@@ -36,22 +36,24 @@ public static class SimulateCommand
             var job = loaded.JobWith(parsed.Devices);
             var deviceProfile = CommonOptions.LoadProfile(parse.GetValue(profile));
             bool json = parse.GetValue(format) == "json";
+            var band = Validation.AccuracyBands.Default.For(job);
+            var changes = loaded.Recipe.Changes(parsed);
             if (!useTimeline)
             {
                 var result = CostModel.Evaluate(job, parsed, deviceProfile);
                 var closedFormFiles = folder is null ? [] : Written(loaded.Name, result, null, folder, job, deviceProfile, parse.GetValue(scenario)!);
-                if (json) Console.WriteLine(SimulationJson.Serialize(result));
-                else SimulationTable.Write(loaded.Name, job, result);
+                if (json) Console.WriteLine(SimulationJson.Serialize(result, null, band, changes));
+                else SimulationTable.Write(loaded.Name, job, result, band: band, recipeChanges: changes);
                 CommonOptions.PrintWritten(closedFormFiles);
                 return 0;
             }
 
             var simulation = TimelineSimulator.Evaluate(job, parsed, deviceProfile, timelineOptions.Read(parse, recordEvents: folder is not null));
             var written = folder is null ? [] : Written(loaded.Name, simulation.Result, simulation, folder, job, deviceProfile, parse.GetValue(scenario)!);
-            if (json) Console.WriteLine(SimulationJson.Serialize(simulation.Result, TimelineJson.Summarize(simulation.Timeline, simulation.ClosedForm)));
+            if (json) Console.WriteLine(SimulationJson.Serialize(simulation.Result, TimelineJson.Summarize(simulation.Timeline, simulation.ClosedForm), band, changes));
             else
             {
-                SimulationTable.Write(loaded.Name, job, simulation.Result);
+                SimulationTable.Write(loaded.Name, job, simulation.Result, band: band, recipeChanges: changes);
                 SimulationTable.WriteTimeline(simulation);
             }
             CommonOptions.PrintWritten(written);

@@ -23,9 +23,9 @@ public static class RecipeLoader
     }
 
     /// <summary>A recipe precision without a fast path on a cluster option leaves the search nothing to time: say so instead.</summary>
-    public static void RequireSupported(TrainingRecipe recipe, IReadOnlyList<ClusterSpec> clusters, SearchSpace search)
+    public static void RequireSupported(TrainingRecipe recipe, IReadOnlyList<ClusterSpec> clusters, bool searchOpensPrecision)
     {
-        if (search.Precision is not null) return;
+        if (searchOpensPrecision) return;
         foreach (var accelerator in clusters.Select(c => c.Accelerator).Where(a => !a.Supports(recipe.Precision)))
             throw new SpecException("training.precision", $"{recipe.Precision.Key()} has no fast path on {accelerator.Key}; allowed there: {string.Join(' ', PrecisionFacts.All.Where(accelerator.Supports).Select(p => p.Key()))}");
     }

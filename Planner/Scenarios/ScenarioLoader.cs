@@ -30,7 +30,7 @@ public static class ScenarioLoader
             : [.. top.Section("clusters").Items().SelectMany(Clusters)];
         var recipe = RecipeLoader.Load(top.Section("training"));
         var search = SearchLoader.Load(top.Section("search"), recipe);
-        RecipeLoader.RequireSupported(recipe, clusters, search);
+        RecipeLoader.RequireSupported(recipe, clusters, top.Section("search").Has("precision"));
         var constraints = top.Section("constraints").OnlyKeys(ConstraintKeys);
         var kind = top.Choice("objective", new Dictionary<string, ObjectiveKind> { ["time"] = ObjectiveKind.Time, ["cost"] = ObjectiveKind.Cost, ["mfu"] = ObjectiveKind.Mfu }) ?? ObjectiveKind.Time;
         var objective = new Objective(kind,

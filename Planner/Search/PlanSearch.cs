@@ -41,7 +41,7 @@ public static class PlanSearch
     }
 
     /// <summary>How many ranked layouts the search keeps per layout shown, so that near-ties can be grouped and still fill --top rows.</summary>
-    private const int PoolPerRow = 10, MaxPool = 400;
+    private const int PoolPerRow = 40, MaxPool = 1000;
 
     public static PlanResult Run(Scenario scenario, int top, DeviceProfile? profile = null, Action<double>? progress = null)
     {
