@@ -14,7 +14,7 @@ public static class AcceleratorCatalog
     /// The one kind of price in the catalog: a hyperscaler's on-demand (pay-as-you-go) list price in a US East region, Linux, per
     /// instance-hour of its 8-device instance divided by 8 (per chip-hour for TPUs). AWS EC2 us-east-1 where AWS sells the device;
     /// Azure East US for MI300X and Google Cloud us-central1 for TPUs, which AWS does not sell. A device no hyperscaler lists on
-    /// demand (H100 PCIe, H800, GB200) has no catalog price. AWS figures as its price list reported them in November 2026
+    /// demand (H100 PCIe, H800, GB200) has no catalog price; `cpu`, this machine, has a nominal one. AWS figures as its price list reported them in November 2026
     /// (unchanged since its June 2025 reduction for P4 and P5).
     /// </summary>
     public const string PriceBasis = "on-demand list price per device-hour, US East, Linux: AWS EC2 us-east-1 (8-GPU instance ÷ 8); Azure East US for MI300X; Google Cloud us-central1 for TPUs";
@@ -80,8 +80,8 @@ public static class AcceleratorCatalog
             "NVIDIA L4 datasheet; price: AWS g6.48xlarge $13.3504/h ÷ 8", DefaultProfiles.L4),
         // This machine's processor, uncalibrated: 2 cores × 2.5 GHz × 32 fp32 FLOP/cycle (two AVX2 FMA ports); bf16 without AMX and fp16 without AVX512-FP16 run through fp32 units (LibTorch widens them), so both get the fp32 figure.
         // Memory: 24 GiB at ≈ 20 GB/s; "links" are shared memory between MPI processes (≈ 5 GB/s) and 10 GbE.
-        Make("cpu", "this machine's CPU (uncalibrated)", Peaks(0.16, 0, 0.16, 0.16, 0), 24, 0.02, 1, new LinkSpec(5, 1e-6), new LinkSpec(1.25, 50e-6), 0,
-            "nominal AVX2 figures; `scaleplan calibrate` measures the real ones; no price: this machine", DefaultProfiles.Cpu),
+        Make("cpu", "this machine's CPU (uncalibrated)", Peaks(0.16, 0, 0.16, 0.16, 0), 24, 0.02, 1, new LinkSpec(5, 1e-6), new LinkSpec(1.25, 50e-6), 0.10,
+            "nominal AVX2 figures; `scaleplan calibrate` measures the real ones; price: a nominal $0.10/h for this machine, not a list price", DefaultProfiles.Cpu),
     }.ToDictionary(a => a.Key);
 
     public static AcceleratorSpec Get(string key) =>
