@@ -4,15 +4,17 @@ using ScalePlanner.Mpi;
 namespace ScalePlanner.Planner.Commands;
 
 /// <summary>
-/// `calibrate`, `execute` and `study` time this machine: around each, the load is watched (<see cref="MachineLoad"/>) and, when
-/// other work shared the cores, a warning says the timings are unreliable. Only the process the user started speaks; the
-/// ranks mpirun starts stay quiet.
+/// `calibrate`, `execute` and `study` time this machine: the load is watched from <see cref="Start"/> to <see cref="Report"/>
+/// (<see cref="MachineLoad"/>) and, when other work shared the cores, a warning says the timings are unreliable. A command that
+/// stops on bad input before measuring says nothing; the ranks mpirun starts stay quiet, the process the user started speaks.
 /// </summary>
-public sealed class BusyMachineWarning(string command) : IDisposable
+public sealed class BusyMachineWarning
 {
     private readonly MachineLoad.Counters? start = MachineLoad.Read();
 
-    public void Dispose()
+    public static BusyMachineWarning Start() => new();
+
+    public void Report(string command)
     {
         if (OpenMpi.UnderLauncher) return;
         if (MachineLoad.Since(start) is { Busy: true } load) Console.Error.WriteLine($"warning: {load.Warning(command)}");

@@ -49,8 +49,9 @@ public static class ExecuteCommand
             ModelFlopsPerStep = predicted.ModelFlopsPerStep,
             PeakFlops = (profile ?? accelerator.DefaultProfile).PeakFlops(accelerator, layout.Precision),
         };
-        ExecutionOutcome outcome;
-        using (new BusyMachineWarning("execute")) outcome = ConsoleProgress.Run(view => ExecutionRunner.Run(request, new TrainingProgress(view, request.Steps)), live: layout.Devices == 1);
+        var busy = BusyMachineWarning.Start();
+        var outcome = ConsoleProgress.Run(view => ExecutionRunner.Run(request, new TrainingProgress(view, request.Steps)), live: layout.Devices == 1);
+        if (outcome.Reports) busy.Report("execute");
         if (outcome.Reports) Report(outcome, request, predicted, scenario.Name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
         if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
         return outcome.ExitCode;

@@ -66,7 +66,8 @@ public static class PlanSearch
         progress?.Invoke(1);
 
         var counts = new SearchCounts(total.Considered, total.Fit, total.OverMemory, total.OutsideConstraints, divisibility, batch, items.Count);
-        // How far off the cost model has been on published runs like each job (the same for every layout of a job).
+        double wall = clock.Elapsed.TotalSeconds;
+        // How far off the cost model has been on published runs like each job (the same for every layout of a job); loaded once per process, not timed.
         var bands = jobs.Select(AccuracyBands.Default.For).ToArray();
         RankedLayout Rank(int rank, in Candidate c) => new(rank, jobs[c.Cluster].Cluster, CostModel.Result(jobs[c.Cluster], c.Layout, c.Estimate))
         {
@@ -79,7 +80,7 @@ public static class PlanSearch
         var comparable = fastest.Any(f => jobs[f.Cluster].Cluster.PricePerDeviceHour > 0) ? fastest.Where(f => jobs[f.Cluster].Cluster.PricePerDeviceHour > 0).ToList() : fastest;
         var pareto = comparable.Where(a => !comparable.Any(b => Dominates(b, a))).ToList();
         RankedLayout ToRanked(Candidate c) => Rank(0, c);
-        return new PlanResult(scenario.Name, scenario.Objective.Describe(), [.. ranked.Take(top)], Ranked(fastest), Ranked(pareto), counts, clock.Elapsed.TotalSeconds, [])
+        return new PlanResult(scenario.Name, scenario.Objective.Describe(), [.. ranked.Take(top)], Ranked(fastest), Ranked(pareto), counts, wall, [])
         {
             Recipe = scenario.Recipe,
             Pool = ranked,
