@@ -36,6 +36,7 @@ public static partial class PlanCsv
         [CsvColumn("cost_dollars")] public double? CostDollars { get; set; }
         [CsvColumn("engine")] public string Engine { get; set; } = "";
         [CsvColumn("framework")] public string Framework { get; set; } = "";
+        [CsvColumn("expert_parallel_comm_s")] public double ExpertParallelComm { get; set; }
         /// <summary>What the layout changes in the scenario's training recipe ("precision=fp8 optimizer=sgd"); empty when it keeps it.</summary>
         [CsvColumn("recipe_changes")] public string RecipeChanges { get; set; } = "";
         /// <summary>The first rank of the near-tie group the layout belongs to.</summary>
@@ -59,7 +60,7 @@ public static partial class PlanCsv
             StepTimeSeconds = r.StepTimeSeconds, TokensPerSecond = r.TokensPerSecond, ModelTflopsPerGpu = r.ModelTflopsPerGpu,
             HardwareTflopsPerGpu = r.HardwareTflopsPerGpu, Mfu = r.Mfu, MemoryPerGpuBytes = r.MemoryPerGpuBytes,
             Compute = r.Time.Compute, Recompute = r.Time.Recompute, PipelineBubble = r.Time.PipelineBubble,
-            TensorParallelComm = r.Time.TensorParallelComm, ContextParallelComm = r.Time.ContextParallelComm,
+            TensorParallelComm = r.Time.TensorParallelComm, ContextParallelComm = r.Time.ContextParallelComm, ExpertParallelComm = r.Time.ExpertParallelComm,
             DataParallelCommExposed = r.Time.DataParallelCommExposed, PipelineComm = r.Time.PipelineComm, OptimizerStep = r.Time.OptimizerStep,
             DataWait = r.Time.DataWait, CheckpointIntervalSeconds = r.CheckpointIntervalSeconds, Goodput = r.Goodput,
             TimeToTrainSeconds = r.TimeToTrainSeconds, CostDollars = r.CostDollars, Engine = x.Timeline is null ? "closed-form" : "timeline",

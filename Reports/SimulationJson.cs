@@ -11,17 +11,17 @@ public static class SimulationJson
     public sealed record Memory(double Weights, double Gradients, double OptimizerStates, double Activations, double Other);
 
     public sealed record Time(double Compute, double Recompute, double PipelineBubble, double TensorParallelComm, double ContextParallelComm,
-        double DataParallelCommExposed, double PipelineComm, double OptimizerStep, double DataWait);
+        double DataParallelCommExposed, double PipelineComm, double OptimizerStep, double DataWait, double ExpertParallelComm);
 
     public sealed record Result(
         string Layout, bool Fits, double StepTimeSeconds, double TokensPerSecond, double ModelTflopsPerGpu, double HardwareTflopsPerGpu,
         double ModelFlopsPerStep, double HardwareFlopsPerStep, double Mfu, double Hfu, double MemoryPerGpuBytes, double MemoryCapacityBytes, Memory Memory, Time Time, int Devices, int MicroBatches,
         double Steps, double FailureFreeTimeToTrainSeconds, double CheckpointWriteSeconds, double CheckpointIntervalSeconds,
         double ExpectedInterruptions, double Goodput, double TimeToTrainSeconds, double DeviceHours, double? CostDollars,
-        TimelineJson.Summary? Timeline = null, string Framework = "megatron", string AttentionKernel = "flash2");
+        TimelineJson.Summary? Timeline = null, string Framework = "megatron", string AttentionKernel = "flash2", long Parameters = 0, long ActiveParameters = 0);
 
     public static Time TimeOf(in TimeParts t) => new(t.Compute, t.Recompute, t.PipelineBubble, t.TensorParallelComm, t.ContextParallelComm,
-        t.DataParallelCommExposed, t.PipelineComm, t.OptimizerStep, t.DataWait);
+        t.DataParallelCommExposed, t.PipelineComm, t.OptimizerStep, t.DataWait, t.ExpertParallelComm);
 
     /// <summary>The contract; with a timeline, the step's time and parts are the timeline's and a summary of it is added.</summary>
     public static Result From(SimulationResult r, TimelineJson.Summary? timeline = null) => new(
@@ -30,7 +30,7 @@ public static class SimulationJson
         new Memory(r.Memory.Weights, r.Memory.Gradients, r.Memory.OptimizerStates, r.Memory.Activations, r.Memory.Other),
         TimeOf(r.Time),
         r.Devices, r.MicroBatches, r.Steps, r.FailureFreeTimeToTrainSeconds, r.CheckpointWriteSeconds, r.CheckpointIntervalSeconds,
-        r.ExpectedInterruptions, r.Goodput, r.TimeToTrainSeconds, r.DeviceHours, r.CostDollars, timeline, r.Framework.Key(), r.AttentionKernel.Key());
+        r.ExpectedInterruptions, r.Goodput, r.TimeToTrainSeconds, r.DeviceHours, r.CostDollars, timeline, r.Framework.Key(), r.AttentionKernel.Key(), r.Parameters, r.ActiveParameters);
 
     public static string Serialize(SimulationResult result, TimelineJson.Summary? timeline = null) => JsonSerializer.Serialize(From(result, timeline), JsonFormat.Options);
 

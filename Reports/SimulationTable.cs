@@ -36,7 +36,7 @@ public static class SimulationTable
         {
             ("compute", t.Compute), ("recompute", t.Recompute), ("pipeline bubble", t.PipelineBubble), ("tensor-parallel comm", t.TensorParallelComm),
             ("context-parallel comm", t.ContextParallelComm), ("data-parallel comm (exposed)", t.DataParallelCommExposed), ("pipeline comm", t.PipelineComm),
-            ("optimizer step", t.OptimizerStep), ("data wait", t.DataWait),
+            ("optimizer step", t.OptimizerStep), ("data wait", t.DataWait), ("expert-parallel comm (dispatch, combine)", t.ExpertParallelComm),
         })
             time.AddRow(name, $"{value:F4}", $"{value / t.Total:P1}");
         console.Write(time);

@@ -22,6 +22,7 @@ public sealed class DeepSpeedConfig : IExportTarget
 
     public string? Refusal(TrainingJob job, Layout l) =>
         ExportTargets.StackRefusal(this, job)
+        ?? (job.Model.Moe is not null || job.Model.Mla is not null ? "the model's experts or latent attention are not written out yet (dense models only)" : null)
         ?? (l.Tp > 1 || l.Pp > 1 || l.Cp > 1 ? $"tp={l.Tp}, pp={l.Pp}, cp={l.Cp}: a DeepSpeed program sets model parallelism in its code (e.g. PipelineModule(num_stages=...)), not in ds_config.json" : null)
         ?? (l.Precision is Precision.Fp8 or Precision.Tf32 ? $"precision={l.Precision.Key()}: the config enables fp16 or bf16 only" : null)
         ?? (l.Optimizer == OptimizerKind.Adafactor ? "optimizer=adafactor: DeepSpeed's optimizer types are Adam, AdamW, Lamb and torch's" : null)

@@ -8,9 +8,9 @@ namespace ScalePlanner.Planner.Scenarios;
 /// <summary>Reads a scenario JSON file (Microsoft.Extensions.Configuration.Json) into validated specs; the schema is in the README.</summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] ModelKeys = ["preset", "layers", "hidden", "heads", "kvHeads", "ffnHidden", "gatedMlp", "vocab", "sequenceLength", "tiedEmbeddings", "biases", "norm", "positions", "dropout"];
+    private static readonly string[] ModelKeys = ["preset", "layers", "hidden", "heads", "kvHeads", "ffnHidden", "gatedMlp", "vocab", "sequenceLength", "tiedEmbeddings", "biases", "norm", "positions", "dropout", "headDim", "mtpLayers", "moe", "attention", "mla"];
     private static readonly string[] ClusterKeys = ["accelerator", "nodes", "devicesPerNode", "intraNodeGBps", "interNodeGBps", "intraNodeLatencyUs", "interNodeLatencyUs", "pricePerDeviceHour", "deviceMtbfHours", "checkpointGBpsPerNode", "restartSeconds"];
-    private static readonly string[] TrainingKeys = ["globalBatchSize", "tokens", "flashAttention", "attentionKernel", "framework", "kernels", "fusedGradientAccumulation", "loaderTokensPerSecondPerDevice", .. RecipeLoader.Keys];
+    private static readonly string[] TrainingKeys = ["globalBatchSize", "tokens", "flashAttention", "attentionKernel", "framework", "kernels", "fusedGradientAccumulation", "loaderTokensPerSecondPerDevice", "moeDispatcher", "moeOverlap", .. RecipeLoader.Keys];
     private static readonly string[] TopKeys = ["name", "model", "cluster", "clusters", "training", "search", "objective", "constraints"];
     private static readonly string[] ConstraintKeys = ["deadlineDays", "budgetDollars"];
 
@@ -80,6 +80,10 @@ public static class ScenarioLoader
             Norm = m.Choice("norm", new Dictionary<string, NormKind> { ["layernorm"] = NormKind.LayerNorm, ["rmsnorm"] = NormKind.RmsNorm }) ?? spec.Norm,
             Positions = m.Choice("positions", new Dictionary<string, PositionEmbedding> { ["learned"] = PositionEmbedding.Learned, ["rotary"] = PositionEmbedding.Rotary }) ?? spec.Positions,
             Dropout = m.Bool("dropout") ?? spec.Dropout,
+            HeadDimension = m.Int("headDim") ?? spec.HeadDimension,
+            MtpLayers = m.Int("mtpLayers") ?? spec.MtpLayers,
+            Moe = ExpertsLoader.Moe(m, spec.Moe),
+            Mla = ExpertsLoader.Mla(m, spec.Mla),
         };
     }
 
@@ -119,6 +123,8 @@ public static class ScenarioLoader
             Kernels = t.Choice("kernels", StackKeys.KernelSets),
             FusedGradientAccumulation = t.Bool("fusedGradientAccumulation") ?? true,
             LoaderTokensPerSecondPerDevice = t.Double("loaderTokensPerSecondPerDevice"),
+            MoeDispatcher = t.Choice("moeDispatcher", StackKeys.MoeDispatchers) ?? MoeDispatcher.AllToAll,
+            MoeOverlap = t.Bool("moeOverlap") ?? false,
         };
     }
 }

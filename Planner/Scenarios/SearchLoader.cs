@@ -7,7 +7,7 @@ namespace ScalePlanner.Planner.Scenarios;
 /// <summary>Reads the scenario's `search` section: each key restricts one layout dimension to a list of values (layout-string spelling).</summary>
 public static class SearchLoader
 {
-    private static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "mb", "zero", "recompute", "precision", "optimizer", "compress", "overlap", "sp", "schedule", "tpAcrossNodes", "minTokensPerContextRank", "framework"];
+    private static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "mb", "zero", "recompute", "precision", "optimizer", "compress", "overlap", "sp", "schedule", "tpAcrossNodes", "minTokensPerContextRank", "framework", "ep", "etp"];
 
     /// <summary>The search; precision, optimizer and compression keep the <paramref name="recipe"/>'s value unless the section opens them.</summary>
     public static SearchSpace Load(ConfigReader s, TrainingRecipe recipe)
@@ -22,6 +22,8 @@ public static class SearchLoader
             Vp = Positive(s, "vp"),
             Cp = Positive(s, "cp"),
             MicroBatch = Positive(s, "mb"),
+            Ep = Positive(s, "ep"),
+            Etp = Positive(s, "etp"),
             Zero = Values(s, "zero", l => l.Zero, skip: "hybrid") ?? defaults.Zero,
             HybridShard = s.StringList("zero") is { } zeros ? zeros.Contains("hybrid", StringComparer.OrdinalIgnoreCase) : defaults.HybridShard,
             Framework = s.StringList("framework") is { } stacks ? [.. stacks.Select(text => Stack(s, text)).Distinct()] : null,

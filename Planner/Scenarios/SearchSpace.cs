@@ -15,6 +15,10 @@ public sealed record SearchSpace
     public int[]? Vp { get; init; }
     public int[]? Cp { get; init; }
     public int[]? MicroBatch { get; init; }
+    /// <summary>Expert-parallel degrees; null: every divisor of the experts that fits the stage's ranks.</summary>
+    public int[]? Ep { get; init; }
+    /// <summary>Expert tensor-parallel degrees; null: the divisors of the expert width up to the attention's tp (etp ≤ tp, as Megatron-Core's folding recipes run it).</summary>
+    public int[]? Etp { get; init; }
     public int[] Zero { get; init; } = [0, 1, 2, 3];
     /// <summary>Also try FSDP's HYBRID_SHARD (zero=hybrid) where the stack has it and the data-parallel ranks span nodes.</summary>
     public bool HybridShard { get; init; } = true;

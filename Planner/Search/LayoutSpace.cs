@@ -105,7 +105,23 @@ public sealed class LayoutSpace
         [.. search.Schedule.Where(s => LayoutRules.AllowsSchedule(s, pp, vp) && !(pp == 1 && s == PipelineSchedule.GPipe)
             && Runs(new Layout { Pp = pp, Vp = vp, Schedule = s }))];
 
-    public bool[] SequenceParallel(int tp) => LayoutRules.AllowsSequenceParallel(tp) ? search.Sp : search.Sp.Contains(false) ? [false] : [];
+    /// <summary>Sequence parallelism where tp allows it; an MoE model with tp &gt; 1 runs only with it (Megatron-Core requires it).</summary>
+    public bool[] SequenceParallel(int tp) => !LayoutRules.AllowsSequenceParallel(tp) ? (search.Sp.Contains(false) ? [false] : [])
+        : model.Moe is not null ? (search.Sp.Contains(true) ? [true] : [])
+        : search.Sp;
+
+    /// <summary>
+    /// The (ep, etp) pairs to try with tensor parallelism tp: (1, 1) for a dense model; for an MoE model, ep among the divisors of
+    /// the experts and etp among the divisors of the expert width up to tp, both dividing the devices (the scenario's lists
+    /// restrict them). Whether ep·etp divides a stage's dp·tp·cp ranks is checked per pipeline degree.
+    /// </summary>
+    public (int Ep, int Etp)[] ExpertSplits(int tp)
+    {
+        if (model.Moe is not { } moe) return [(1, 1)];
+        var eps = (search.Ep ?? LayoutRules.Divisors(moe.Experts)).Where(ep => moe.Experts % ep == 0 && cluster.Devices % ep == 0);
+        var etps = (search.Etp ?? LayoutRules.Divisors(tp)).Where(etp => moe.ExpertFfnHidden % etp == 0 && cluster.Devices % etp == 0);
+        return [.. eps.SelectMany(ep => etps.Select(etp => (ep, etp)))];
+    }
 
     /// <summary>
     /// ZeRO stages (and HYBRID_SHARD) the stack runs with <paramref name="pp"/> stages; with one data-parallel rank only zero=0,

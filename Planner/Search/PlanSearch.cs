@@ -17,7 +17,7 @@ namespace ScalePlanner.Planner.Search;
 /// </summary>
 public static class PlanSearch
 {
-    private readonly record struct WorkItem(int Cluster, int Tp, int Cp, int MicroBatch, bool Sp, RecomputeMode Recompute, Precision Precision);
+    private readonly record struct WorkItem(int Cluster, int Tp, int Cp, int MicroBatch, bool Sp, RecomputeMode Recompute, Precision Precision, int Ep, int Etp);
 
     private sealed class Accumulator(int pool, int clusters)
     {
@@ -123,7 +123,8 @@ public static class PlanSearch
                         foreach (bool sp in space.SequenceParallel(tp))
                             foreach (var recompute in space.Recompute)
                                 foreach (var precision in space.Precisions)
-                                    items.Add(new WorkItem(c, tp, cp, mb, sp, recompute, precision));
+                                    foreach (var (ep, etp) in space.ExpertSplits(tp))
+                                        items.Add(new WorkItem(c, tp, cp, mb, sp, recompute, precision, ep, etp));
                 }
             }
         }
@@ -132,7 +133,7 @@ public static class PlanSearch
 
     private static void Evaluate(in WorkItem item, TrainingJob job, StepModel stepModel, LayoutSpace space, Objective objective, Accumulator acc)
     {
-        var shapeLayout = new Layout { Tp = item.Tp, Cp = item.Cp, MicroBatch = item.MicroBatch, Sp = item.Sp, Recompute = item.Recompute, Precision = item.Precision };
+        var shapeLayout = new Layout { Tp = item.Tp, Cp = item.Cp, MicroBatch = item.MicroBatch, Sp = item.Sp, Recompute = item.Recompute, Precision = item.Precision, Ep = item.Ep, Etp = item.Etp };
         MicroBatchCosts? shape = null;
         var (_, cluster, training) = job;
         double capacity = cluster.Accelerator.MemoryBytes;
@@ -141,6 +142,7 @@ public static class PlanSearch
         {
             int dp = space.DataParallel(item.Tp, item.Cp, pp);
             if (dp == 0 || !space.Allows(dp) || !LayoutRules.SplitsBatch(training.GlobalBatchSize, dp, item.MicroBatch)) continue;
+            if (!LayoutRules.SplitsExperts(job.Model, dp, item.Tp, item.Cp, item.Ep, item.Etp)) continue;
             // What this shape met, for the explanation: its best, its fastest outside the constraints, its closest miss on memory.
             Candidate? shapeBest = null, shapeOutside = null;
             Layout? least = null;

@@ -14,7 +14,7 @@ public static class BreakdownPlots
     public static readonly IReadOnlyList<Part<TimeParts>> TimeParts =
     [
         new("compute", t => t.Compute), new("recompute", t => t.Recompute), new("pipeline bubble", t => t.PipelineBubble),
-        new("tensor-parallel comm", t => t.TensorParallelComm), new("context-parallel comm", t => t.ContextParallelComm),
+        new("tensor-parallel comm", t => t.TensorParallelComm), new("context-parallel comm", t => t.ContextParallelComm), new("expert-parallel comm", t => t.ExpertParallelComm),
         new("data-parallel comm (exposed)", t => t.DataParallelCommExposed), new("pipeline comm", t => t.PipelineComm),
         new("optimizer step", t => t.OptimizerStep), new("data wait", t => t.DataWait),
     ];

@@ -5,45 +5,64 @@ namespace ScalePlanner.Simulator.Costs;
 
 /// <summary>
 /// Activation bytes one block keeps for backward, per micro-batch, generalising Korthikanti et al. 2022 (§4.1, eq. 1–2:
-/// sbh(34 + 5as/h) for GPT with half precision and dropout) to any element size, grouped-query attention, gated MLPs,
-/// models without dropout and fused attention.
+/// sbh(34 + 5as/h) for GPT with half precision and dropout) to any element size, grouped-query and latent attention, head
+/// widths apart from hidden/heads, gated MLPs, mixtures of experts, models without dropout and fused attention.
 /// </summary>
 public static class ActivationMemory
 {
-    public static double PerBlock(ModelSpec model, Layout layout, bool flashAttention)
+    public static double PerBlock(ModelSpec model, Layout layout, bool flashAttention, bool moeLayer = false)
     {
         double e = layout.Precision.ActivationBytes(), t = layout.Tp;
         double s = (double)model.SequenceLength / layout.Cp, b = layout.MicroBatch, h = model.Hidden;
-        double sbh = s * b * h;
-        double kvShare = (double)model.KvHeads / model.Heads;
+        double sbh = s * b * h, sb = s * b;
+        double heads = model.Heads, kvHeads = model.KvHeads, qk = model.AttentionQkDim, v = model.AttentionVDim;
         double mask = model.Dropout ? 1 : 0;
+        double ffn = moeLayer ? MoeFfn(model, layout, sb) : e * sbh * model.FfnHidden / h * (model.GatedMlp ? 3 : 2) / t; // activation input(s) and MLP-down input
 
         if (layout.Recompute == RecomputeMode.Full)
             return e * sbh / (layout.Sp ? t : 1); // only the block input is kept (Korthikanti §4.3: 2sbhL)
         if (layout.Recompute == RecomputeMode.Ops)
         {
             // torchtitan's per-operator checkpointing keeps the block input and the outputs of the matmuls it does not recompute
-            // (q, v, the MLP's first, and with a gate the down projection's) and of attention with its fp32 log-sum-exp.
-            double kept = 1 + 1.0 / t + (double)model.KvHeads / model.Heads / t + 1.0 / t
-                        + (double)model.FfnHidden / h / t + (model.GatedMlp ? 1 : 0);
-            return e * sbh * kept + 4 * model.Heads * s * b / t;
+            // (q, v, the MLP's first, and with a gate the down projection's; about half of what an MoE FFN keeps) and of
+            // attention with its fp32 log-sum-exp.
+            double ffnKept = moeLayer ? ffn / 2 : e * sbh * ((double)model.FfnHidden / h / t + (model.GatedMlp ? 1 : 0));
+            double kept = e * sbh + e * sb * (heads * qk + kvHeads * v + heads * v) / t + ffnKept;
+            return kept + 4 * heads * s * b / t;
         }
 
         // Kept whole on every tensor-parallel rank unless sequence parallel: the two norm inputs, the QKV and MLP inputs, the two dropout masks.
         double replicated = (4 * e + 2 * mask) * sbh;    // 10 sbh in Korthikanti's half-precision count
-        // Split across tensor-parallel ranks: Q, K, V, the projection input, the MLP hidden activations.
-        double ffnRatio = (double)model.FfnHidden / h;
-        double split = e * sbh * (1 + 2 * kvShare + 1)                        // Q, K, V, attention-projection input
-                     + e * sbh * ffnRatio * (model.GatedMlp ? 3 : 2);          // activation input(s) and MLP-down input
+        // Split across tensor-parallel ranks: Q, K, V and the projection input (heads × their widths), then the FFN's.
+        double split = e * sb * (heads * qk + kvHeads * qk + kvHeads * v + heads * v) + ffn * t;
         double perRank = replicated / (layout.Sp ? t : 1) + split / t;
+        // MLA's latents and their normed copies, computed by the replicated down-projections.
+        if (model.Mla is { } mla) perRank += 2 * e * sb * (mla.QLoraRank + mla.KvLoraRank + mla.QkRopeHeadDim);
 
-        double heads = model.Heads;
         double scores = heads * s * (double)model.SequenceLength * b / t;      // a·s²·b / t softmax entries
         if (flashAttention)
             perRank += 4 * heads * s * b / t;                                  // fp32 log-sum-exp per row (Dao et al. 2022, Alg. 2)
         else if (layout.Recompute == RecomputeMode.None)
             perRank += (e + mask * (1 + e)) * scores;                          // softmax output, dropout mask and output: 5as²b
         return perRank;
+    }
+
+    /// <summary>
+    /// What an MoE FFN keeps on one rank (Megatron-Core's MoE layer): the fp32 router logits and probabilities of the rank's
+    /// tokens, and for every token copy its experts compute (the busiest rank's): the permuted input, the activation's inputs and
+    /// output, and the expert output the weighted combine needs; shared experts as a dense MLP of their width.
+    /// </summary>
+    private static double MoeFfn(ModelSpec model, Layout layout, double sb)
+    {
+        var moe = model.Moe!;
+        double e = layout.Precision.ActivationBytes(), h = model.Hidden, t = layout.Tp;
+        double routed = sb / (layout.Sp ? t : 1);
+        double received = routed * moe.TopK * layout.Etp * moe.BusiestExpertShare;
+        double expertWidth = (double)moe.ExpertFfnHidden / layout.Etp;
+        double router = 2 * 4 * routed * moe.Experts;
+        double experts = e * received * (2 * h + expertWidth * (model.GatedMlp ? 3 : 2));
+        double shared = e * sb * moe.SharedExperts * moe.ExpertFfnHidden * (model.GatedMlp ? 3 : 2) / t;
+        return router + experts + shared;
     }
 
     /// <summary>

@@ -19,6 +19,10 @@ public static class Collectives
     public static double TreeAllReduce(double bytes, int n, double bandwidth, double alpha) =>
         n <= 1 ? 0 : 2 * Math.Ceiling(Math.Log2(n)) * alpha + 2 * bytes / bandwidth;
 
+    // Pairwise-exchange all-to-all (Thakur et al. 2005, §4.5): n−1 steps, each rank sending M/n bytes to one peer per step.
+    public static double PairwiseAllToAll(double bytes, int n, double bandwidth, double alpha) =>
+        n <= 1 ? 0 : (n - 1) * alpha + (double)(n - 1) / n * bytes / bandwidth;
+
     // Point-to-point: one message.
     public static double PointToPoint(double bytes, double bandwidth, double alpha) => alpha + bytes / bandwidth;
 }

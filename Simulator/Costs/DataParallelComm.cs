@@ -54,7 +54,9 @@ public static class DataParallelComm
     /// weights (same volume); 3: per micro-batch and per block, two weight all-gathers (forward, backward) and a gradient
     /// reduce-scatter (Rajbhandari et al. SC20, §7). With overlap, reduction hides behind the last micro-batch's backward in
     /// 25 MB buckets (Li et al. VLDB 2020, PyTorch DDP; Megatron-LM overlap_grad_reduce), the weight all-gather behind the next
-    /// forward (overlap_param_gather), ZeRO-3 gathers behind each micro-batch's compute; the last bucket is never hidden.
+    /// forward (overlap_param_gather), ZeRO-3 gathers behind each micro-batch's compute; the last bucket is never hidden. Without
+    /// overlap the whole contiguous gradient buffer goes in one collective after the backward (Megatron-LM 2021 local DDP,
+    /// DistributedDataParallel.allreduce_gradients over its grad buffer).
     /// </summary>
     private static double MegatronExposed(in DataParallelWork w, double contention)
     {
@@ -62,14 +64,16 @@ public static class DataParallelComm
         double backward = stage.Backward + stage.Recompute;
         if (layout.Zero == 0)
         {
+            if (!layout.Overlap) return link.AllReduce(w.GradientBytes);
             double reduce = link.AllReduceInBuckets(w.GradientBytes, DdpBucketBytes);
-            return layout.Overlap ? Hidden(reduce, backward, link.AllReduce(Math.Min(w.GradientBytes, DdpBucketBytes)), contention) : reduce;
+            return Hidden(reduce, backward, link.AllReduce(Math.Min(w.GradientBytes, DdpBucketBytes)), contention);
         }
         if (layout.Zero <= 2)
         {
+            if (!layout.Overlap) return link.ReduceScatter(w.GradientBytes) + link.AllGather(w.WeightBytes);
             double scatter = link.ReduceScatterInBuckets(w.GradientBytes, DdpBucketBytes), gather = link.AllGatherInBuckets(w.WeightBytes, DdpBucketBytes);
             double tail = link.ReduceScatter(Math.Min(w.GradientBytes, DdpBucketBytes));
-            return layout.Overlap ? Hidden(scatter, backward, tail, contention) + Hidden(gather, stage.Forward, 0, contention) : scatter + gather;
+            return Hidden(scatter, backward, tail, contention) + Hidden(gather, stage.Forward, 0, contention);
         }
         double perMicroBatch = 2 * link.BlockwiseAllGather(w.WeightBytes, w.Blocks) + link.BlockwiseReduceScatter(w.GradientBytes, w.Blocks);
         double lastBlock = link.ReduceScatter(w.GradientBytes / w.Blocks);

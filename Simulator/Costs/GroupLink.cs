@@ -17,7 +17,7 @@ public readonly struct GroupLink
     public readonly bool CrossesNodes;
     private readonly double pointToPointBandwidth;
     private readonly int perNode;
-    private readonly double intraBandwidth, intraAlpha;
+    private readonly double intraBandwidth, intraAlpha, interBandwidth;
     private readonly EfficiencyCurve? intraBySize, interBySize;
 
     public GroupLink(int size, int stride, ClusterSpec cluster, DeviceProfile profile)
@@ -29,6 +29,7 @@ public readonly struct GroupLink
         CrossesNodes = (long)size * stride > cluster.DevicesPerNode;
         intraBandwidth = intra;
         intraAlpha = intraLatency;
+        interBandwidth = inter;
         intraBySize = profile.IntraNodeLink is null ? profile.IntraNodeBusBandwidth : null; // a measured alpha–beta link already holds its size dependence
         interBySize = profile.InterNodeBusBandwidth;
         perNode = 1;
@@ -56,6 +57,21 @@ public readonly struct GroupLink
         double inNode = 2 * Collectives.RingGather(bytes, perNode, intraBandwidth * Scale(bytes, false), intraAlpha);
         double acrossNodes = Collectives.RingAllReduce(bytes / perNode, Size / perNode, Bandwidth / perNode * Scale(bytes / perNode, true), Alpha);
         return Math.Min(best, inNode + acrossNodes);
+    }
+
+    /// <summary>
+    /// An all-to-all in which each rank sends <paramref name="bytes"/> in all, an equal share to every member (MoE token dispatch).
+    /// Inside a node it is the pairwise exchange on the intra-node link. Across nodes each device's own network link carries the
+    /// share bound for other nodes while the intra-node links carry the rest at the same time, so the slower of the two sets the
+    /// time (NCCL's all-to-all posts every peer's send and receive at once; one NIC per GPU as in DGX nodes).
+    /// </summary>
+    public double AllToAll(double bytes)
+    {
+        if (Size <= 1) return 0;
+        if (!CrossesNodes) return Collectives.PairwiseAllToAll(bytes, Size, Bandwidth * Scale(bytes, false), Alpha);
+        double offNode = (double)(Size - perNode) / Size * bytes / (interBandwidth * Scale(bytes, true));
+        double onNode = (double)(perNode - 1) / Size * bytes / (intraBandwidth * Scale(bytes, false));
+        return (Size - 1) * Alpha + Math.Max(offNode, onNode);
     }
 
     public double AllGather(double bytes) => Collectives.RingGather(bytes, Size, Bandwidth * Scale(bytes, CrossesNodes), Alpha);

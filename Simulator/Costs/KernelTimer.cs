@@ -60,8 +60,15 @@ public readonly struct KernelTimer
     /// <summary>Batched GEMM (batch × [m×k]·[k×n]) reading both operands and writing the product once.</summary>
     public double Gemm(double m, double n, double k, double batch, int elementBytes) => Product(gemm, m, n, k, batch, elementBytes);
 
-    /// <summary>A weight gradient [m×k]ᵀ-layout product dW = dYᵀ·X ([m×k]·[k×n] with k the token count), at its own efficiency.</summary>
-    public double WeightGradientGemm(double m, double n, double k, int elementBytes) => Product(weightGradientGemm, m, n, k, 1, elementBytes);
+    /// <summary>A weight gradient [m×k]ᵀ-layout product dW = dYᵀ·X ([m×k]·[k×n] with k the token count), at its own efficiency; <paramref name="batch"/> of them grouped in one kernel (MoE experts).</summary>
+    public double WeightGradientGemm(double m, double n, double k, int elementBytes, double batch = 1) => Product(weightGradientGemm, m, n, k, batch, elementBytes);
+
+    /// <summary>A linear layer's forward on m tokens: [m×k]·[k×n], <paramref name="batch"/> of them grouped (MoE experts).</summary>
+    public double LinearForward(double m, double n, double k, int elementBytes, double batch = 1) => Gemm(m, n, k, batch, elementBytes);
+
+    /// <summary>Its backward: the input gradient [m×n]·[n×k] and the weight gradient [k×m]·[m×n] (dYᵀ·X, at the weight-gradient efficiency).</summary>
+    public double LinearBackward(double m, double n, double k, int elementBytes, double batch = 1) =>
+        Gemm(m, k, n, batch, elementBytes) + WeightGradientGemm(k, n, m, elementBytes, batch);
 
     private double Product(EfficiencyCurve efficiency, double m, double n, double k, double batch, int elementBytes)
     {

@@ -18,9 +18,9 @@ public sealed class TransformerCosts
     private readonly KernelRecipe recipe;
     private readonly RecomputeMode recompute;
     private readonly Precision precision;
-    private readonly bool flash, sp;
+    private readonly bool flash, sp, moeOverlap;
     private readonly int e;
-    private readonly double t, b, s, fullSeq, tokens, normTokens, headsT, kvHeadsT, ffnT, hd, h, qkvColumns, mlpUpColumns;
+    private readonly double t, b, s, fullSeq, tokens, normTokens, headsT, kvHeadsT, ffnT, hd, qkDim, vDim, h, qkvColumns, mlpUpColumns;
 
     public TransformerCosts(ModelSpec model, TrainingSpec training, Layout layout, KernelTimer timer, GroupLink tensorLink, GroupLink contextLink)
     {
@@ -32,6 +32,7 @@ public sealed class TransformerCosts
         recompute = layout.Recompute;
         precision = layout.Precision;
         flash = training.FlashAttention;
+        moeOverlap = training.MoeOverlap;
         sp = layout.Sp;
         e = layout.Precision.ActivationBytes();
         t = layout.Tp;
@@ -44,46 +45,63 @@ public sealed class TransformerCosts
         kvHeadsT = Math.Max(1.0, (double)model.KvHeads / t); // key/value heads are replicated when tp exceeds them
         ffnT = (double)model.FfnHidden / t;
         hd = model.HeadDim;
+        qkDim = model.AttentionQkDim;
+        vDim = model.AttentionVDim;
         h = model.Hidden;
         qkvColumns = (headsT + 2 * kvHeadsT) * hd;
         mlpUpColumns = (model.GatedMlp ? 2 : 1) * ffnT;
     }
 
-    /// <summary>One transformer block: attention and MLP with their norms, residuals, dropout and communication, and where that communication falls.</summary>
-    public (PassCost Cost, CommSplit Comm) Block()
-    {
-        double qkvCols = (headsT + 2 * kvHeadsT) * hd, mlpUpCols = (model.GatedMlp ? 2 : 1) * ffnT;
-        double gemmFlops = 2 * tokens * h * (qkvCols + headsT * hd + mlpUpCols + ffnT);
-        double gemmFwd = GemmForward(tokens, qkvCols, h) + GemmForward(tokens, h, headsT * hd)
-                       + GemmForward(tokens, mlpUpCols, h) + GemmForward(tokens, h, ffnT);
-        double bwd = GemmBackward(tokens, qkvCols, h) + GemmBackward(tokens, h, headsT * hd)
-                   + GemmBackward(tokens, mlpUpCols, h) + GemmBackward(tokens, h, ffnT);
-        var (memoryFwd, memoryBwd) = MemoryPasses();
-        var (castFwd, castBwd) = Fp8Casts(qkvCols, mlpUpCols);
-        memoryFwd += castFwd;
-        double fwd = gemmFwd + memoryFwd;
-        bwd += memoryBwd + castBwd;
+    /// <summary>One dense transformer block: attention and MLP with their norms, residuals, dropout and communication, and where that communication falls.</summary>
+    public (PassCost Cost, CommSplit Comm) Block() => Block(DenseFfn());
 
+    /// <summary>Tokens of a micro-batch on one tensor group (b·s/cp) and the share one rank routes in an MoE layer (b·s/(cp·tp) with sequence parallelism).</summary>
+    public (double Tokens, double RoutedTokens) TokenCounts => (tokens, normTokens);
+
+    /// <summary>One block of attention and the given feed-forward half (the dense MLP, or a mixture of experts from <see cref="MoeFfnCosts"/>).</summary>
+    public (PassCost Cost, CommSplit Comm) Block(in Sublayer ffn)
+    {
+        var attention = AttentionSublayer();
         var (attnFwd, attnBwd, attnFlops) = AttentionCore();
-        fwd += attnFwd;
-        bwd += attnBwd;
+        double gemmFlops = attention.Flops + ffn.Flops;
+        double memoryFwd = attention.MemoryForward + ffn.MemoryForward;
+        double fwd = attention.GemmForward + ffn.GemmForward + memoryFwd + attnFwd;
+        double bwd = attention.GemmBackward + ffn.GemmBackward + attention.MemoryBackward + ffn.MemoryBackward + attnBwd;
+        // Bias gradients: each linear's output gradient is read once and summed over tokens (Megatron-LM 2021 Column/RowParallelLinear
+        // backward, grad_output.sum(dim=0)), one pass over the block's biases.
+        double biasBytes = attention.BiasGradientBytes + ffn.BiasGradientBytes;
+        if (biasBytes > 0) bwd += timer.Memory(biasBytes);
+        var (castFwd, castBwd) = Fp8Casts(attention.CastInputs + ffn.CastInputs, attention.CastOutputGradients + ffn.CastOutputGradients);
+        memoryFwd += castFwd;
+        fwd += castFwd;
+        bwd += castBwd;
         double modelFlops = 3 * (gemmFlops + attnFlops); // backward = 2 × forward (Narayanan et al. SC21, §5.1)
 
         // The host issues the block's operators one by one; when that takes longer than the kernels, the device waits (the
         // backward's autograd nodes are about as many as the forward's operators).
-        double host = recipe.HostOperatorsPerBlock * timer.HostSecondsPerOperator;
+        double host = (attention.HostOperators + ffn.HostOperators) * timer.HostSecondsPerOperator;
         fwd = Math.Max(fwd, host);
         bwd = Math.Max(bwd, host);
 
-        // Tensor parallelism: two all-reduces forward and two backward per block (Shoeybi et al. 2019, Fig. 3);
-        // with sequence parallelism each becomes a reduce-scatter + all-gather of the same volume (Korthikanti et al. 2022, §4.2.2).
+        // Tensor parallelism: an all-reduce forward and one backward per half (Shoeybi et al. 2019, Fig. 3); with sequence
+        // parallelism each becomes a reduce-scatter + all-gather of the same volume (Korthikanti et al. 2022, §4.2.2).
         double activationBytes = tokens * h * e;
         double exchange = sp ? tensorLink.ReduceScatter(activationBytes) + tensorLink.AllGather(activationBytes) : tensorLink.AllReduce(activationBytes);
-        double tensorComm = 4 * exchange, forwardTensorComm = 2 * exchange, recomputeTensorComm = 0;
+        double exchanges = attention.TensorExchanges + ffn.TensorExchanges;
+        double forwardTensorComm = exchanges * exchange, tensorComm = 2 * forwardTensorComm, recomputeTensorComm = 0;
+        double forwardExpertComm = ffn.ExpertForward, expertComm = ffn.ExpertForward + ffn.ExpertBackward, recomputeExpertComm = 0;
+        if (moeOverlap && expertComm > 0)
+        {
+            // Dispatch and combine run under another micro-batch's attention and experts (DeepSeek-V3 §3.2.1, Megatron-Core's EP
+            // overlap): what the block's own compute cannot cover stays exposed.
+            double exposed = Math.Max(0, expertComm - (fwd + bwd)) / expertComm;
+            forwardExpertComm *= exposed;
+            expertComm *= exposed;
+        }
 
         // Context parallelism: key/value blocks travel the cp ring (cp−1 hops forward; keys, values and their gradients backward),
         // overlapped with the attention kernels (Megatron-LM context parallel, ring attention of Liu et al. 2023).
-        double kvBytes = 2 * tokens * kvHeadsT * hd * e;
+        double kvBytes = tokens * kvHeadsT * (qkDim + vDim) * e;
         double ringHops = contextLink.Size - 1;
         double forwardContextComm = Math.Max(0, ringHops * contextLink.PointToPoint(kvBytes) - attnFwd);
         double contextComm = forwardContextComm + Math.Max(0, ringHops * contextLink.PointToPoint(2 * kvBytes) - attnBwd);
@@ -94,24 +112,107 @@ public sealed class TransformerCosts
             case RecomputeMode.Full:
                 recomputeTime = fwd;
                 recomputeFlops = gemmFlops + attnFlops;
-                recomputeTensorComm = 2 * exchange; // the recomputed forward repeats its two exchanges
+                recomputeTensorComm = forwardTensorComm; // the recomputed forward repeats its exchanges and its token dispatch
                 tensorComm += recomputeTensorComm;
+                recomputeExpertComm = forwardExpertComm;
+                expertComm += recomputeExpertComm;
                 break;
             case RecomputeMode.Selective when !flash:
                 recomputeTime = attnFwd;
                 recomputeFlops = attnFlops;
                 break;
             case RecomputeMode.Ops:
-                // Every second matmul of the block in forward order (q, k, v, o, up, gate, down: k, o and the gate, or the MLP's
-                // down projection without a gate) and every memory-bound pass run again; attention outputs are kept.
-                double recomputedGemms = GemmForward(tokens, kvHeadsT * hd, h) + GemmForward(tokens, h, headsT * hd)
-                                       + (model.GatedMlp ? GemmForward(tokens, ffnT, h) : GemmForward(tokens, h, ffnT));
-                recomputeTime = Math.Max(recomputedGemms + memoryFwd, host);
-                recomputeFlops = 2 * tokens * h * (kvHeadsT * hd + headsT * hd + ffnT);
+                // Every second matmul of the block in forward order and every memory-bound pass run again; attention outputs are kept.
+                recomputeTime = Math.Max(attention.OpsRecomputeGemms + ffn.OpsRecomputeGemms + memoryFwd, host);
+                recomputeFlops = attention.OpsRecomputeFlops + ffn.OpsRecomputeFlops;
                 break;
         }
-        return (new PassCost(fwd, bwd, recomputeTime, tensorComm, contextComm, modelFlops, modelFlops + recomputeFlops),
-                new CommSplit(forwardTensorComm, recomputeTensorComm, forwardContextComm));
+        return (new PassCost(fwd, bwd, recomputeTime, tensorComm, contextComm, modelFlops, modelFlops + recomputeFlops, expertComm),
+                new CommSplit(forwardTensorComm, recomputeTensorComm, forwardContextComm, forwardExpertComm, recomputeExpertComm));
+    }
+
+    /// <summary>
+    /// Attention with its norm and residual. Multi-head and grouped-query attention: one fused QKV GEMM (column-parallel) and the
+    /// row-parallel projection (Shoeybi et al. 2019, §3). Multi-head latent attention (DeepSeek-V2 §2.1): the query and key/value
+    /// down-projections to their latents, replicated on every tensor rank (Megatron-Core MLA's duplicated linears), with their
+    /// norms; the up-projections column-parallel; the output projection row-parallel.
+    /// </summary>
+    private Sublayer AttentionSublayer()
+    {
+        double gemmFwd, gemmBwd, gemmFlops, castInputs, castOutputs, opsGemms, opsFlops;
+        double outputInput = headsT * vDim; // the projection's input: the heads' values
+        if (model.Mla is { } mla)
+        {
+            double qr = mla.QLoraRank, kvr = mla.KvLoraRank, rope = mla.QkRopeHeadDim, qUp = headsT * qkDim, kvUp = headsT * (mla.QkNopeHeadDim + vDim);
+            double qIn = qr > 0 ? qr : h;
+            gemmFwd = (qr > 0 ? GemmForward(tokens, qr, h) : 0) + GemmForward(tokens, qUp, qIn) + GemmForward(tokens, kvr + rope, h)
+                    + GemmForward(tokens, kvUp, kvr) + GemmForward(tokens, h, outputInput);
+            gemmBwd = (qr > 0 ? GemmBackward(tokens, qr, h) : 0) + GemmBackward(tokens, qUp, qIn) + GemmBackward(tokens, kvr + rope, h)
+                    + GemmBackward(tokens, kvUp, kvr) + GemmBackward(tokens, h, outputInput);
+            gemmFlops = 2 * tokens * ((qr > 0 ? h * qr : 0) + qIn * qUp + h * (kvr + rope) + kvr * kvUp + outputInput * h);
+            castInputs = tokens * (h + (qr > 0 ? qr : 0) + kvr + outputInput);
+            castOutputs = tokens * ((qr > 0 ? qr : 0) + qUp + kvr + rope + kvUp + h);
+            // Every second matmul in forward order (q down, q up, kv down, kv up, output): the two up-projections.
+            opsGemms = GemmForward(tokens, qUp, qIn) + GemmForward(tokens, kvUp, kvr);
+            opsFlops = 2 * tokens * (qIn * qUp + kvr * kvUp);
+        }
+        else
+        {
+            gemmFwd = GemmForward(tokens, qkvColumns, h) + GemmForward(tokens, h, outputInput);
+            gemmBwd = GemmBackward(tokens, qkvColumns, h) + GemmBackward(tokens, h, outputInput);
+            gemmFlops = 2 * tokens * h * (qkvColumns + outputInput);
+            castInputs = tokens * (h + outputInput);
+            castOutputs = tokens * (qkvColumns + h);
+            // Every second matmul in forward order (q, k, v, o): k and o.
+            opsGemms = GemmForward(tokens, kvHeadsT * hd, h) + GemmForward(tokens, h, outputInput);
+            opsFlops = 2 * tokens * h * (kvHeadsT * hd + outputInput);
+        }
+        var (memoryFwd, memoryBwd) = NormAndResidual();
+        if (model.Mla is { } latent)
+        {
+            // MLA's RMSNorms on the query and key/value latents, read x write y (backward read x, dy, write dx).
+            double latents = tokens * (latent.QLoraRank + latent.KvLoraRank);
+            memoryFwd += timer.Memory(2 * e * latents, MemoryKernel.Normalization);
+            memoryBwd += timer.Memory(3 * e * latents, MemoryKernel.NormalizationBackward);
+        }
+        if (model.Positions == PositionEmbedding.Rotary)
+        {
+            // Rotate q and k; MLA rotates only its rope part, and its one shared rope key (DeepSeek-V2 §2.1.3).
+            double rotated = model.Mla is { } m ? headsT * m.QkRopeHeadDim + m.QkRopeHeadDim : (headsT + kvHeadsT) * hd;
+            double ropeBytes = recipe.Rotary.At(e) * tokens * rotated;
+            memoryFwd += timer.Memory(ropeBytes, MemoryKernel.Elementwise, recipe.RotaryKernels);
+            memoryBwd += timer.Memory(ropeBytes, MemoryKernel.Elementwise, recipe.RotaryKernels);
+        }
+        // Eager attention plumbing: keys and values repeated to the query heads, the output transposed into a contiguous copy.
+        double plumbing = recipe.AttentionLayout.At(e) * tokens * headsT * hd
+                        + (recipe.RepeatsKeyValues && kvHeadsT < headsT ? 2 * e * tokens * (kvHeadsT + headsT) * hd : 0);
+        if (plumbing > 0)
+        {
+            memoryFwd += timer.Memory(plumbing, MemoryKernel.Copy, 3);
+            memoryBwd += timer.Memory(plumbing, MemoryKernel.Copy, 3);
+        }
+        double biasBytes = model.Biases ? e * (tokens * qkvColumns + normTokens * h) : 0; // the row-parallel bias is added after g, on normTokens positions
+        return new Sublayer(gemmFwd, gemmBwd, memoryFwd, memoryBwd, gemmFlops, biasBytes, castInputs, castOutputs, opsGemms, opsFlops,
+            TensorExchanges: 1, ExpertForward: 0, ExpertBackward: 0, HostOperators: recipe.HostOperatorsPerBlock);
+    }
+
+    /// <summary>The dense MLP with its norm and residual: column-parallel up (and gate), the activation, row-parallel down.</summary>
+    private Sublayer DenseFfn()
+    {
+        double gemmFwd = GemmForward(tokens, mlpUpColumns, h) + GemmForward(tokens, h, ffnT);
+        double gemmBwd = GemmBackward(tokens, mlpUpColumns, h) + GemmBackward(tokens, h, ffnT);
+        var (memoryFwd, memoryBwd) = NormAndResidual();
+        // MLP activation: GeLU reads 1 writes 1 (backward reads 2 writes 1); SwiGLU as the recipe runs it.
+        memoryFwd += model.GatedMlp ? timer.Memory(recipe.SwigluForward.At(e) * tokens * ffnT, MemoryKernel.Activation, recipe.SwigluKernels)
+                                    : timer.Memory(2 * e * tokens * ffnT, MemoryKernel.Activation);
+        memoryBwd += model.GatedMlp ? timer.Memory(recipe.SwigluBackward.At(e) * tokens * ffnT, MemoryKernel.ActivationBackward, recipe.SwigluKernels)
+                                    : timer.Memory(3 * e * tokens * ffnT, MemoryKernel.ActivationBackward);
+        // Every second matmul in forward order (up, gate, down): the gate, or the down projection without a gate.
+        double opsGemms = model.GatedMlp ? GemmForward(tokens, ffnT, h) : GemmForward(tokens, h, ffnT);
+        double biasBytes = model.Biases ? e * (tokens * mlpUpColumns + normTokens * h) : 0;
+        return new Sublayer(gemmFwd, gemmBwd, memoryFwd, memoryBwd, 2 * tokens * h * (mlpUpColumns + ffnT), biasBytes,
+            CastInputs: tokens * (h + ffnT), CastOutputGradients: tokens * (mlpUpColumns + h), opsGemms, OpsRecomputeFlops: 2 * tokens * h * ffnT,
+            TensorExchanges: 1, ExpertForward: 0, ExpertBackward: 0, HostOperators: 0);
     }
 
     /// <summary>
@@ -121,55 +222,29 @@ public sealed class TransformerCosts
     /// tensorwise scaling; NVIDIA Transformer Engine "FP8 primer" casts the same tensors). Weights are small beside activations
     /// at training token counts and are left out.
     /// </summary>
-    private (double Forward, double Backward) Fp8Casts(double qkvCols, double mlpUpCols)
+    private (double Forward, double Backward) Fp8Casts(double inputs, double outputGradients)
     {
         if (precision != Precision.Fp8) return (0, 0);
-        double inputs = tokens * (h + headsT * hd + h + ffnT);            // qkv, projection, MLP up and MLP down inputs
-        double outputGradients = tokens * (qkvCols + h + mlpUpCols + h);   // the same four GEMMs' output gradients
         double forward = timer.Memory((e + 1) * inputs, MemoryKernel.Elementwise, 4);
         double backward = timer.Memory((e + 1) * outputGradients + 2 * inputs, MemoryKernel.Elementwise, 8);
         return (forward, backward);
     }
 
-    /// <summary>The block's memory-bound kernels, forward and backward, as the stack's code runs them.</summary>
-    private (double Forward, double Backward) MemoryPasses()
+    /// <summary>
+    /// The norm before a half and the residual add after it, forward and backward. A fused norm (and LayerNorm everywhere) reads x
+    /// and writes y, its backward reads x and dy and writes dx; eager RMSNorm is a composite. The residual add has bias and dropout
+    /// fused (Megatron's bias_dropout_add): read two, write one, plus a 1-byte mask.
+    /// </summary>
+    public (double Forward, double Backward) NormAndResidual()
     {
-        double fwd = 0, bwd = 0;
-        // Two norms: fused (and LayerNorm everywhere) read x and write y, backward read x and dy and write dx; eager RMSNorm is a composite.
         bool composite = model.Norm == NormKind.RmsNorm;
         var normForward = composite ? recipe.RmsNormForward : new PassBytes(2);
         var normBackward = composite ? recipe.RmsNormBackward : new PassBytes(3);
-        fwd += 2 * timer.Memory(normForward.At(e) * normTokens * h, MemoryKernel.Normalization, composite ? recipe.RmsNormForwardKernels : 1);
-        bwd += 2 * timer.Memory(normBackward.At(e) * normTokens * h, MemoryKernel.NormalizationBackward, composite ? recipe.RmsNormBackwardKernels : 1);
-        // Two residual adds with bias and dropout fused (Megatron's bias_dropout_add): read two, write one, plus a 1-byte mask.
         double residualBytes = (3 * e + (model.Dropout ? 1 : 0)) * normTokens * h;
-        fwd += 2 * timer.Memory(residualBytes);
-        bwd += 2 * timer.Memory(residualBytes);
-        // MLP activation: GeLU reads 1 writes 1 (backward reads 2 writes 1); SwiGLU as the recipe runs it.
-        fwd += model.GatedMlp ? timer.Memory(recipe.SwigluForward.At(e) * tokens * ffnT, MemoryKernel.Activation, recipe.SwigluKernels)
-                              : timer.Memory(2 * e * tokens * ffnT, MemoryKernel.Activation);
-        bwd += model.GatedMlp ? timer.Memory(recipe.SwigluBackward.At(e) * tokens * ffnT, MemoryKernel.ActivationBackward, recipe.SwigluKernels)
-                              : timer.Memory(3 * e * tokens * ffnT, MemoryKernel.ActivationBackward);
-        if (model.Biases)
-        {
-            // Bias gradients: each linear's output gradient is read once and summed over tokens (Megatron-LM 2021 Column/RowParallelLinear
-            // backward, grad_output.sum(dim=0)); the row-parallel biases are added after g, on normTokens positions.
-            bwd += timer.Memory(e * (tokens * (qkvColumns + mlpUpColumns) + 2 * normTokens * h));
-        }
-        if (model.Positions == PositionEmbedding.Rotary)
-        {
-            double ropeBytes = recipe.Rotary.At(e) * tokens * (headsT + kvHeadsT) * hd; // rotate q and k
-            fwd += timer.Memory(ropeBytes, MemoryKernel.Elementwise, recipe.RotaryKernels);
-            bwd += timer.Memory(ropeBytes, MemoryKernel.Elementwise, recipe.RotaryKernels);
-        }
-        // Eager attention plumbing: keys and values repeated to the query heads, the output transposed into a contiguous copy.
-        double plumbing = recipe.AttentionLayout.At(e) * tokens * headsT * hd
-                        + (recipe.RepeatsKeyValues && kvHeadsT < headsT ? 2 * e * tokens * (kvHeadsT + headsT) * hd : 0);
-        if (plumbing > 0)
-        {
-            fwd += timer.Memory(plumbing, MemoryKernel.Copy, 3);
-            bwd += timer.Memory(plumbing, MemoryKernel.Copy, 3);
-        }
+        double fwd = timer.Memory(normForward.At(e) * normTokens * h, MemoryKernel.Normalization, composite ? recipe.RmsNormForwardKernels : 1)
+                   + timer.Memory(residualBytes);
+        double bwd = timer.Memory(normBackward.At(e) * normTokens * h, MemoryKernel.NormalizationBackward, composite ? recipe.RmsNormBackwardKernels : 1)
+                   + timer.Memory(residualBytes);
         return (fwd, bwd);
     }
 
@@ -184,7 +259,7 @@ public sealed class TransformerCosts
     private (double Forward, double Backward, double Flops) AttentionCore()
     {
         double batch = b * headsT;
-        double flops = 4 * batch * s * fullSeq * hd; // QKᵀ and PV, the s² terms (Narayanan et al. SC21, eq. 3)
+        double flops = 2 * batch * s * fullSeq * (qkDim + vDim); // QKᵀ and PV, the s² terms (Narayanan et al. SC21, eq. 3: 4·s²·h with qk = v = h/a)
         if (flash)
         {
             // FlashAttention skips fully masked tiles under a causal mask (half the work) and its backward does 5 GEMMs to the forward's 2 (Dao 2023, §3.1).
@@ -192,9 +267,9 @@ public sealed class TransformerCosts
             return (forwardTime, timer.FusedAttention(1.25 * flops, s, backward: true), flops);
         }
         double scores = batch * s * fullSeq;
-        double fwd = timer.Gemm(s, fullSeq, hd, batch, e) + timer.Memory(2 * e * scores, MemoryKernel.Softmax) + timer.Gemm(s, hd, fullSeq, batch, e);
-        double bwd = timer.Gemm(s, hd, fullSeq, batch, e) + timer.Gemm(fullSeq, hd, s, batch, e)  // dQ, dK
-                   + timer.Gemm(s, fullSeq, hd, batch, e) + timer.Gemm(fullSeq, hd, s, batch, e)  // dP, dV
+        double fwd = timer.Gemm(s, fullSeq, qkDim, batch, e) + timer.Memory(2 * e * scores, MemoryKernel.Softmax) + timer.Gemm(s, vDim, fullSeq, batch, e);
+        double bwd = timer.Gemm(s, qkDim, fullSeq, batch, e) + timer.Gemm(fullSeq, qkDim, s, batch, e)  // dQ, dK
+                   + timer.Gemm(s, fullSeq, vDim, batch, e) + timer.Gemm(fullSeq, vDim, s, batch, e)  // dP, dV
                    + timer.Memory(3 * e * scores, MemoryKernel.SoftmaxBackward);                                      // softmax backward
         if (model.Dropout)
         {
@@ -253,8 +328,7 @@ public sealed class TransformerCosts
         return (new PassCost(fwd, bwd, 0, forwardComm + backwardComm, 0, 3 * flops, 3 * flops), new CommSplit(forwardComm, 0, 0));
     }
 
-    private double GemmForward(double m, double n, double k) => timer.Gemm(m, n, k, 1, e);
+    private double GemmForward(double m, double n, double k) => timer.LinearForward(m, n, k, e);
 
-    // Input gradient [m×n]·[n×k] and weight gradient [k×m]·[m×n] (dYᵀ·X, at the weight-gradient efficiency).
-    private double GemmBackward(double m, double n, double k) => timer.Gemm(m, k, n, 1, e) + timer.WeightGradientGemm(k, n, m, e);
+    private double GemmBackward(double m, double n, double k) => timer.LinearBackward(m, n, k, e);
 }

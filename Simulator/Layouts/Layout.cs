@@ -34,6 +34,14 @@ public readonly record struct Layout()
     /// (Megatron-LM --recompute-method block --recompute-num-layers N; torchtitan's every-second-layer checkpointing is half the layers).
     /// </summary>
     public int RecomputeLayers { get; init; }
+    /// <summary>Expert-parallel degree: the routed experts of an MoE layer are split over ep ranks (Megatron-Core --expert-model-parallel-size).</summary>
+    public int Ep { get; init; } = 1;
+    /// <summary>
+    /// Expert tensor-parallel degree: each expert's matrices split etp ways, independently of the attention's tp (Megatron-Core
+    /// --expert-tensor-parallel-size, MoE Parallel Folding, Liu et al. 2025): the ep·etp expert ranks fold into the dp·tp·cp
+    /// ranks of a pipeline stage.
+    /// </summary>
+    public int Etp { get; init; } = 1;
 
     public int Devices => Dp * Tp * Pp * Cp;
 
@@ -52,9 +60,12 @@ public readonly record struct Layout()
         Guard.Positive("layout.vp", Vp);
         Guard.Positive("layout.cp", Cp);
         Guard.Positive("layout.mb", MicroBatch);
+        Guard.Positive("layout.ep", Ep);
+        Guard.Positive("layout.etp", Etp);
         if (Zero is < 0 or > 3) throw new SpecException("layout.zero", $"must be 0, 1, 2 or 3, got {Zero}");
         LayoutRules.RequireDevices(this, devices);
         LayoutRules.RequireTpSplitsHeads(model, Tp);
+        LayoutRules.RequireExpertSplit(model, this);
         Guard.NonNegative("layout.firstStageLayers", FirstStageLayers);
         Guard.NonNegative("layout.lastStageLayers", LastStageLayers);
         var split = StageSplit.Of(model.Layers, this);

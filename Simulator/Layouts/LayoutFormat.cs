@@ -7,7 +7,7 @@ namespace ScalePlanner.Simulator.Layouts;
 /// <summary>The layout string: comma-separated key=value; omitted keys take the defaults of <see cref="Layout"/>; printing writes every key in canonical order.</summary>
 public static class LayoutFormat
 {
-    public static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "sp", "mb", "zero", "recompute", "precision", "optimizer", "schedule", "compress", "overlap", "firstStageLayers", "lastStageLayers", "recomputeLayers"];
+    public static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "sp", "mb", "zero", "recompute", "precision", "optimizer", "schedule", "compress", "overlap", "firstStageLayers", "lastStageLayers", "recomputeLayers", "ep", "etp"];
 
     public static string Format(Layout l)
     {
@@ -22,6 +22,8 @@ public static class LayoutFormat
         if (l.FirstStageLayers > 0) sb.Append(",firstStageLayers=").Append(l.FirstStageLayers);
         if (l.LastStageLayers > 0) sb.Append(",lastStageLayers=").Append(l.LastStageLayers);
         if (l.RecomputeLayers > 0) sb.Append(",recomputeLayers=").Append(l.RecomputeLayers);
+        if (l.Ep > 1) sb.Append(",ep=").Append(l.Ep);
+        if (l.Etp > 1) sb.Append(",etp=").Append(l.Etp);
         return sb.ToString();
     }
 
@@ -69,6 +71,8 @@ public static class LayoutFormat
                 "firststagelayers" => layout with { FirstStageLayers = Int("firstStageLayers", value) },
                 "laststagelayers" => layout with { LastStageLayers = Int("lastStageLayers", value) },
                 "recomputelayers" => layout with { RecomputeLayers = Int("recomputeLayers", value) },
+                "ep" => layout with { Ep = Int(key, value) },
+                "etp" => layout with { Etp = Int(key, value) },
                 _ => throw new SpecException("layout", $"unknown key '{key}'; allowed: {string.Join(' ', Keys)}"),
             };
             scheduleGiven |= key == "schedule";

@@ -34,6 +34,32 @@ public static class LayoutRules
         if (!TpFitsKvHeads(model, tp)) throw new SpecException("layout.tp", $"tp={tp} must divide model.kvHeads={model.KvHeads} or be a multiple of it");
     }
 
+    /// <summary>
+    /// Expert parallelism (Megatron-Core MoE, MoE Parallel Folding): ep divides the routed experts, and the ep·etp expert ranks
+    /// tile the dp·tp·cp ranks of a stage (the expert data-parallel degree is dp·tp·cp / (ep·etp)). A dense model has ep = etp = 1.
+    /// </summary>
+    public static bool SplitsExperts(ModelSpec model, int dp, int tp, int cp, int ep, int etp) => model.Moe is { } moe
+        ? moe.Experts % ep == 0 && (long)dp * tp * cp % ((long)ep * etp) == 0
+        : ep == 1 && etp == 1;
+
+    /// <summary>The expert data-parallel degree: the ranks of a stage holding the same experts (Megatron-Core's expert_data_parallel_size).</summary>
+    public static int ExpertDataParallel(in Layout layout) => layout.Dp * layout.Tp * layout.Cp / (layout.Ep * layout.Etp);
+
+    public static void RequireExpertSplit(ModelSpec model, in Layout layout)
+    {
+        if (model.Moe is not { } moe)
+        {
+            if (layout.Ep > 1) throw new SpecException("layout.ep", $"ep={layout.Ep} needs a mixture-of-experts model (model.moe)");
+            if (layout.Etp > 1) throw new SpecException("layout.etp", $"etp={layout.Etp} needs a mixture-of-experts model (model.moe)");
+            return;
+        }
+        if (moe.Experts % layout.Ep != 0) throw new SpecException("layout.ep", $"ep={layout.Ep} must divide model.moe.experts={moe.Experts}");
+        if (!SplitsExperts(model, layout.Dp, layout.Tp, layout.Cp, layout.Ep, layout.Etp))
+            throw new SpecException("layout.ep", $"ep·etp = {layout.Ep}·{layout.Etp} must divide dp·tp·cp = {layout.Dp * layout.Tp * layout.Cp} (the ranks of one pipeline stage)");
+        if (layout.Tp > 1 && !layout.Sp)
+            throw new SpecException("layout.sp", "an MoE model with tp > 1 needs sp=on (Megatron-Core requires sequence parallelism with expert layers under tensor parallelism)");
+    }
+
     /// <summary>Context parallelism splits the sequence into cp equal parts (ring attention).</summary>
     public static bool CpSplitsSequence(ModelSpec model, int cp) => model.SequenceLength % cp == 0;
 

@@ -19,8 +19,8 @@ public sealed record Alternative(string Dimension, int Value, RankedLayout? Best
 /// </summary>
 public sealed record PlanExplanation(RankedLayout Winner, IReadOnlyList<Alternative> Alternatives, RankedLayout? Simplest)
 {
-    /// <summary>How many techniques a layout uses beyond plain data parallelism: tp, pp, vp, cp, sp, ZeRO, recomputation, uneven stages.</summary>
+    /// <summary>How many techniques a layout uses beyond plain data parallelism: tp, pp, vp, cp, ep, sp, ZeRO, recomputation, uneven stages.</summary>
     public static int Complexity(in Layout l) =>
-        (l.Tp > 1 ? 1 : 0) + (l.Pp > 1 ? 1 : 0) + (l.Vp > 1 ? 1 : 0) + (l.Cp > 1 ? 1 : 0) + (l.Sp ? 1 : 0) + (l.Zero > 0 ? 1 : 0)
+        (l.Tp > 1 ? 1 : 0) + (l.Ep > 1 || l.Etp > 1 ? 1 : 0) + (l.Pp > 1 ? 1 : 0) + (l.Vp > 1 ? 1 : 0) + (l.Cp > 1 ? 1 : 0) + (l.Sp ? 1 : 0) + (l.Zero > 0 ? 1 : 0)
         + (l.Recompute != RecomputeMode.None ? 1 : 0) + (l.FirstStageLayers > 0 || l.LastStageLayers > 0 ? 1 : 0);
 }

@@ -7,7 +7,7 @@ public readonly record struct StepTerm(string Name, double Seconds);
 
 /// <summary>
 /// A step's time split into named terms, as `simulate` prints them: compute, recompute, pipeline bubble, tensor-, context- and
-/// data-parallel communication, pipeline communication, optimizer step, data wait. Compute is the work; every other term is an
+/// data-parallel communication, pipeline communication, optimizer step, data wait, expert-parallel communication. Compute is the work; every other term is an
 /// overhead, and the largest overhead is what limits a layout.
 /// </summary>
 public static class StepTerms
@@ -19,7 +19,7 @@ public static class StepTerms
         new(Compute, t.Compute), new("recompute", t.Recompute), new("pipeline bubble", t.PipelineBubble),
         new("tensor-parallel comm", t.TensorParallelComm), new("context-parallel comm", t.ContextParallelComm),
         new("data-parallel comm", t.DataParallelCommExposed), new("pipeline comm", t.PipelineComm),
-        new("optimizer step", t.OptimizerStep), new("data wait", t.DataWait),
+        new("optimizer step", t.OptimizerStep), new("data wait", t.DataWait), new("expert-parallel comm", t.ExpertParallelComm),
     ];
 
     /// <summary>The largest term other than compute: what keeps the layout from running at its compute rate.</summary>

@@ -48,6 +48,8 @@ public static class CostModel
             Framework = job.Training.Framework,
             AttentionKernel = job.Training.AttentionKernel,
             Devices = devices,
+            Parameters = job.Model.ParameterCount,
+            ActiveParameters = job.Model.ActiveParameterCount,
             MicroBatches = estimate.MicroBatches,
             Fits = estimate.Memory.Total <= cluster.Accelerator.MemoryBytes,
             MemoryCapacityBytes = cluster.Accelerator.MemoryBytes,

@@ -12,6 +12,10 @@ public sealed record SimulationResult
     /// <summary>The attention kernel the step was costed with.</summary>
     public AttentionKernel AttentionKernel { get; init; } = AttentionKernel.Flash2;
     public required int Devices { get; init; }
+    /// <summary>The model's parameters, every expert counted.</summary>
+    public long Parameters { get; init; }
+    /// <summary>Parameters one token passes through (the routed experts it goes to instead of all); the total for a dense model.</summary>
+    public long ActiveParameters { get; init; }
     public required int MicroBatches { get; init; }
     public required bool Fits { get; init; }
     public required double MemoryCapacityBytes { get; init; }

@@ -24,6 +24,7 @@ public sealed class StepModel
     private readonly double adafactorFraction, powerSgdDenseMatrices, matrixShare;
     private readonly int modulesPerBlock;
     private readonly ConcurrentDictionary<(Precision, int), (double Ratio, double SecondsPerLayer)> powerSgd = new();
+    private readonly ConcurrentDictionary<StageSplit, StageKinds> kinds = new();
 
     public StepModel(TrainingJob job, DeviceProfile? profile = null)
     {
@@ -37,40 +38,68 @@ public sealed class StepModel
 
     public DeviceProfile Profile { get; }
 
-    /// <summary>Kernel-by-kernel cost of one micro-batch through a block, the embedding and the head, with activation sizes.</summary>
+    /// <summary>Kernel-by-kernel cost of one micro-batch through a block (dense, and MoE when the model has experts), the embedding and the head, with activation sizes.</summary>
     public MicroBatchCosts Shape(Layout layout)
     {
         var precision = layout.Precision;
-        var (costs, timer) = Costs(layout);
-
-        double perBlock = ActivationMemory.PerBlock(model, layout, training.FlashAttention);
+        var (costs, timer, moe) = Costs(layout);
+        var dense = Kind(layout, costs, null);
+        var moeBlock = moe is null ? default : Kind(layout, costs, moe);
         // The block being recomputed needs its full activations once.
-        double working = layout.Recompute == RecomputeMode.Full
-            ? ActivationMemory.PerBlock(model, layout with { Recompute = RecomputeMode.None }, training.FlashAttention)
-            : 0;
+        double working = 0;
+        if (layout.Recompute == RecomputeMode.Full)
+        {
+            var keeping = layout with { Recompute = RecomputeMode.None };
+            working = ActivationMemory.PerBlock(model, keeping, training.FlashAttention);
+            if (moe is not null) working = Math.Max(working, ActivationMemory.PerBlock(model, keeping, training.FlashAttention, moeLayer: true));
+        }
         double tokens = layout.MicroBatch * (double)model.SequenceLength / layout.Cp;
         double logits = tokens * model.Vocab / layout.Tp * (precision.ActivationBytes() + 4); // logits and their fp32 softmax for the cross-entropy
-        var (block, blockComm) = costs.Block();
         var (embedding, embeddingComm) = costs.Embedding();
         var (head, headComm) = costs.Head();
-        if (layout.RecomputeLayers == 0)
-            return new MicroBatchCosts(block, embedding, head, perBlock, working, logits, timer, blockComm, embeddingComm, headComm, block, perBlock);
+        return new MicroBatchCosts(dense, moeBlock, embedding, head, working, logits, timer, embeddingComm, headComm, layout.RecomputeLayers);
+    }
+
+    /// <summary>One kind of block under <paramref name="layout"/>, and as it is when it keeps its activations (only some layers recompute).</summary>
+    private BlockCosts Kind(Layout layout, TransformerCosts costs, MoeFfnCosts? moe)
+    {
+        bool moeLayer = moe is not null;
+        var (cost, comm) = moeLayer ? costs.Block(moe!.Ffn(costs.NormAndResidual())) : costs.Block();
+        double activation = ActivationMemory.PerBlock(model, layout, training.FlashAttention, moeLayer);
+        if (layout.RecomputeLayers == 0) return new BlockCosts(cost, comm, activation, cost, activation);
         var kept = layout with { Recompute = RecomputeMode.None, RecomputeLayers = 0 };
-        return new MicroBatchCosts(block, embedding, head, perBlock, working, logits, timer, blockComm, embeddingComm, headComm,
-            Costs(kept).Costs.Block().Cost, ActivationMemory.PerBlock(model, kept, training.FlashAttention), layout.RecomputeLayers);
+        var (keptCosts, _, keptMoe) = Costs(kept);
+        var keptCost = moeLayer ? keptCosts.Block(keptMoe!.Ffn(keptCosts.NormAndResidual())).Cost : keptCosts.Block().Cost;
+        return new BlockCosts(cost, comm, activation, keptCost, ActivationMemory.PerBlock(model, kept, training.FlashAttention, moeLayer));
     }
 
     /// <summary>The attention core of one block alone, per micro-batch (what `calibrate` checks against its attention microrun).</summary>
     public PassCost Attention(Layout layout) => Costs(layout).Costs.Attention();
 
-    private (TransformerCosts Costs, KernelTimer Timer) Costs(Layout layout)
+    private (TransformerCosts Costs, KernelTimer Timer, MoeFfnCosts? Moe) Costs(Layout layout)
     {
         var accelerator = cluster.Accelerator;
         accelerator.PeakFlops(layout.Precision); // rejects a precision the accelerator has no fast path for, naming the allowed ones
-        var timer = KernelTimer.For(accelerator, layout.Precision, Profile, training.AttentionKernel, model.HeadDim);
+        var timer = KernelTimer.For(accelerator, layout.Precision, Profile, training.AttentionKernel, Math.Max(model.AttentionQkDim, model.AttentionVDim));
         var tensorLink = new GroupLink(layout.Tp, 1, cluster, Profile);
         var contextLink = new GroupLink(layout.Cp, layout.Tp, cluster, Profile);
-        return (new TransformerCosts(model, training, layout, timer, tensorLink, contextLink), timer);
+        var costs = new TransformerCosts(model, training, layout, timer, tensorLink, contextLink);
+        if (model.Moe is null) return (costs, timer, null);
+        // Expert ranks fold into the stage's tp·cp·dp ranks with etp innermost, then ep (Megatron-Core's expert rank order).
+        var (tokens, routed) = costs.TokenCounts;
+        var moe = new MoeFfnCosts(model, training, layout, timer, KernelRecipe.Of(training), tokens, routed,
+            new GroupLink(layout.Ep, layout.Etp, cluster, Profile), new GroupLink(layout.Etp, 1, cluster, Profile), new GroupLink(layout.Ep * layout.Etp, 1, cluster, Profile));
+        return (costs, timer, moe);
+    }
+
+    /// <summary>The layer kinds of the first, the heaviest middle and the last stage (cached per split for MoE models, which count them layer by layer).</summary>
+    public StageKinds Kinds(in StageSplit split)
+    {
+        if (model.Moe is null) return StageKinds.Of(model, split);
+        if (kinds.TryGetValue(split, out var cached)) return cached;
+        var value = StageKinds.Of(model, split);
+        kinds[split] = value;
+        return value;
     }
 
     /// <summary>
@@ -80,7 +109,8 @@ public sealed class StepModel
     public MemoryParts Memory(in MicroBatchCosts shape, in Layout layout)
     {
         var split = layout.Stages(model);
-        var parameters = StageParameters.Of(model, layout, split);
+        var stageKinds = Kinds(split);
+        var parameters = StageParameters.Of(model, layout, stageKinds);
         int m = layout.MicroBatches(training), p = layout.Pp;
         double optimizerBytes = OptimizerCosts.StateBytesPerParameter(layout.Optimizer, layout.Precision, adafactorFraction);
         double e = layout.Precision.ActivationBytes(), weightBytes = layout.Precision.IsMixed() ? 2 : 4;
@@ -88,26 +118,34 @@ public sealed class StepModel
         // FSDP2's sharded parameters are fp32 and are the optimizer's master weights (torch.distributed.fsdp.fully_shard, MixedPrecisionPolicy).
         if (training.Framework == Framework.Fsdp && layout.Zero == 3 && layout.Precision.IsMixed())
             (weightBytes, optimizerBytes) = (4, optimizerBytes - 4);
-        double zeroGather = layout.Zero == 3 ? 2 * model.BlockParameters / (double)layout.Tp * e : 0; // two prefetched blocks of gathered weights
+        double zeroGather = layout.Zero == 3 ? 2 * LargestBlockParameters(layout) * e : 0; // two prefetched blocks of gathered weights
         double common = Profile.ReservedMemoryGB * 1e9 + 2 * BucketBytes + zeroGather + shape.RecomputeWorkingBytes;
-        int shards = layout.Dp * layout.Cp, zero = layout.Zero;
-        var precision = layout.Precision;
+        int shards = layout.Dp * layout.Cp, expertShards = LayoutRules.ExpertDataParallel(layout), zero = layout.Zero;
 
         var costs = shape;
-        double Activations(int layers) => costs.ActivationBytes(layers, layers);
-        var first = StageMemory(parameters.First, Activations(split.First) * ActivationMemory.MicroBatchesInFlight(layout, m, 0), common + (p == 1 ? shape.LogitsBytes : 0));
+        double Activations(StageLayers layers) => costs.ActivationBytes(layers, layers.Total);
+        var first = StageMemory(parameters.First, parameters.ExpertFirst, Activations(stageKinds.First) * ActivationMemory.MicroBatchesInFlight(layout, m, 0), common + (p == 1 ? shape.LogitsBytes : 0));
         if (p == 1) return first;
-        var last = StageMemory(parameters.Last, Activations(split.Last) * ActivationMemory.MicroBatchesInFlight(layout, m, p - 1), common + shape.LogitsBytes);
+        var last = StageMemory(parameters.Last, parameters.ExpertLast, Activations(stageKinds.Last) * ActivationMemory.MicroBatchesInFlight(layout, m, p - 1), common + shape.LogitsBytes);
         var worst = first.Total >= last.Total ? first : last;
-        if (p == 2 || split.Even) return worst; // an even middle stage holds no more than the first
-        var second = StageMemory(parameters.Middle, Activations(split.Middle) * ActivationMemory.MicroBatchesInFlight(layout, m, 1), common);
+        if (p == 2 || (split.Even && model.Moe is null)) return worst; // an even middle stage of a dense model holds no more than the first
+        var second = StageMemory(parameters.Middle, parameters.ExpertMiddle, Activations(stageKinds.Middle) * ActivationMemory.MicroBatchesInFlight(layout, m, 1), common);
         return second.Total > worst.Total ? second : worst;
 
-        MemoryParts StageMemory(double stageParameters, double activations, double other)
+        MemoryParts StageMemory(double stageParameters, double expertParameters, double activations, double other)
         {
             var states = ModelStateMemory.PerDevice(stageParameters, shards, zero, weightBytes, gradientBytes, optimizerBytes);
-            return new MemoryParts(states.Weights, states.Gradients, states.OptimizerStates, activations, other);
+            var experts = ModelStateMemory.PerDevice(expertParameters, expertShards, zero, weightBytes, gradientBytes, optimizerBytes);
+            return new MemoryParts(states.Weights + experts.Weights, states.Gradients + experts.Gradients, states.OptimizerStates + experts.OptimizerStates, activations, other);
         }
+    }
+
+    /// <summary>Parameters of the largest block on one device: a dense block split tp ways, or an MoE block with its experts split ep·etp ways.</summary>
+    private double LargestBlockParameters(in Layout layout)
+    {
+        double dense = model.BlockParameters / (double)layout.Tp;
+        return model.Moe is null ? dense
+            : Math.Max(dense, model.MoeNonExpertParameters / (double)layout.Tp + model.RoutedExpertParameters / (double)(layout.Ep * layout.Etp));
     }
 
     /// <summary>The step of one layout: time parts on the slowest stage, memory of the most loaded device, FLOPs of all devices.</summary>
@@ -120,17 +158,19 @@ public sealed class StepModel
         var precision = layout.Precision;
         int t = layout.Tp, cp = layout.Cp, dp = layout.Dp, p = layout.Pp, v = layout.Vp;
         var split = layout.Stages(model);
-        var parameters = StageParameters.Of(model, layout, split);
+        var stageKinds = Kinds(split);
+        var parameters = StageParameters.Of(model, layout, stageKinds);
 
-        // Per-micro-batch cost of each kind of stage: the embedding sits on the first, the output layer on the last.
-        var middle = shape.Blocks(split.Middle, split.Middle);
-        PassCost first = p == 1 ? shape.Blocks(split.First, split.First) + shape.Embedding + shape.Head : shape.Blocks(split.First, split.First) + shape.Embedding;
-        PassCost last = p == 1 ? first : shape.Blocks(split.Last, split.Last) + shape.Head;
+        // Per-micro-batch cost of each kind of stage: the embedding sits on the first, the output layer (and MTP modules) on the last.
+        var middle = shape.Blocks(stageKinds.Middle, split.Middle);
+        var ends = MultiTokenPrediction(shape) + shape.Head;
+        PassCost first = p == 1 ? shape.Blocks(stageKinds.First, split.First) + shape.Embedding + ends : shape.Blocks(stageKinds.First, split.First) + shape.Embedding;
+        PassCost last = p == 1 ? first : shape.Blocks(stageKinds.Last, split.Last) + ends;
         if (!training.FusedGradientAccumulation)
         {
-            first += GradientAccumulation(parameters.First, precision, timer);
-            last += GradientAccumulation(parameters.Last, precision, timer);
-            if (p > 2) middle += GradientAccumulation(parameters.Middle, precision, timer);
+            first += GradientAccumulation(parameters.First + parameters.ExpertFirst, precision, timer);
+            last += GradientAccumulation(parameters.Last + parameters.ExpertLast, precision, timer);
+            if (p > 2) middle += GradientAccumulation(parameters.Middle + parameters.ExpertMiddle, precision, timer);
         }
         bool middleSlowest = p > 2 && middle.Total > first.Total && middle.Total > last.Total;
         PassCost bottleneck = middleSlowest ? middle : first.Total >= last.Total ? first : last;
@@ -142,6 +182,7 @@ public sealed class StepModel
         double recompute = m * bottleneck.Recompute;
         double tensorComm = m * bottleneck.TensorComm;
         double contextComm = m * bottleneck.ContextComm;
+        double expertComm = m * bottleneck.ExpertComm;
         // 1F1B with stage times t_i takes (m−1)·max t + Σ t: the slowest stage sets the pace, the others fill and drain the pipeline;
         // equal stages give (p−1)/(v·m) of the ideal time (Narayanan et al. SC21, §2.2), interleaving divides the fill by v.
         double bubble = (allStages - bottleneck.Total) / v;
@@ -151,27 +192,46 @@ public sealed class StepModel
         // full-duplex links); warm-up and cool-down add p−1 one-way transfers each.
         double pipelineComm = p == 1 ? 0 : (m * v + 2 * (p - 1)) * new GroupLink(p, t * cp * dp, cluster, Profile).PointToPoint(BoundaryBytes(layout));
 
-        double deviceParams = parameters.Largest;
-        double dataComm = DataParallel(layout, deviceParams, bottleneckLayers, m, bottleneck, timer) + EmbeddingSync(layout);
+        double dataComm = DataParallel(layout, parameters, bottleneckLayers, m, bottleneck, timer) + EmbeddingSync(layout);
 
-        double optimizerStep = OptimizerStep(layout, deviceParams, timer);
+        double optimizerStep = OptimizerStep(layout, parameters.Largest, timer, parameters.LargestExperts);
 
-        double busy = compute + recompute + tensorComm + contextComm + bubble + pipelineComm + dataComm + optimizerStep;
+        double busy = compute + recompute + tensorComm + contextComm + expertComm + bubble + pipelineComm + dataComm + optimizerStep;
         double dataWait = DataWait(layout, busy);
-        var time = new TimeParts(compute, recompute, bubble, tensorComm, contextComm, dataComm, pipelineComm, optimizerStep, dataWait);
+        var time = new TimeParts(compute, recompute, bubble, tensorComm, contextComm, dataComm, pipelineComm, optimizerStep, dataWait, expertComm);
 
         // FLOPs of the whole step: every micro-batch of every replica through every layer, summed over tp and cp ranks.
         double replicaMicroBatches = (double)training.GlobalBatchSize / layout.MicroBatch;
-        double blockHardwareFlops = p == 1 ? shape.Blocks(split.First, split.First).HardwareFlops
-            : shape.Blocks(split.First, split.First).HardwareFlops + shape.Blocks(split.Last, split.Last).HardwareFlops + (p - 2) * shape.Blocks(split.Middle, split.Middle).HardwareFlops;
-        double modelFlops = replicaMicroBatches * t * cp * (model.Layers * shape.Block.ModelFlops + shape.Head.ModelFlops);
-        double hardwareFlops = replicaMicroBatches * t * cp * (blockHardwareFlops + shape.Head.HardwareFlops);
+        double blockHardwareFlops = p == 1 ? shape.Blocks(stageKinds.First, split.First).HardwareFlops
+            : shape.Blocks(stageKinds.First, split.First).HardwareFlops + shape.Blocks(stageKinds.Last, split.Last).HardwareFlops
+              + (p - 2) * shape.Blocks(stageKinds.Middle, split.Middle).HardwareFlops;
+        if (p > 2 && model.Moe is not null) blockHardwareFlops = AllBlocks(shape, split).HardwareFlops; // middle stages differ in their mix of layer kinds
+        var mtp = MultiTokenPrediction(shape);
+        int moeLayers = model.MoeLayers;
+        double modelFlops = replicaMicroBatches * t * cp * ((model.Layers - moeLayers) * shape.Dense.Cost.ModelFlops + moeLayers * shape.Moe.Cost.ModelFlops + mtp.ModelFlops + shape.Head.ModelFlops);
+        double hardwareFlops = replicaMicroBatches * t * cp * (blockHardwareFlops + mtp.HardwareFlops + shape.Head.HardwareFlops);
 
         // A checkpoint holds the working weights and the optimizer state (master weights and moments) of every parameter.
         double checkpoint = model.ParameterCount * (precision.IsMixed() ? 2 : 4)
                           + model.ParameterCount * OptimizerCosts.StateBytesPerParameter(layout.Optimizer, precision, adafactorFraction);
         return new StepEstimate(time, memory, m, modelFlops, hardwareFlops, checkpoint);
     }
+
+    /// <summary>Every block of the model, chunk by chunk (the hardware FLOPs of an MoE model whose middle stages differ).</summary>
+    private PassCost AllBlocks(in MicroBatchCosts shape, in StageSplit split)
+    {
+        var total = default(PassCost);
+        for (int stage = 0; stage < split.Stages; stage++) total += shape.Blocks(StageLayers.OfStage(model, split, stage), split.OnStage(stage));
+        return total;
+    }
+
+    /// <summary>
+    /// DeepSeek-V3's multi-token-prediction modules on the last stage (§2.2): each one more block of the model's last kind and
+    /// one more pass through the shared output head; the 2h → h projection is small beside them and left out.
+    /// </summary>
+    private PassCost MultiTokenPrediction(in MicroBatchCosts shape) =>
+        model.MtpLayers == 0 ? default
+        : model.MtpLayers * ((model.Moe?.IsMoeLayer(model.Layers - 1) ?? false ? shape.Moe.Cost : shape.Dense.Cost) + shape.Head);
 
     /// <summary>Bytes one tensor-parallel rank sends to the next stage per micro-batch: 1/tp of the boundary activation (scatter/gather, Narayanan et al. SC21 §4.1).</summary>
     public double BoundaryBytes(in Layout layout) =>
@@ -184,9 +244,10 @@ public sealed class StepModel
     public (PassCost Cost, CommSplit Comm) ChunkCost(in MicroBatchCosts shape, in Layout layout, int virtualStage)
     {
         var split = layout.Stages(model);
-        int chunks = layout.Pp * layout.Vp, layers = split.InChunk(virtualStage);
+        int chunks = layout.Pp * layout.Vp;
+        var layers = StageLayers.OfChunk(model, split, virtualStage);
         var cost = shape.Blocks(layers, split.OnStage(virtualStage % layout.Pp));
-        var comm = layers * shape.BlockComm;
+        var comm = shape.BlockComm(layers);
         if (virtualStage == 0)
         {
             cost += shape.Embedding;
@@ -194,7 +255,7 @@ public sealed class StepModel
         }
         if (virtualStage == chunks - 1)
         {
-            cost += shape.Head;
+            cost += shape.Head + MultiTokenPrediction(shape);
             comm += shape.HeadComm;
         }
         if (!training.FusedGradientAccumulation)
@@ -213,10 +274,15 @@ public sealed class StepModel
         return link.AllReduce(4.0 * model.Vocab / layout.Tp * model.Hidden);
     }
 
-    /// <summary>The optimizer step of a device holding <paramref name="deviceParams"/>: memory-bound, over the shard ZeRO ≥ 1 leaves it.</summary>
-    public double OptimizerStep(in Layout layout, double deviceParams, in KernelTimer timer)
+    /// <summary>
+    /// The optimizer step of a device holding <paramref name="deviceParams"/> (and <paramref name="expertParams"/> of routed
+    /// experts): memory-bound, over the shard ZeRO ≥ 1 leaves it (expert parameters are sharded over the expert data-parallel ranks).
+    /// </summary>
+    public double OptimizerStep(in Layout layout, double deviceParams, in KernelTimer timer, double expertParams = 0)
     {
-        double optimizerParams = deviceParams / (layout.Zero >= 1 ? layout.Dp * layout.Cp : 1);
+        double optimizerParams = layout.Zero >= 1
+            ? deviceParams / (layout.Dp * layout.Cp) + expertParams / LayoutRules.ExpertDataParallel(layout)
+            : deviceParams + expertParams;
         return timer.Memory(optimizerParams * OptimizerCosts.StepBytesPerParameter(layout.Optimizer, layout.Precision, adafactorFraction), MemoryKernel.OptimizerStep);
     }
 
@@ -241,18 +307,30 @@ public sealed class StepModel
     /// <summary>
     /// Exposed data-parallel communication of the slowest stage (<see cref="DataParallelComm"/>), over dp × cp ranks (they hold the
     /// same weights); with HYBRID_SHARD the shard group is the data-parallel ranks inside a node and the replicas span nodes.
+    /// Routed experts reduce over their own expert data-parallel group (Megatron-Core's expert_data_parallel_group, ranks ep·etp
+    /// apart), in their own buckets; each kind hides behind its share of the stage's compute by bytes.
     /// </summary>
-    private double DataParallel(in Layout layout, double deviceParams, int blocks, int m, in PassCost stage, in KernelTimer timer)
+    private double DataParallel(Layout layout, in StageParameters parameters, int blocks, int m, PassCost stage, KernelTimer timer)
     {
+        double deviceParams = parameters.Largest, expertParams = parameters.LargestExperts;
         int ranks = layout.Dp * layout.Cp;
-        double elementBytes = DataParallelComm.GradientElementBytes(training, layout.Precision);
-        var (gradientBytes, compressionTime) = CompressedGradient(layout, deviceParams, blocks, elementBytes, timer);
-        double weightBytes = deviceParams * (layout.Precision.IsMixed() ? 2 : 4);
+        double share = deviceParams / (deviceParams + expertParams);
         int shard = layout.HybridShard ? Math.Clamp(cluster.DevicesPerNode / layout.Tp, 1, ranks) : ranks;
         var link = new GroupLink(shard, layout.Tp, cluster, Profile);
         GroupLink? replicas = shard < ranks ? new GroupLink(ranks / shard, layout.Tp * shard, cluster, Profile) : null;
-        var work = new DataParallelWork(layout, stage, link, m, blocks, gradientBytes, weightBytes, elementBytes, modulesPerBlock, replicas);
-        return DataParallelComm.Exposed(training.Framework, work, Profile.OverlappedCommunicationCost, timer) + compressionTime;
+        double exposed = Reduction(deviceParams, link, replicas, share * stage);
+        if (expertParams == 0) return exposed;
+        int expertRanks = LayoutRules.ExpertDataParallel(layout);
+        return exposed + Reduction(expertParams, new GroupLink(expertRanks, layout.Ep * layout.Etp, cluster, Profile), null, (1 - share) * stage);
+
+        double Reduction(double parametersHere, GroupLink group, GroupLink? across, PassCost window)
+        {
+            double elementBytes = DataParallelComm.GradientElementBytes(training, layout.Precision);
+            var (gradientBytes, compressionTime) = CompressedGradient(layout, parametersHere, blocks, elementBytes, timer);
+            double weightBytes = parametersHere * (layout.Precision.IsMixed() ? 2 : 4);
+            var work = new DataParallelWork(layout, window, group, m, blocks, gradientBytes, weightBytes, elementBytes, modulesPerBlock, across);
+            return DataParallelComm.Exposed(training.Framework, work, Profile.OverlappedCommunicationCost, timer) + compressionTime;
+        }
     }
 
     /// <summary>

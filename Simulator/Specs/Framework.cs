@@ -18,8 +18,19 @@ public enum AttentionKernel { Unfused, Flash1, Flash2, Flash3, Flash4 }
 /// </summary>
 public enum KernelSet { Fused, Eager, Compiled }
 
+/// <summary>
+/// Megatron-Core's MoE token dispatchers: all-to-all sends each token only to the ranks of its experts; all-gather gives every
+/// expert rank all tokens of the expert group and reduce-scatters the outputs back.
+/// </summary>
+public enum MoeDispatcher { AllToAll, AllGather }
+
 public static class StackKeys
 {
+    public static readonly IReadOnlyDictionary<string, MoeDispatcher> MoeDispatchers = new Dictionary<string, MoeDispatcher>
+    {
+        ["alltoall"] = MoeDispatcher.AllToAll, ["allgather"] = MoeDispatcher.AllGather,
+    };
+
     public static readonly IReadOnlyDictionary<string, Framework> Frameworks = new Dictionary<string, Framework>
     {
         ["megatron"] = Framework.Megatron, ["fsdp"] = Framework.Fsdp, ["deepspeed"] = Framework.DeepSpeed,

@@ -38,6 +38,10 @@ public sealed record ModelSpec
     public int KvHidden => KvHeads * HeadDim;
     /// <summary>Width of the queries (and of the attention output): heads × head dimension.</summary>
     public int QueryWidth => Heads * HeadDim;
+    /// <summary>Width of one head's queries and keys: MLA's no-rope plus rope part (DeepSeek-V2 §2.1.3), otherwise the head dimension.</summary>
+    public int AttentionQkDim => Mla?.QkHeadDim ?? HeadDim;
+    /// <summary>Width of one head's values (and of its share of the attention output).</summary>
+    public int AttentionVDim => Mla?.VHeadDim ?? HeadDim;
 
     /// <summary>Rejects sizes the model cannot have; the message names the field and what is allowed.</summary>
     public ModelSpec Validated()
@@ -55,6 +59,8 @@ public sealed record ModelSpec
         Guard.NonNegative("model.mtpLayers", MtpLayers);
         Moe?.Validated(Layers);
         Mla?.Validated();
+        if (Mla is not null && KvHeads != Heads)
+            throw new SpecException("model.kvHeads", $"latent attention gives every head its own keys and values: kvHeads must equal heads ({Heads}), got {KvHeads}");
         return this;
     }
 
@@ -126,7 +132,14 @@ public sealed record ModelSpec
 
     /// <summary>One MoE block with <paramref name="routedExperts"/> routed experts counted: attention, norms, router, routed and shared experts.</summary>
     public long MoeBlockParameters(int routedExperts) => Moe is not { } moe ? 0
-        : AttentionMatrixParameters() + AttentionVectorParameters() + MoeRouterParameters + (long)(routedExperts + moe.SharedExperts) * FfnParameters(moe.ExpertFfnHidden);
+        : MoeNonExpertParameters + routedExperts * (long)FfnParameters(moe.ExpertFfnHidden);
+
+    /// <summary>What an MoE block holds besides its routed experts: attention, norms, router and shared experts (split like a dense block).</summary>
+    public long MoeNonExpertParameters => Moe is not { } moe ? 0
+        : AttentionMatrixParameters() + AttentionVectorParameters() + MoeRouterParameters + moe.SharedExperts * (long)FfnParameters(moe.ExpertFfnHidden);
+
+    /// <summary>The routed experts of one MoE layer, all of them (split over ep·etp ranks).</summary>
+    public long RoutedExpertParameters => Moe is not { } moe ? 0 : moe.Experts * (long)FfnParameters(moe.ExpertFfnHidden);
 
     /// <summary>The router of one MoE layer: hidden × experts, and DeepSeek-V3's per-expert balancing bias.</summary>
     public long MoeRouterParameters => Moe is not { } moe ? 0 : (long)Hidden * moe.Experts + (moe.Router == RouterKind.SigmoidBias ? moe.Experts : 0);

@@ -28,6 +28,13 @@ public sealed record TrainingSpec
     /// false for the 2021 kernels, where every micro-batch adds each half-precision gradient into that buffer in a separate pass.
     /// </summary>
     public bool FusedGradientAccumulation { get; init; } = true;
+    /// <summary>How an MoE layer moves tokens to their experts (Megatron-Core --moe-token-dispatcher-type): all-to-all by default.</summary>
+    public MoeDispatcher MoeDispatcher { get; init; } = MoeDispatcher.AllToAll;
+    /// <summary>
+    /// Token dispatch and combine overlap another micro-batch's computation (Megatron-Core --overlap-moe-expert-parallel-comm,
+    /// DeepSeek-V3's DualPipe, §3.2.1): only what the block's own compute cannot hide is exposed.
+    /// </summary>
+    public bool MoeOverlap { get; init; }
     /// <summary>Tokens per second one device's input pipeline delivers; null when loading is never the bottleneck.</summary>
     public double? LoaderTokensPerSecondPerDevice { get; init; }
 

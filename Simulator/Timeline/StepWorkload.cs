@@ -41,8 +41,11 @@ public readonly record struct ChunkWork(
     double ForwardTensorComm, double BackwardTensorComm, double RecomputeTensorComm,
     double ForwardContextComm, double BackwardContextComm)
 {
+    // MoE token dispatch and combine block the pass like tensor-parallel exchanges, so the timeline runs them as tensor communication.
     public static ChunkWork From(in PassCost cost, in CommSplit comm) => new(cost.Forward, cost.Backward, cost.Recompute,
-        comm.ForwardTensorComm, cost.TensorComm - comm.ForwardTensorComm - comm.RecomputeTensorComm, comm.RecomputeTensorComm,
+        comm.ForwardTensorComm + comm.ForwardExpertComm,
+        cost.TensorComm + cost.ExpertComm - comm.ForwardTensorComm - comm.RecomputeTensorComm - comm.ForwardExpertComm - comm.RecomputeExpertComm,
+        comm.RecomputeTensorComm + comm.RecomputeExpertComm,
         comm.ForwardContextComm, cost.ContextComm - comm.ForwardContextComm);
 
     /// <summary>Pure compute, no communication: the idealised pipeline of the bubble formulas.</summary>
