@@ -21,7 +21,7 @@ public static class ParetoPlot
         var front = plan.Pareto.Where(p => p.Result.CostDollars is not null).ToList();
         var line = plot.Add.ScatterLine(front.Select(o => o.Result.TimeToTrainSeconds / 86400).ToArray(), front.Select(o => o.Result.CostDollars!.Value).ToArray());
         line.LegendText = "Pareto front";
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Edge.Right); // beside the plot, where it hides no point
         return plot;
     }
 }

@@ -37,13 +37,25 @@ public static partial class PlanCsv
         [CsvColumn("engine")] public string Engine { get; set; } = "";
         [CsvColumn("framework")] public string Framework { get; set; } = "";
         [CsvColumn("expert_parallel_comm_s")] public double ExpertParallelComm { get; set; }
+        /// <summary>What the layout changes in the scenario's training recipe ("precision=fp8 optimizer=sgd"); empty when it keeps it.</summary>
+        [CsvColumn("recipe_changes")] public string RecipeChanges { get; set; } = "";
+        /// <summary>The first rank of the near-tie group the layout belongs to.</summary>
+        [CsvColumn("tie_group")] public int TieGroup { get; set; }
+        /// <summary>Accuracy band of the times and the cost, as factors; empty when no comparable published run exists.</summary>
+        [CsvColumn("band_low")] public double? BandLow { get; set; }
+        [CsvColumn("band_high")] public double? BandHigh { get; set; }
+        [CsvColumn("band_runs")] public int BandRuns { get; set; }
     }
 
-    public static IEnumerable<Row> Rows(IEnumerable<RankedLayout> ranked) => ranked.Select(x =>
+    public static IEnumerable<Row> Rows(PlanResult plan) => plan.Top.Select(x =>
     {
         var r = x.Result;
+        var band = x.Band is { Exists: true } b ? b : null;
         return new Row
         {
+            RecipeChanges = string.Join(' ', plan.Recipe.Changes(r.Layout)),
+            TieGroup = plan.GroupOf(x.Rank)?.FirstRank ?? x.Rank,
+            BandLow = band?.Low, BandHigh = band?.High, BandRuns = band?.Runs.Count ?? 0,
             Rank = x.Rank, Accelerator = x.Cluster.Accelerator.Key, Devices = x.Cluster.Devices, Layout = r.Layout.ToString(), Fits = r.Fits, Framework = r.Framework.Key(),
             StepTimeSeconds = r.StepTimeSeconds, TokensPerSecond = r.TokensPerSecond, ModelTflopsPerGpu = r.ModelTflopsPerGpu,
             HardwareTflopsPerGpu = r.HardwareTflopsPerGpu, Mfu = r.Mfu, MemoryPerGpuBytes = r.MemoryPerGpuBytes,
@@ -58,6 +70,6 @@ public static partial class PlanCsv
     public static void Write(PlanResult plan, Stream destination)
     {
         using var writer = CsvWriter.Create(destination, null, leaveOpen: true);
-        writer.WriteRecords(Rows(plan.Top));
+        writer.WriteRecords(Rows(plan));
     }
 }

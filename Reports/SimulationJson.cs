@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 
@@ -32,4 +33,14 @@ public static class SimulationJson
         r.ExpectedInterruptions, r.Goodput, r.TimeToTrainSeconds, r.DeviceHours, r.CostDollars, timeline, r.Framework.Key(), r.AttentionKernel.Key(), r.Parameters, r.ActiveParameters);
 
     public static string Serialize(SimulationResult result, TimelineJson.Summary? timeline = null) => JsonSerializer.Serialize(From(result, timeline), JsonFormat.Options);
+
+    /// <summary>The contract plus the accuracy band (<see cref="BandJson"/>) and what the layout changes in the scenario's training recipe.</summary>
+    public static string Serialize(SimulationResult result, TimelineJson.Summary? timeline, AccuracyBand? band, IReadOnlyList<string> recipeChanges)
+    {
+        var fields = JsonSerializer.SerializeToElement(From(result, timeline), JsonFormat.Options).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+        fields["changesRecipe"] = recipeChanges.Count > 0;
+        fields["recipeChanges"] = recipeChanges;
+        foreach (var (key, value) in BandJson.Fields(result, band)) fields[key] = value;
+        return JsonSerializer.Serialize(fields, JsonFormat.Options);
+    }
 }

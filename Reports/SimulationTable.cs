@@ -1,3 +1,4 @@
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Timeline;
 using Spectre.Console;
@@ -7,7 +8,7 @@ namespace ScalePlanner.Reports;
 /// <summary>One layout's prediction for the terminal: headline figures, the step-time breakdown and the memory breakdown, and the timeline's figures when it ran.</summary>
 public static class SimulationTable
 {
-    public static void Write(string scenario, TrainingJob job, SimulationResult r, IAnsiConsole? console = null)
+    public static void Write(string scenario, TrainingJob job, SimulationResult r, IAnsiConsole? console = null, AccuracyBand? band = null, IReadOnlyList<string>? recipeChanges = null)
     {
         console ??= AnsiConsole.Console;
         var (model, cluster, training) = job;
@@ -16,15 +17,17 @@ public static class SimulationTable
 
         var headline = new Table().AddColumns("figure", "value");
         headline.AddRow("fits in memory", r.Fits ? "[green]yes[/]" : "[red]no[/]");
-        headline.AddRow("step time", Units.Seconds(r.StepTimeSeconds));
+        headline.AddRow("step time", BandText.Seconds(r.StepTimeSeconds, band));
         headline.AddRow("tokens / s", $"{r.TokensPerSecond:N0}");
         headline.AddRow("model TFLOP/s per device (MFU)", $"{r.ModelTflopsPerGpu:F1} ({r.Mfu:P1})");
         headline.AddRow("hardware TFLOP/s per device (HFU)", $"{r.HardwareTflopsPerGpu:F1} ({r.Hfu:P1})");
         headline.AddRow("memory per device", $"{Units.Bytes(r.MemoryPerGpuBytes)} of {Units.Bytes(r.MemoryCapacityBytes)}");
-        headline.AddRow("time to train", $"{Units.Seconds(r.TimeToTrainSeconds)} ({r.Steps:N0} steps, {training.Tokens:0.###e0} tokens)");
+        headline.AddRow("time to train", $"{BandText.Seconds(r.TimeToTrainSeconds, band)}; {r.Steps:N0} steps, {training.Tokens:0.###e0} tokens");
         headline.AddRow("failures", $"goodput {r.Goodput:P1}: checkpoint every {Units.Seconds(r.CheckpointIntervalSeconds)} (write {Units.Seconds(r.CheckpointWriteSeconds)}), {r.ExpectedInterruptions:N0} expected interruptions");
         headline.AddRow("device-hours", $"{r.DeviceHours:N0}");
-        headline.AddRow("cost", r.CostDollars is { } dollars ? $"${dollars:N0}" : "no price given");
+        headline.AddRow("cost", r.CostDollars is not null ? BandText.Dollars(r.CostDollars, band) : "no price given");
+        if (band is not null) headline.AddRow("accuracy band", Markup.Escape(BandText.Source(band)));
+        if (recipeChanges is { Count: > 0 }) headline.AddRow("training recipe", Markup.Escape($"{TrainingRecipe.Warning} ({string.Join(", ", recipeChanges)})"));
         console.Write(headline);
 
         var t = r.Time;

@@ -14,5 +14,8 @@ public static class Units
         _ => $"{seconds * 1e3:F2} ms",
     };
 
+    /// <summary>Whole dollars with thousands separators; a dash when there is no price.</summary>
+    public static string Dollars(double? dollars) => dollars is { } d ? $"${d:N0}" : "—";
+
     public static string Count(double value) => value >= 1e12 ? $"{value / 1e12:F2} T" : value >= 1e9 ? $"{value / 1e9:F2} B" : value >= 1e6 ? $"{value / 1e6:F2} M" : $"{value:F0}";
 }

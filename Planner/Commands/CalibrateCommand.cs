@@ -26,8 +26,10 @@ public static class CalibrateCommand
         var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output, ranks, collectivesFile };
         command.SetAction(parse =>
         {
+            var busy = BusyMachineWarning.Start();
             var request = new CalibrationRun.Request(parse.GetValue(quick), parse.GetValue(device)!, parse.GetValue(ranks), parse.GetValue(collectivesFile));
             var outcome = CalibrationRun.Run(request, line => Console.Error.WriteLine(line));
+            if (outcome.Profile is not null) busy.Report("calibrate");
             if (outcome is { Profile: { } profile, Record: { } record }) Write(parse.GetValue(output)!, profile, record);
             if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
             return outcome.ExitCode;

@@ -48,7 +48,9 @@ public static class ExecuteCommand
             ModelFlopsPerStep = predicted.ModelFlopsPerStep,
             PeakFlops = (profile ?? accelerator.DefaultProfile).PeakFlops(accelerator, layout.Precision),
         };
+        var busy = BusyMachineWarning.Start();
         var outcome = ConsoleProgress.Run(view => ExecutionRunner.Run(request, new TrainingProgress(view, request.Steps)), live: layout.Devices == 1);
+        if (outcome.Reports) busy.Report("execute");
         // MFU is the step's model FLOPs over the peak of all its devices (Chowdhery et al. 2022, App. B).
         if (outcome.Reports) Report(outcome, request.PeakFlops * layout.Devices, predicted, scenario.Name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
         if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");

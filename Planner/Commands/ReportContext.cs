@@ -30,6 +30,7 @@ public static class ReportContext
             facts.Add(new($"profile source{of}", profile.Source));
             facts.Add(new($"profile date{of}", profile.Date ?? "not recorded (catalog defaults carry their sources, not a date)"));
         }
+        facts.Add(new("catalog price basis", $"{AcceleratorCatalog.PriceBasis}; read {AcceleratorCatalog.PriceDate}"));
         return new RunContext(CommandLine(), ScenarioText(scenarioPath), new Provenance(facts, Validation(distinct, calibrated)), Versions(usedTorch));
     }
 

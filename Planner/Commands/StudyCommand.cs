@@ -17,7 +17,9 @@ public static class StudyCommand
         command.SetAction(parse =>
         {
             var grid = parse.GetValue(quick) ? ScalingStudy.Quick : ScalingStudy.Full;
+            var busy = BusyMachineWarning.Start();
             var (runs, entropy) = ScalingStudy.Run(grid, line => Console.Error.WriteLine(line));
+            busy.Report("study");
             const double delta = 1e-3;
             var fit = new ScalingLawFit(new ChinchillaForm(), runs, delta);
             var report = ScalingLawReporter.Build(fit, runs, delta, fit.Bootstrap(parse.GetValue(bootstrap)), null);

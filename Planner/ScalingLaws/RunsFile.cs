@@ -11,6 +11,9 @@ namespace ScalePlanner.Planner.ScalingLaws;
 /// </summary>
 public static class RunsFile
 {
+    /// <summary>A runs file whose name says "synthetic" holds runs drawn from a law, not measured: `fit` says so in its output.</summary>
+    public static bool IsSynthetic(string path) => Path.GetFileName(path).Contains("synthetic", StringComparison.OrdinalIgnoreCase);
+
     public static IReadOnlyList<ScalingRun> Read(string path)
     {
         if (!File.Exists(path)) throw new SpecException("RUNS.csv", $"file '{path}' does not exist");

@@ -1,4 +1,5 @@
 using ScalePlanner.Simulator.Hardware;
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Simulation;
 using ScalePlanner.Simulator.Specs;
 
@@ -7,6 +8,9 @@ namespace ScalePlanner.Planner.Scenarios;
 /// <summary>A scenario file: the model, how it is trained, the cluster options to compare, the search limits and the objective.</summary>
 public sealed record Scenario(string Name, ModelSpec Model, TrainingSpec Training, IReadOnlyList<ClusterSpec> Clusters, SearchSpace Search, Objective Objective)
 {
+    /// <summary>The training recipe (training.precision, optimizer, compress): the search keeps it unless `search` opens a dimension.</summary>
+    public TrainingRecipe Recipe { get; init; } = TrainingRecipe.Default;
+
     /// <summary>The job on the cluster option that has <paramref name="devices"/> devices (the first such option).</summary>
     public TrainingJob JobWith(int devices)
     {

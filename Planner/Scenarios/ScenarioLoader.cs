@@ -10,7 +10,7 @@ public static class ScenarioLoader
 {
     private static readonly string[] ModelKeys = ["preset", "layers", "hidden", "heads", "kvHeads", "ffnHidden", "gatedMlp", "vocab", "sequenceLength", "tiedEmbeddings", "biases", "norm", "positions", "dropout", "headDim", "mtpLayers", "moe", "attention", "mla"];
     private static readonly string[] ClusterKeys = ["accelerator", "nodes", "devicesPerNode", "intraNodeGBps", "interNodeGBps", "intraNodeLatencyUs", "interNodeLatencyUs", "pricePerDeviceHour", "deviceMtbfHours", "checkpointGBpsPerNode", "restartSeconds"];
-    private static readonly string[] TrainingKeys = ["globalBatchSize", "tokens", "flashAttention", "attentionKernel", "framework", "kernels", "fusedGradientAccumulation", "loaderTokensPerSecondPerDevice", "moeDispatcher", "moeOverlap"];
+    private static readonly string[] TrainingKeys = ["globalBatchSize", "tokens", "flashAttention", "attentionKernel", "framework", "kernels", "fusedGradientAccumulation", "loaderTokensPerSecondPerDevice", "moeDispatcher", "moeOverlap", .. RecipeLoader.Keys];
     private static readonly string[] TopKeys = ["name", "model", "cluster", "clusters", "training", "search", "objective", "constraints"];
     private static readonly string[] ConstraintKeys = ["deadlineDays", "budgetDollars"];
 
@@ -28,13 +28,15 @@ public static class ScenarioLoader
         var clusters = top.Has("cluster")
             ? Clusters(top.Section("cluster"))
             : [.. top.Section("clusters").Items().SelectMany(Clusters)];
-        var search = SearchLoader.Load(top.Section("search"));
+        var recipe = RecipeLoader.Load(top.Section("training"));
+        var search = SearchLoader.Load(top.Section("search"), recipe);
+        RecipeLoader.RequireSupported(recipe, clusters, top.Section("search").Has("precision"));
         var constraints = top.Section("constraints").OnlyKeys(ConstraintKeys);
         var kind = top.Choice("objective", new Dictionary<string, ObjectiveKind> { ["time"] = ObjectiveKind.Time, ["cost"] = ObjectiveKind.Cost, ["mfu"] = ObjectiveKind.Mfu }) ?? ObjectiveKind.Time;
         var objective = new Objective(kind,
             constraints.Double("deadlineDays") is { } days ? Guard.Positive("constraints.deadlineDays", days) * 86400 : null,
             constraints.Double("budgetDollars") is { } dollars ? Guard.Positive("constraints.budgetDollars", dollars) : null);
-        return new Scenario(name, model, training, clusters, search, objective);
+        return new Scenario(name, model, training, clusters, search, objective) { Recipe = recipe };
     }
 
     /// <summary>Malformed JSON gets one line with the position, before the configuration reader sees it.</summary>

@@ -1,4 +1,5 @@
 using ScalePlanner.Simulator.Layouts;
+using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.Scenarios;
@@ -8,7 +9,8 @@ public static class SearchLoader
 {
     private static readonly string[] Keys = ["dp", "tp", "pp", "vp", "cp", "mb", "zero", "recompute", "precision", "optimizer", "compress", "overlap", "sp", "schedule", "tpAcrossNodes", "minTokensPerContextRank", "framework", "ep", "etp"];
 
-    public static SearchSpace Load(ConfigReader s)
+    /// <summary>The search; precision, optimizer and compression keep the <paramref name="recipe"/>'s value unless the section opens them.</summary>
+    public static SearchSpace Load(ConfigReader s, TrainingRecipe recipe)
     {
         s.OnlyKeys(Keys);
         var defaults = new SearchSpace();
@@ -26,9 +28,9 @@ public static class SearchLoader
             HybridShard = s.StringList("zero") is { } zeros ? zeros.Contains("hybrid", StringComparer.OrdinalIgnoreCase) : defaults.HybridShard,
             Framework = s.StringList("framework") is { } stacks ? [.. stacks.Select(text => Stack(s, text)).Distinct()] : null,
             Recompute = Values(s, "recompute", l => l.Recompute) ?? defaults.Recompute,
-            Precision = Values(s, "precision", l => l.Precision),
-            Optimizer = Values(s, "optimizer", l => l.Optimizer) ?? defaults.Optimizer,
-            Compression = Values(s, "compress", l => l.Compression) ?? defaults.Compression,
+            Precision = Values(s, "precision", l => l.Precision) ?? [recipe.Precision],
+            Optimizer = Values(s, "optimizer", l => l.Optimizer) ?? [recipe.Optimizer],
+            Compression = Values(s, "compress", l => l.Compression) ?? [recipe.Compression],
             Overlap = Values(s, "overlap", l => l.Overlap) ?? defaults.Overlap,
             Sp = Values(s, "sp", l => l.Sp) ?? defaults.Sp,
             Schedule = Values(s, "schedule", l => l.Schedule) ?? defaults.Schedule,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ScalePlanner.Planner.Scenarios;
+using ScalePlanner.Planner.Validation;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Profiles;
@@ -14,42 +15,19 @@ namespace ScalePlanner.Planner.Search;
 /// (cluster, tp, cp, mb, sp, recompute, precision, ep, etp), counting what divisibility and the batch exclude; a parallel pass
 /// costs each shape once with a lower bound on its layouts' score (<see cref="ShapeBound"/>); a second parallel pass takes the
 /// shapes best bound first and walks every pipeline split, virtual-stage count, schedule, ZeRO stage, optimizer, compression
-/// and overlap with plain arithmetic, pruning by memory before timing, unless the shape's bound already loses to the top N kept
-/// and to its cluster's fastest layout. The answer is the exhaustive one: only layouts proven no better are skipped.
+/// and overlap with plain arithmetic, pruning by memory before timing, unless the shape's bound already loses to the ranked pool,
+/// to its cluster's fastest layout, to the best of its (tp, pp, cp) shape and to the simplest layout (<see cref="Incumbents"/>).
+/// The answer and its explanation are the exhaustive ones: only layouts proven no better are skipped.
 /// </summary>
 public static class PlanSearch
 {
     private readonly record struct WorkItem(int Cluster, int Tp, int Cp, int MicroBatch, bool Sp, RecomputeMode Recompute, Precision Precision, int Ep, int Etp);
 
-    private sealed class Accumulator(int top, int clusters)
-    {
-        public readonly TopList Top = new(top);
-        public readonly Candidate?[] Fastest = new Candidate?[clusters];
-        public long Considered, Fit, OverMemory, OutsideConstraints, RuledOut;
-    }
+    /// <summary>How many ranked layouts the search keeps per layout shown, so that near-ties can be grouped and still fill --top rows.</summary>
+    private const int PoolPerRow = 40, MaxPool = 1000;
 
-    /// <summary>What every thread has proven so far: the worst score of some full top N (a valid cut-off for the global one) and each cluster's fastest wall time.</summary>
-    private sealed class Incumbents(int clusters)
-    {
-        private readonly object gate = new();
-        private double threshold = double.PositiveInfinity;
-        private readonly double[] fastest = [.. Enumerable.Repeat(double.PositiveInfinity, clusters)];
-
-        public bool RulesOut(in ShapeBound bound, int cluster) => bound.Score > Volatile.Read(ref threshold) && bound.WallSeconds > Volatile.Read(ref fastest[cluster]);
-
-        public void Publish(Accumulator acc, int cluster)
-        {
-            double worst = acc.Top.WorstScore, wall = acc.Fastest[cluster]?.WallSeconds ?? double.PositiveInfinity;
-            if (worst >= Volatile.Read(ref threshold) && wall >= Volatile.Read(ref fastest[cluster])) return;
-            lock (gate)
-            {
-                if (worst < threshold) Volatile.Write(ref threshold, worst);
-                if (wall < fastest[cluster]) Volatile.Write(ref fastest[cluster], wall);
-            }
-        }
-    }
-
-    public static PlanResult Run(Scenario scenario, int top, DeviceProfile? profile = null, Action<double>? progress = null)
+    /// <param name="bound">False times every layout one by one (no branch and bound): the same answer, slower; tests compare the two.</param>
+    public static PlanResult Run(Scenario scenario, int top, DeviceProfile? profile = null, Action<double>? progress = null, bool bound = true)
     {
         var clock = Stopwatch.StartNew();
         // One job per cluster option and stack compared (search.framework), each searched and ranked on its own terms.
@@ -79,10 +57,11 @@ public static class PlanSearch
 
         // Phase 2: best bound first, so the kept layouts are good early and rule out the most.
         var order = Enumerable.Range(0, items.Count).Where(i => shapes[i] is not null).OrderBy(i => bounds[i].Score).ThenBy(i => i).ToArray();
-        var total = new Accumulator(top, jobs.Length);
-        var incumbents = new Incumbents(jobs.Length);
+        int pool = Math.Max(top, Math.Min(top * PoolPerRow, MaxPool));
+        var total = new SearchAccumulator(pool, jobs.Length);
+        var incumbents = new Incumbents(jobs.Length, bound);
         done = 0;
-        Parallel.ForEach(Partitioner.Create(0, order.Length, 4), () => new Accumulator(top, jobs.Length), (range, _, acc) =>
+        Parallel.ForEach(Partitioner.Create(0, order.Length, 4), () => new SearchAccumulator(pool, jobs.Length), (range, _, acc) =>
         {
             for (int k = range.Item1; k < range.Item2; k++)
             {
@@ -93,16 +72,32 @@ public static class PlanSearch
                 if (progress is not null && finished % 256 == 0) progress(0.5 + 0.5 * finished / order.Length);
             }
             return acc;
-        }, acc => Merge(acc, total));
+        }, acc => acc.MergeInto(total));
         progress?.Invoke(1);
 
         var counts = new SearchCounts(total.Considered, total.Fit, total.OverMemory, total.OutsideConstraints, divisibility, batch, items.Count, total.RuledOut);
-        var ranked = total.Top.Items.Select((c, i) => Rank(i + 1, c, jobs)).ToList();
+        double wall = clock.Elapsed.TotalSeconds;
+        // How far off the cost model has been on published runs like each job (the same for every layout of a job); loaded once per process, not timed.
+        var bands = jobs.Select(AccuracyBands.Default.For).ToArray();
+        RankedLayout Rank(int rank, in Candidate c) => new(rank, jobs[c.Cluster].Cluster, CostModel.Result(jobs[c.Cluster], c.Layout, c.Estimate))
+        {
+            Score = c.Score, Band = bands[c.Cluster],
+        };
+        List<RankedLayout> Ranked(List<Candidate> candidates) => [.. candidates.Select((c, i) => Rank(i + 1, c))];
+        var ranked = total.Top.Items.Select((c, i) => Rank(i + 1, c)).ToList();
         var fastest = total.Fastest.Where(f => f.HasValue).Select(f => f!.Value).OrderBy(f => f.WallSeconds).ThenBy(f => f.Cluster).ToList();
         // Dollars of a priced cluster and device-hours of an unpriced one are not comparable: with any price given, the front is among priced options.
         var comparable = fastest.Any(f => jobs[f.Cluster].Cluster.PricePerDeviceHour > 0) ? fastest.Where(f => jobs[f.Cluster].Cluster.PricePerDeviceHour > 0).ToList() : fastest;
         var pareto = comparable.Where(a => !comparable.Any(b => Dominates(b, a))).ToList();
-        return new PlanResult(scenario.Name, scenario.Objective.Describe(), ranked, Ranked(fastest, jobs), Ranked(pareto, jobs), counts, clock.Elapsed.TotalSeconds, []);
+        RankedLayout ToRanked(Candidate c) => Rank(0, c);
+        return new PlanResult(scenario.Name, scenario.Objective.Describe(), [.. ranked.Take(top)], Ranked(fastest), Ranked(pareto), counts, wall, [])
+        {
+            Recipe = scenario.Recipe,
+            Pool = ranked,
+            Options = ClusterOptions.Of(jobs, total.Shapes, [.. pareto.Select(p => p.Cluster)], ToRanked),
+            Explanation = total.Top.Count == 0 ? null
+                : WinnerExplanation.Build(ranked[0], total.Top.Items.First().Cluster, total.Shapes, total.Simplest[total.Top.Items.First().Cluster], ToRanked),
+        };
     }
 
     private static (List<WorkItem> Items, long Divisibility, long Batch) WorkItems(LayoutSpace[] spaces)
@@ -168,23 +163,32 @@ public static class PlanSearch
         return false;
     }
 
+    /// <summary>The fewest techniques (<see cref="PlanExplanation.Complexity"/>) any layout of this shape with <paramref name="pp"/> stages uses.</summary>
+    private static int LeastComplexity(in WorkItem item, int pp) =>
+        (item.Tp > 1 ? 1 : 0) + (item.Ep > 1 || item.Etp > 1 ? 1 : 0) + (pp > 1 ? 1 : 0) + (item.Cp > 1 ? 1 : 0) + (item.Sp ? 1 : 0) + (item.Recompute != RecomputeMode.None ? 1 : 0);
+
     private static void Evaluate(in WorkItem item, in MicroBatchCosts costs, in ShapeBound bound, TrainingJob job, StepModel stepModel, LayoutSpace space,
-        Objective objective, Accumulator acc, Incumbents incumbents)
+        Objective objective, SearchAccumulator acc, Incumbents incumbents)
     {
         var shapeLayout = ShapeLayout(item);
         var (_, cluster, _) = job;
         double capacity = cluster.Accelerator.MemoryBytes;
-        bool ruledOut = incumbents.RulesOut(bound, item.Cluster);
+        bool cannotWin = incumbents.CannotWin(bound, item.Cluster);
 
         foreach (int pp in space.Pp)
         {
             int dp = DataParallel(item, pp, job, space);
             if (dp == 0) continue;
+            var key = new ShapeKey(item.Cluster, item.Tp, pp, item.Cp);
+            // What this shape met, for the explanation: its best, its fastest outside the constraints, its closest miss on memory.
+            Candidate? shapeBest = null, shapeOutside = null;
+            Layout? least = null;
+            MemoryParts leastMemory = default;
             int shards = dp * item.Cp;
             var zeros = space.ZeroStages(shards, item.Tp, pp);
             var compressions = space.Compressions(shards, item.Precision);
             var overlaps = space.Overlaps(shards);
-            if (ruledOut)
+            if (cannotWin && incumbents.RulesOut(bound, key, LeastComplexity(item, pp)))
             {
                 long perSchedule = (long)zeros.Length * space.Optimizers.Length * compressions.Length * overlaps.Length, skipped = 0;
                 foreach (var split in space.StageSplits(pp))
@@ -212,6 +216,7 @@ public static class PlanSearch
                                     if (memory.Total > capacity)
                                     {
                                         acc.OverMemory++;
+                                        if (least is null || memory.Total < leastMemory.Total) (least, leastMemory) = (layout, memory);
                                         continue;
                                     }
                                     var estimate = stepModel.Estimate(costs, layout, memory);
@@ -221,45 +226,26 @@ public static class PlanSearch
                                     if (!objective.Allows(wall, dollars))
                                     {
                                         acc.OutsideConstraints++;
+                                        if (shapeOutside is null || wall < shapeOutside.Value.WallSeconds) shapeOutside = new Candidate(item.Cluster, layout, wall, wall, dollars, estimate);
                                         continue;
                                     }
                                     acc.Fit++;
-                                    double score = objective.Score(wall, dollars, run.Mfu);
+                                    var candidate = new Candidate(item.Cluster, layout, objective.Score(wall, dollars, run.Mfu), wall, dollars, estimate);
+                                    if (shapeBest is null || Candidate.Compare(candidate, shapeBest.Value) < 0) shapeBest = candidate;
+                                    acc.OfferSimplest(candidate);
                                     var fastest = acc.Fastest[item.Cluster];
                                     if (fastest is null || wall <= fastest.Value.WallSeconds)
                                     {
-                                        var asFastest = new Candidate(item.Cluster, layout, wall, wall, dollars, estimate);
+                                        var asFastest = candidate with { Score = wall };
                                         if (fastest is null || Candidate.Compare(asFastest, fastest.Value) < 0) acc.Fastest[item.Cluster] = asFastest;
                                     }
-                                    if (!acc.Top.Rejects(score))
-                                        acc.Top.Offer(new Candidate(item.Cluster, layout, score, wall, dollars, estimate));
+                                    if (!acc.Top.Rejects(candidate.Score)) acc.Top.Offer(candidate);
                                 }
-        }
-        incumbents.Publish(acc, item.Cluster);
-    }
-
-    private static void Merge(Accumulator from, Accumulator into)
-    {
-        lock (into)
-        {
-            into.Considered += from.Considered;
-            into.Fit += from.Fit;
-            into.OverMemory += from.OverMemory;
-            into.OutsideConstraints += from.OutsideConstraints;
-            into.RuledOut += from.RuledOut;
-            foreach (var candidate in from.Top.Items) into.Top.Offer(candidate);
-            for (int c = 0; c < from.Fastest.Length; c++)
-            {
-                if (from.Fastest[c] is { } f && (into.Fastest[c] is not { } g || Candidate.Compare(f, g) < 0))
-                    into.Fastest[c] = f;
-            }
+            if (shapeBest is not null || shapeOutside is not null || least is not null)
+                acc.Shapes[key].Offer(shapeBest, shapeOutside, least, leastMemory);
+            incumbents.Publish(acc, item.Cluster, key, shapeBest);
         }
     }
-
-    private static RankedLayout Rank(int rank, in Candidate candidate, TrainingJob[] jobs) =>
-        new(rank, jobs[candidate.Cluster].Cluster, CostModel.Result(jobs[candidate.Cluster], candidate.Layout, candidate.Estimate));
-
-    private static List<RankedLayout> Ranked(List<Candidate> candidates, TrainingJob[] jobs) => [.. candidates.Select((c, i) => Rank(i + 1, c, jobs))];
 
     /// <summary>For one cluster option dollars grow with wall time, so only its fastest layout can be on the front; one option dominates another when it is no worse on both and better on one.</summary>
     private static bool Dominates(in Candidate b, in Candidate a) =>

@@ -32,7 +32,7 @@ public static class TimelineRefinement
         });
         // Ties keep the closed form's order, so the ranking never depends on thread timing.
         var order = Enumerable.Range(0, count).Where(i => !double.IsNaN(scores[i])).OrderBy(i => scores[i]).ThenBy(i => i);
-        var top = order.Select((i, rank) => refined[i] with { Rank = rank + 1 }).Concat(plan.Top.Skip(count)).ToList();
+        var top = order.Select((i, rank) => refined[i] with { Rank = rank + 1, Score = scores[i] }).Concat(plan.Top.Skip(count)).ToList();
         return plan with { Top = top, Refined = count };
     }
 }

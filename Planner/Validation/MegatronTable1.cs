@@ -64,13 +64,17 @@ public static partial class MegatronTable1
         Overlap = row.DdpImplementation == "torch",
     };
 
-    public static IEnumerable<ValidationRow> Validate(string path)
+    public static IEnumerable<ValidationRow> Validate(string path) => Evaluate(path).Select(e => e.Row);
+
+    /// <summary>Each row's job and its validation row (predicted against published hardware TFLOP/s per GPU).</summary>
+    public static IEnumerable<(TrainingJob Job, ValidationRow Row)> Evaluate(string path)
     {
         foreach (var row in Read(path))
         {
-            var result = CostModel.Evaluate(Job(row), Layout(row));
-            yield return new ValidationRow("Megatron SC21 Table 1", $"{row.ParamsBillions}B on {row.Gpus} GPUs (tp={row.Tp}, pp={row.Pp})",
-                "hardware TFLOP/s per GPU", result.HardwareTflopsPerGpu, row.TflopsPerGpu);
+            var job = Job(row);
+            var result = CostModel.Evaluate(job, Layout(row));
+            yield return (job, new ValidationRow("Megatron SC21 Table 1", $"{row.ParamsBillions}B on {row.Gpus} GPUs (tp={row.Tp}, pp={row.Pp})",
+                "hardware TFLOP/s per GPU", result.HardwareTflopsPerGpu, row.TflopsPerGpu));
         }
     }
 }

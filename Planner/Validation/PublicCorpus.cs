@@ -13,7 +13,12 @@ public static class PublicCorpus
     public const string Folder = "public";
     public const string Index = "sets.csv";
 
-    public static IEnumerable<ValidationRow> Validate(string folder)
+    public static IEnumerable<ValidationRow> Validate(string folder) => Evaluate(folder).Select(e => e.Row);
+
+    /// <summary>One run of the corpus with its set, the job it describes and its validation row.</summary>
+    public sealed record Evaluated(PublicSet Set, PublishedRun Run, TrainingJob Job, ValidationRow Row);
+
+    public static IEnumerable<Evaluated> Evaluate(string folder)
     {
         foreach (var set in PublicSet.Read(Path.Combine(folder, Index)))
         {
@@ -21,10 +26,10 @@ public static class PublicCorpus
             {
                 var job = run.Job();
                 var result = CostModel.Evaluate(job, run.ParsedLayout());
-                yield return new ValidationRow(set.Name, run.Name, run.Metric, Predicted(run, job, result), run.Value)
+                yield return new Evaluated(set, run, job, new ValidationRow(set.Name, run.Name, run.Metric, Predicted(run, job, result), run.Value)
                 {
                     InGoal = set.InGoal, Regime = set.Regime, Reason = set.Reason,
-                };
+                });
             }
         }
     }

@@ -11,12 +11,12 @@ namespace ScalePlanner.Reports.Bundles;
 public static class PlanReport
 {
     /// <summary>Columns of plan.csv the page shows; the file has every part of the breakdown.</summary>
-    private static readonly string[] Shown = ["rank", "accelerator", "devices", "step_time_s", "tokens_per_s", "mfu", "memory_per_gpu_bytes", "goodput", "time_to_train_s", "cost_dollars", "engine", "layout"];
+    private static readonly string[] Shown = ["rank", "accelerator", "devices", "step_time_s", "tokens_per_s", "mfu", "memory_per_gpu_bytes", "goodput", "time_to_train_s", "cost_dollars", "engine", "recipe_changes", "layout"];
 
     public static ReportBundle Build(PlanResult plan, IReadOnlyList<ScalingPoint> scaling, RunContext context)
     {
         var bundle = new ReportBundle("plan", $"{plan.Scenario}: layout plan", context);
-        bundle.AddCsv("plan.csv", writer => writer.WriteRecords(PlanCsv.Rows(plan.Top)));
+        bundle.AddCsv("plan.csv", writer => writer.WriteRecords(PlanCsv.Rows(plan)));
         bundle.AddText("plan.json", PlanJson.Serialize(plan));
 
         var ranked = plan.Top.Select(r => ($"#{r.Rank} {r.Cluster.Devices} {r.Cluster.Accelerator.Key}: {PlanTable.ShortLayout(r.Result)}", r.Result)).ToList();
@@ -25,9 +25,19 @@ public static class PlanReport
             bundle.AddPlot("time-breakdown", BreakdownPlots.Time($"{plan.Scenario}: where the step goes", ranked), "step time of the ranked layouts by part", BarsWidth, BarsHeight(ranked.Count)),
             bundle.AddPlot("memory", BreakdownPlots.Memory($"{plan.Scenario}: memory per device", ranked), "memory per device of the ranked layouts against capacity", BarsWidth, BarsHeight(ranked.Count)),
         };
-        var notes = new List<string> { $"Objective: {plan.Objective}. {plan.Counts.Considered:N0} layouts considered, {plan.Counts.Fit:N0} fit in memory, {plan.Counts.OverMemory:N0} over memory." };
+        var notes = new List<string> { $"Objective: {plan.Objective}; training recipe {plan.Recipe}. {plan.Counts.Considered:N0} layouts considered, {plan.Counts.Fit:N0} fit in memory, {plan.Counts.OverMemory:N0} over memory." };
+        notes.AddRange(PriceText.Lines(plan.Options.Select(o => o.Cluster)));
+        notes.AddRange(RankingTable.Footnotes(plan, wide: true));
+        if (plan.Top.Count > 0) notes.Add($"Times and costs: {BandText.Source(plan.Top[0].Band)} (band_low and band_high in plan.csv are factors on the predicted time and cost).");
         notes.AddRange(plan.WhatWouldFit.Select(w => $"What would fit: {w}"));
         bundle.AddSection("ranked", "Ranked layouts", notes, [new ReportTable("best layouts by the objective", "plan.csv", Shown)], layoutFigures);
+        if (plan.Explanation is not null) bundle.AddSection("why", "Why this layout", [.. ExplanationText.Lines(plan).Select(l => l.Trim())], [], []);
+        if (plan.Options.Count > 1)
+        {
+            bundle.AddCsv("options.csv", writer => OptionsCsv.Write(writer, plan));
+            bundle.AddSection("options", "Each cluster option's best layout", [ClusterComparison.Verdict(plan), .. ClusterComparison.Footnotes(plan)],
+                [new ReportTable("best layout of each cluster option", "options.csv", [])], []);
+        }
 
         var pareto = bundle.AddPlot("pareto", ParetoPlot.Build(plan, plan.FastestPerCluster), "fastest layout of each cluster option; the line joins the Pareto front");
         bundle.AddSection("pareto-front", "Time to train against cost", [], [], [pareto]);

@@ -32,7 +32,7 @@ public static class HtmlReport
         caption { text-align: left; font-weight: 600; padding: 4px 0; }
         th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: right; white-space: nowrap; }
         th { background: #f6f8fa; }
-        td.text { text-align: left; }
+        td.text { text-align: left; white-space: normal; overflow-wrap: anywhere; min-width: 14em; }
         p { overflow-wrap: anywhere; }
         pre { background: #f6f8fa; padding: 12px; overflow-x: auto; font-size: 0.85em; }
         """;
@@ -89,17 +89,19 @@ public static class HtmlReport
     private static XElement Block(string id, string heading, params object[] content) =>
         E("section", new XAttribute("id", id), E("h2", heading), content);
 
+    /// <summary>A table with each column in its unit (<see cref="ColumnUnits"/>); the header's title attribute keeps the file's column name.</summary>
     private static XElement Table(string caption, CsvTable table) => E("div", new XAttribute("class", "scroll"),
         E("table", E("caption", caption),
-            E("thead", E("tr", table.Header.Select(h => E("th", h)))),
-            E("tbody", table.Rows.Select(r => E("tr", r.Select(Cell))))));
+            E("thead", E("tr", table.Header.Select(h => E("th", new XAttribute("title", h), ColumnUnits.Header(h))))),
+            E("tbody", table.Rows.Select(r => E("tr", r.Select((text, i) => Cell(table.Header[i], text)))))));
 
     /// <summary>
-    /// A cell: numbers right-aligned, from 10,000 up to 10¹⁵ as whole numbers with thousands separators, others with four
+    /// A cell: a column with a unit in that unit (GB, ms … days, $, %); other numbers right-aligned, from 10,000 up to 10¹⁵ as whole numbers with thousands separators, others with four
     /// significant digits; text left-aligned as written. The CSV file keeps every digit.
     /// </summary>
-    private static XElement Cell(string text)
+    private static XElement Cell(string column, string text)
     {
+        if (ColumnUnits.Format(column, text) is { } shown) return E("td", shown);
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) return E("td", new XAttribute("class", "text"), text);
         double size = Math.Abs(value);
         return E("td", size is >= 1e4 and < 1e15 ? value.ToString("#,0", CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture));

@@ -32,7 +32,7 @@ public static class ScalingPlots
             scatter.LegendText = mode == ScalingMode.Strong ? "strong (fixed global batch)" : "weak (batch grows with devices)";
             scatter.MarkerSize = 8;
         }
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right); // beside the plot, where it hides no point
         return plot;
     }
 }

@@ -8,6 +8,12 @@ namespace ScalePlanner.Simulator.Plans;
 public sealed record RankedLayout(int Rank, ClusterSpec Cluster, SimulationResult Result)
 {
     public TimelineSimulation? Timeline { get; init; }
+
+    /// <summary>The objective's value the ranking sorted on (seconds, dollars or −MFU); lower is better.</summary>
+    public double Score { get; init; }
+
+    /// <summary>How far off the cost model has been on comparable published runs; null when none was looked up.</summary>
+    public AccuracyBand? Band { get; init; }
 }
 
 /// <summary>
@@ -30,6 +36,24 @@ public sealed record PlanResult(
 {
     /// <summary>How many of the best layouts were re-ranked with the event-driven timeline (`plan --refine K`).</summary>
     public int Refined { get; init; }
+
+    /// <summary>The scenario's training recipe; a ranked layout that departs from it is marked (<see cref="TrainingRecipe.Warning"/>).</summary>
+    public TrainingRecipe Recipe { get; init; } = TrainingRecipe.Default;
+
+    /// <summary>The ranked layouts the search kept beyond <see cref="Top"/> (Top is its start), from which near-ties are counted.</summary>
+    public IReadOnlyList<RankedLayout> Pool { get; init; } = [];
+
+    /// <summary>The ranking with near-ties grouped: each group is a run of consecutive ranks within a stated percentage of its first.</summary>
+    public IReadOnlyList<TieGroup> Groups { get; init; } = [];
+
+    /// <summary>Every cluster option (and software stack compared) with its best layout, also when that misses the constraints or nothing fits.</summary>
+    public IReadOnlyList<ClusterOption> Options { get; init; } = [];
+
+    /// <summary>Why the best layout wins; null when nothing fits.</summary>
+    public PlanExplanation? Explanation { get; init; }
+
+    /// <summary>The near-tie group holding <paramref name="rank"/>; null when the ranking was not grouped.</summary>
+    public TieGroup? GroupOf(int rank) => Groups.FirstOrDefault(g => rank >= g.FirstRank && rank <= g.LastRank);
 
     public double CandidatesPerSecond => Counts.Considered / Math.Max(WallSeconds, 1e-9);
 }

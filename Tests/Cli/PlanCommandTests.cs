@@ -12,7 +12,8 @@ public class PlanCommandTests
         Assert.Contains("GPT-3 175B on 1024 A100", outcome.StdOut);
         Assert.Contains("best layouts", outcome.StdOut);
         Assert.Contains("over memory:", outcome.StdOut);
-        Assert.Contains("goodput", outcome.StdOut);
+        Assert.Contains("why #1 wins", outcome.StdOut);
+        Assert.Contains("limiting term:", outcome.StdOut);
     }
 
     [Theory]

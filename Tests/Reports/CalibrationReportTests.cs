@@ -76,7 +76,7 @@ public class CalibrationReportTests
         Assert.Contains("figure svg: matmul throughput by size", outline);
         Assert.Contains("figure svg: memory-bound kernels by size", outline);
         Assert.Contains("figure svg: collectives on two ranks by message size", outline);
-        Assert.Contains("table prediction from the fitted profile against measurement (validation.csv): figure | predicted | measured | error_percent", outline);
+        Assert.Contains("table prediction from the fitted profile against measurement (validation.csv): figure | predicted | measured | error percent", outline);
         var validation = CsvTable.Read(bundle.Files["validation.csv"], "validation.csv");
         Assert.Equal(10.0, double.Parse(validation.Rows[0][3], System.Globalization.CultureInfo.InvariantCulture), 9);
     }
