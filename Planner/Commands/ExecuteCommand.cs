@@ -31,6 +31,7 @@ public static class ExecuteCommand
 
     private static int Run(ParseResult parse, ExecuteOptions options)
     {
+        OutputFolder.Validate(parse.GetValue(options.Output));   // before training: a bad folder must not cost the run's report
         string scenarioPath = parse.GetValue(options.Scenario)!;
         var scenario = ScenarioLoader.Load(scenarioPath);
         if ((parse.GetValue(options.Layout) is null) == !parse.GetValue(options.Best))

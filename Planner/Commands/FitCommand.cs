@@ -25,6 +25,7 @@ public static class FitCommand
             { runs, form, budget, dollars, scenario, bootstrap, delta, format, output };
         command.SetAction(parse =>
         {
+            OutputFolder.Validate(parse.GetValue(output));
             int resamples = parse.GetValue(bootstrap);
             if (resamples < 10) throw new SpecException("--bootstrap", $"must be at least 10, got {resamples}");
             double huber = Guard.Positive("--delta", parse.GetValue(delta));

@@ -25,6 +25,7 @@ public static class PlanCommand
         var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, with the Pareto front of time vs dollars.") { scenario, top, objective, format, output, profile, refine };
         command.SetAction(parse =>
         {
+            OutputFolder.Validate(parse.GetValue(output));   // before the search: a bad folder is found before any table is printed
             int n = parse.GetValue(top);
             if (n < 1) throw new Simulator.Specs.SpecException("--top", $"must be a positive integer, got {n}");
             if (parse.GetValue(refine) is { } k && (k < 1 || k > n)) throw new Simulator.Specs.SpecException("--refine", $"must be between 1 and --top ({n}), got {k}");

@@ -10,6 +10,8 @@ public static class ComputeBudget
     /// <summary>FLOPs for the answer: given directly, or dollars × model FLOPs per dollar of the scenario's best layout (6ND-style model FLOPs).</summary>
     public static double? Flops(double? flops, double? dollars, string? scenario)
     {
+        if (flops is not null && dollars is not null) throw new SpecException("--budget", "give one budget: --budget (FLOPs) or --budget-dollars (with --scenario), not both");
+        if (scenario is not null && dollars is null) throw new SpecException("--scenario", "prices --budget-dollars; give it with --budget-dollars, or leave it out");
         if (flops is { } f) return Guard.Positive("--budget", f);
         if (dollars is not { } d) return null;
         Guard.Positive("--budget-dollars", d);
