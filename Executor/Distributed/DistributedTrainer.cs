@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using ScalePlanner.Executor.Checkpoints;
 using ScalePlanner.Executor.Data;
 using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Executor.Training;
@@ -41,6 +42,7 @@ public static class DistributedTrainer
         var mpi = grid.Mpi;
         var state = new RankState(stage, update, new RunIdentity(grid.Layout.ToString(), stage.Spec.ToString(), options.GlobalBatch, options.Steps));
         var checkpoints = options.Checkpoints is { } where ? new RankCheckpoints(where.Folder, mpi) : null;
+        checkpoints?.Prepare();
         int first = distributed.Resume ? Resume(checkpoints!, state, grid, options, log ?? (_ => { })) : 0;   // resuming needs a folder: the command checked
         var metrics = new List<DistributedStepMetrics>(options.Steps - first);
         for (int step = first; step < options.Steps; step++)

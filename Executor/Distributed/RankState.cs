@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -30,6 +30,12 @@ public static class ExecutionSupport
     /// <summary>Refuses a layout the executor cannot run (the layout itself is already valid for the job).</summary>
     public static void RequireLayout(Layout layout, ModelSpec model)
     {
+        // The cost model prices these (the published FSDP runs include one-GPU zero=3), but the executor would run them as zero=0
+        // and compress=none: with one data-parallel rank there is nothing to shard and no gradient reduction to compress.
+        if (layout.Dp == 1 && layout.Zero > 0)
+            throw new SpecException("layout.zero", $"zero={layout.Zero} shards over the data-parallel ranks, and dp=1 has one; allowed with dp=1: zero=0");
+        if (layout.Dp == 1 && layout.Compression != GradientCompression.None)
+            throw new SpecException("layout.compress", $"{layout.Compression} compresses the data-parallel gradient reduction, which dp=1 does not have; allowed with dp=1: none");
         if (layout.Devices > 1)
         {
             AcrossProcesses(layout, model);

@@ -32,6 +32,7 @@ public static class ExecuteCommand
     private static int Run(ParseResult parse, ExecuteOptions options)
     {
         OutputFolder.Validate(parse.GetValue(options.Output));   // before training: a bad folder must not cost the run's report
+        options.CheckRanges(parse);
         string scenarioPath = parse.GetValue(options.Scenario)!;
         var scenario = ScenarioLoader.Load(scenarioPath);
         if ((parse.GetValue(options.Layout) is null) == !parse.GetValue(options.Best))
@@ -40,6 +41,7 @@ public static class ExecuteCommand
         var layout = parse.GetValue(options.Layout) is { } given ? Layout.Parse(given) : Best(scenario, profile);
         var job = scenario.JobWith(layout.Devices);
         layout.Validated(job.Model, job.Training, job.Cluster.Devices);
+        options.CheckApplies(parse, layout);
         ExecutionSupport.RequireLayout(layout, job.Model);   // before the prediction: the cost model prices layouts the executor refuses
         bool json = parse.GetValue(options.Format) == "json";
         if (json && layout.Devices > 1) throw new SpecException("--format", "json output across processes is not built; allowed with dp·tp·pp > 1: table");
