@@ -2,6 +2,7 @@ using System.CommandLine;
 using ScalePlanner.Planner.ScalingLaws;
 using ScalePlanner.Reports;
 using ScalePlanner.Reports.Bundles;
+using ScalePlanner.Reports.Progress;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.Commands;
@@ -9,6 +10,9 @@ namespace ScalePlanner.Planner.Commands;
 /// <summary>`scaleplan fit RUNS.csv`: fit a loss law with bootstrap uncertainty and, for a budget, the compute-optimal model and data size.</summary>
 public static class FitCommand
 {
+    /// <summary>Huber δ on log-loss residuals: 1e-6 to 10 (beyond about 1 every residual is inside δ and the fit is least squares).</summary>
+    private static readonly NumberRange HuberDelta = new(1e-6, 10);
+
     public static Command Create()
     {
         var runs = new Argument<string>("runs") { Description = "CSV with columns params, tokens (or flops), loss." };
@@ -27,13 +31,15 @@ public static class FitCommand
         {
             OutputFolder.Validate(parse.GetValue(output));
             int resamples = parse.GetValue(bootstrap);
-            if (resamples < 10) throw new SpecException("--bootstrap", $"must be at least 10, got {resamples}");
-            double huber = Guard.Positive("--delta", parse.GetValue(delta));
+            new IntRange(10, 100_000, "refits").Check("--bootstrap", resamples);
+            double huber = HuberDelta.Check("--delta", parse.GetValue(delta));
             var data = RunsFile.Read(parse.GetValue(runs)!);
             double? flops = ComputeBudget.Flops(parse.GetValue(budget), parse.GetValue(dollars), parse.GetValue(scenario));
             IScalingForm law = parse.GetValue(form) == "kaplan" ? new KaplanForm() : new ChinchillaForm();
+            if (ScalingLawFit.Plan(data.Count, resamples) is { } plan) Console.Error.WriteLine($"fitting {plan}");
             var fit = new ScalingLawFit(law, data, huber);
-            var report = ScalingLawReporter.Build(fit, data, huber, fit.Bootstrap(resamples), flops);
+            var refits = ConsoleProgress.Search(progress => fit.Bootstrap(resamples, progress: progress), "bootstrap");
+            var report = ScalingLawReporter.Build(fit, data, huber, refits, flops);
             if (parse.GetValue(format) == "json") Console.WriteLine(report.Json());
             else report.WriteTable();
             if (parse.GetValue(output) is { } folder)
