@@ -59,20 +59,21 @@ public static class DataParallelComm
     private static double MegatronExposed(in DataParallelWork w, double contention)
     {
         var (layout, stage, link) = (w.Layout, w.Stage, w.Link);
-        double tail = Math.Min(link.AllReduce(w.GradientBytes), link.AllReduce(DdpBucketBytes));
         double backward = stage.Backward + stage.Recompute;
         if (layout.Zero == 0)
         {
-            double reduce = link.AllReduce(w.GradientBytes);
-            return layout.Overlap ? Hidden(reduce, backward, tail, contention) : reduce;
+            double reduce = link.AllReduceInBuckets(w.GradientBytes, DdpBucketBytes);
+            return layout.Overlap ? Hidden(reduce, backward, link.AllReduce(Math.Min(w.GradientBytes, DdpBucketBytes)), contention) : reduce;
         }
         if (layout.Zero <= 2)
         {
-            double scatter = link.ReduceScatter(w.GradientBytes), gather = link.AllGather(w.WeightBytes);
+            double scatter = link.ReduceScatterInBuckets(w.GradientBytes, DdpBucketBytes), gather = link.AllGatherInBuckets(w.WeightBytes, DdpBucketBytes);
+            double tail = link.ReduceScatter(Math.Min(w.GradientBytes, DdpBucketBytes));
             return layout.Overlap ? Hidden(scatter, backward, tail, contention) + Hidden(gather, stage.Forward, 0, contention) : scatter + gather;
         }
         double perMicroBatch = 2 * link.BlockwiseAllGather(w.WeightBytes, w.Blocks) + link.BlockwiseReduceScatter(w.GradientBytes, w.Blocks);
-        return layout.Overlap ? w.MicroBatches * Hidden(perMicroBatch, stage.Forward + backward, 0, contention) + tail : w.MicroBatches * perMicroBatch;
+        double lastBlock = link.ReduceScatter(w.GradientBytes / w.Blocks);
+        return layout.Overlap ? w.MicroBatches * Hidden(perMicroBatch, stage.Forward + backward, 0, contention) + lastBlock : w.MicroBatches * perMicroBatch;
     }
 
     /// <summary>
@@ -113,13 +114,14 @@ public static class DataParallelComm
         var (layout, stage, link) = (w.Layout, w.Stage, w.Link);
         double bucket = Math.Min(w.GradientBytes, DeepSpeedBucketElements * w.GradientElementBytes);
         double backward = stage.Backward + stage.Recompute;
-        if (layout.Zero == 0) return link.AllReduce(w.GradientBytes);
+        double bucketBytes = DeepSpeedBucketElements * w.GradientElementBytes;
+        if (layout.Zero == 0) return link.AllReduceInBuckets(w.GradientBytes, bucketBytes);
         if (layout.Zero <= 2)
         {
-            double scatter = link.ReduceScatter(w.GradientBytes), tail = link.ReduceScatter(bucket);
+            double scatter = link.ReduceScatterInBuckets(w.GradientBytes, bucketBytes), tail = link.ReduceScatter(bucket);
             double reductions = layout.Zero == 2 ? w.MicroBatches : 1;
             double reduce = layout.Overlap ? reductions * Hidden(scatter, backward, tail, contention) : reductions * scatter;
-            return reduce + link.AllGather(w.WeightBytes);
+            return reduce + link.AllGatherInBuckets(w.WeightBytes, DeepSpeedBucketElements * w.WeightBytes / w.GradientBytes * w.GradientElementBytes);
         }
         int modules = w.Blocks * w.ModulesPerBlock;
         double perMicroBatch = 2 * link.BlockwiseAllGather(w.WeightBytes, modules) + link.ReduceScatter(w.GradientBytes);

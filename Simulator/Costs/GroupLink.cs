@@ -68,6 +68,35 @@ public readonly struct GroupLink
 
     public double PointToPoint(double bytes) => Collectives.PointToPoint(bytes, pointToPointBandwidth, Alpha);
 
+    /// <summary>An all-reduce of <paramref name="bytes"/> in buckets of <paramref name="bucket"/> bytes, one after another (PyTorch DDP, Megatron-LM's grad buffer buckets).</summary>
+    public double AllReduceInBuckets(double bytes, double bucket)
+    {
+        var (whole, rest) = Buckets(bytes, bucket);
+        return whole * AllReduce(Math.Min(bytes, bucket)) + (rest > 0 ? AllReduce(rest) : 0);
+    }
+
+    /// <summary>A reduce-scatter of <paramref name="bytes"/> in buckets of <paramref name="bucket"/> bytes.</summary>
+    public double ReduceScatterInBuckets(double bytes, double bucket)
+    {
+        var (whole, rest) = Buckets(bytes, bucket);
+        return whole * ReduceScatter(Math.Min(bytes, bucket)) + (rest > 0 ? ReduceScatter(rest) : 0);
+    }
+
+    /// <summary>An all-gather of <paramref name="bytes"/> in buckets of <paramref name="bucket"/> bytes.</summary>
+    public double AllGatherInBuckets(double bytes, double bucket)
+    {
+        var (whole, rest) = Buckets(bytes, bucket);
+        return whole * AllGather(Math.Min(bytes, bucket)) + (rest > 0 ? AllGather(rest) : 0);
+    }
+
+    // Whole buckets and the remainder; a buffer smaller than a bucket is one whole (partly filled) bucket.
+    private static (double Whole, double Remainder) Buckets(double bytes, double bucket)
+    {
+        if (bytes <= bucket) return (1, 0);
+        double whole = Math.Floor(bytes / bucket);
+        return (whole, bytes - whole * bucket);
+    }
+
     /// <summary>All-gathers of <paramref name="bytes"/> split into <paramref name="blocks"/> equal pieces, one per block (FSDP wraps each block).</summary>
     public double BlockwiseAllGather(double bytes, double blocks) => blocks * AllGather(bytes / blocks);
 

@@ -19,6 +19,14 @@ public sealed record EfficiencyCurve(double Max, double Half, IReadOnlyList<doub
     // The table as flat arrays with the logarithms of its sizes, built once: the search evaluates curves millions of times.
     private (double[] X, double[] LogX, double[] Y)? table;
 
+    /// <summary>Equal when the maximum, the half point and every table point are equal (not the table lists' identities, nor the cache).</summary>
+    public bool Equals(EfficiencyCurve? other) =>
+        other is not null && Max == other.Max && Half == other.Half
+        && (Points is null ? other.Points is null : other.Points is not null && Points.Count == other.Points.Count
+            && Points.Zip(other.Points).All(pair => pair.First.SequenceEqual(pair.Second)));
+
+    public override int GetHashCode() => HashCode.Combine(Max, Half, Points?.Count ?? -1);
+
     public double At(double x)
     {
         if (Points is not { Count: > 0 }) return Max * x / (x + Half);

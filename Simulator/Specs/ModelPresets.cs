@@ -44,7 +44,7 @@ public static class ModelPresets
         Llama("llama3-8b", 32, 4096, 32, 8, 14336, 128256, 8192),
         Llama("llama3-70b", 80, 8192, 64, 8, 28672, 128256, 8192),
         Llama("llama3-405b", 126, 16384, 128, 8, 53248, 128256, 8192),
-    }.ToDictionary(m => m.Name);
+    }.Concat(MoePresets.All).ToDictionary(m => m.Name);
 
     public static ModelSpec Get(string key) =>
         All.TryGetValue(key, out var spec)

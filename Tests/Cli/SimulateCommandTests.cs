@@ -13,7 +13,7 @@ public class SimulateCommandTests
         { "llama3-405b-8064-h100.json", "dp=144,tp=8,pp=7,vp=3,mb=1,sp=on,zero=1,recompute=full" },
         { "gpt2-small-8-l4.json", "dp=8,mb=8" },
         { "tiny-gpt-cpu.json", "dp=1,mb=4,precision=fp32" },
-        { "llama3-405b-16384-h100.json", "dp=128,tp=8,pp=16,mb=1,sp=on,zero=1,recompute=full,firstStageLayers=7,lastStageLayers=7" },
+        { "llama3-405b-16384-h100.json", "dp=128,tp=8,pp=16,vp=2,mb=1,sp=on,zero=1,recompute=full,firstStageLayers=7,lastStageLayers=7" },
         { "megatron-1t-3072-a100.json", "dp=6,tp=8,pp=64,mb=1,recompute=full,precision=fp16,optimizer=adam,overlap=off" },
     };
 

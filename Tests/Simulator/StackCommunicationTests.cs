@@ -8,7 +8,7 @@ namespace ScalePlanner.Tests.Simulator;
 
 /// <summary>
 /// Each stack's data-parallel traffic against a hand-worked case: 8 ranks on one node joined by a 100 GB/s link without latency
-/// and with full collective efficiency, memory at 1 TB/s without per-kernel cost, no contention. An all-gather or reduce-scatter
+/// and with full collective efficiency at every message size, memory at 1 TB/s without per-kernel cost, no contention. An all-gather or reduce-scatter
 /// of M bytes then takes 7/8 · M / 1e11 s, an all-reduce twice that, a memory pass of B bytes B / 1e12 s.
 /// </summary>
 public class StackCommunicationTests
@@ -16,7 +16,7 @@ public class StackCommunicationTests
     private static readonly DeviceProfile Exact = AcceleratorCatalog.Get("a100-sxm-80gb").DefaultProfile with
     {
         MemoryByMegabyte = EfficiencyCurve.Saturating(1, 0), MemoryKernels = null, MemoryTBps = 1, KernelOverheadSeconds = 0,
-        IntraNodeLinkEfficiency = 1, InterNodeLinkEfficiency = 1, IntraNodeLink = null,
+        IntraNodeLinkEfficiency = 1, InterNodeLinkEfficiency = 1, IntraNodeLink = null, IntraNodeBusBandwidth = null, InterNodeBusBandwidth = null,
     };
 
     private static readonly ClusterSpec OneNode = ClusterSpec.Of(AcceleratorCatalog.Get("a100-sxm-80gb"), 1) with

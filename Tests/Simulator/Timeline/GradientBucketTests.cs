@@ -39,16 +39,19 @@ public class GradientBucketTests
     }
 
     [Fact]
-    public void Should_Shrink_Exposure_As_Buckets_Shrink_Until_Latency_Dominates()
+    public void Should_Shrink_Exposure_As_Buckets_Shrink_Until_Small_Collectives_Lose_Bandwidth()
     {
-        double[] sizes = [1000, 100, 25, 6.25];
+        double[] sizes = [1000, 100, 25];
         var exposed = sizes.Select(s => Reduction(s).Exposed).ToArray();
         for (int i = 1; i < sizes.Length; i++)
             Assert.True(exposed[i] < exposed[i - 1], $"{sizes[i]} MB buckets expose {exposed[i]} s, no less than {sizes[i - 1]} MB's {exposed[i - 1]} s");
 
-        // Tiny buckets pay the all-reduce latency 2(n−1)·α per bucket, more than the backward can hide.
+        // Smaller buckets reach a fraction of the link (nccl-tests on 8 A100: 0.37 of the plateau at 8 MiB, 0.06 at 1 MiB) and pay
+        // the all-reduce latency 2(n−1)·α each, more than the backward can hide.
+        var (small, smallTotal) = Reduction(6.25);
+        Assert.True(small > exposed[^1], $"6.25 MB buckets expose {small} s, no more than 25 MB's {exposed[^1]} s");
         var (tiny, tinyTotal) = Reduction(0.025);
-        Assert.True(tiny > exposed[^1], $"25 kB buckets expose {tiny} s, no more than 6.25 MB's {exposed[^1]} s");
+        Assert.True(tiny > small, $"25 kB buckets expose {tiny} s, no more than 6.25 MB's {small} s");
         Assert.True(tinyTotal > 5 * Reduction(25).Total);
     }
 
