@@ -29,7 +29,25 @@ public static class ExecuteCommand
         return command;
     }
 
+    /// <summary>A run every input of which has been checked, with the cost model's prediction for it: what `execute` then trains.</summary>
+    public sealed record Checked(ExecutionRequest Request, SimulationResult Predicted, string ScenarioName, string ScenarioPath, DeviceProfile? Profile, bool Json);
+
     private static int Run(ParseResult parse, ExecuteOptions options)
+    {
+        var run = Check(parse, options);
+        var (request, predicted, name, scenarioPath, profile, json) = run;
+        var accelerator = request.Job.Cluster.Accelerator;
+        var outcome = ConsoleProgress.Run(view => ExecutionRunner.Run(request, new TrainingProgress(view, request.Steps)), live: request.Layout.Devices == 1);
+        if (outcome.Reports) Report(outcome, request, predicted, name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
+        if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
+        return outcome.ExitCode;
+    }
+
+    /// <summary>
+    /// Everything `execute` checks before it trains, in the order a user meets it: the output folder and the options' ranges,
+    /// the scenario, the layout against the job, what the executor runs, and the prediction. Throws <see cref="SpecException"/>.
+    /// </summary>
+    public static Checked Check(ParseResult parse, ExecuteOptions options)
     {
         OutputFolder.Validate(parse.GetValue(options.Output));   // before training: a bad folder must not cost the run's report
         options.CheckRanges(parse);
@@ -52,10 +70,8 @@ public static class ExecuteCommand
             ModelFlopsPerStep = predicted.ModelFlopsPerStep,
             PeakFlops = (profile ?? accelerator.DefaultProfile).PeakFlops(accelerator, layout.Precision),
         };
-        var outcome = ConsoleProgress.Run(view => ExecutionRunner.Run(request, new TrainingProgress(view, request.Steps)), live: layout.Devices == 1);
-        if (outcome.Reports) Report(outcome, request, predicted, scenario.Name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
-        if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
-        return outcome.ExitCode;
+        ExecutionSupport.Require(request);
+        return new Checked(request, predicted, scenario.Name, scenarioPath, profile, json);
     }
 
     /// <summary>The planner's best layout the executor accepts (<see cref="BestRunnableLayout"/>), announced on stderr.</summary>

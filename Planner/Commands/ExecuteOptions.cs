@@ -74,6 +74,7 @@ public sealed class ExecuteOptions
     /// <summary>Every option's own range, before any work (the scenario, --best's search, the prediction).</summary>
     public void CheckRanges(ParseResult parse)
     {
+        Reports.OutputFolder.Validate(parse.GetValue(checkpointFolder), checkpointFolder.Name);
         foreach (var (option, range) in Counts()) range.Check(option.Name, parse.GetValue(option));
         BucketMegabytes.Check(bucketMegabytes.Name, parse.GetValue(bucketMegabytes));
         double mask = parse.GetValue(maskProbability);

@@ -34,7 +34,7 @@ public static class ResultCheck
         {
             double mtbfSeconds = reliability.DeviceMtbfHours * 3600 / result.Devices;
             throw new SpecException("cluster.deviceMtbfHours",
-                $"{Limits.Number(reliability.DeviceMtbfHours)} hours per device means a failure every {mtbfSeconds:G3} s on {result.Devices} devices, " +
+                $"{reliability.DeviceMtbfHours:G5} hours per device means a failure every {mtbfSeconds:G3} s on {result.Devices} devices, " +
                 $"sooner than the run recovers (half of a {result.CheckpointIntervalSeconds:G3} s checkpoint interval plus restartSeconds {Limits.Number(reliability.RestartSeconds)}), " +
                 "so it would never finish; raise deviceMtbfHours or checkpointGBpsPerNode, or lower restartSeconds");
         }
