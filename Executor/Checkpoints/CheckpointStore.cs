@@ -8,13 +8,16 @@ namespace ScalePlanner.Executor.Checkpoints;
 /// (fsync), then renamed over the final name (rename is atomic on POSIX file systems), so a crash leaves either the old file or
 /// the new one, never half of one. The file ends with the SHA-256 of everything before it; a file whose digest does not match
 /// (torn write, bit rot, truncation) is rejected and the one before it is used. The newest <see cref="Keep"/> files are kept.
+/// <see cref="Prepare"/> checks the folder before step 1 and removes what a killed writer left; a write that fails (disk full,
+/// permissions) removes its temporary file and becomes one error naming the folder.
 /// </summary>
 public sealed class CheckpointStore
 {
     /// <summary>File tag and format version.</summary>
     private const uint Magic = 0x4B435053; // "SPCK"
-    private const int Version = 1;
+    private const int Version = 2;   // 2: the state begins with its RunIdentity in one process too
     private const string Extension = ".ckpt";
+    private const string Option = "--checkpoint-dir";
 
     public CheckpointStore(string folder, int keep = 3)
     {
@@ -32,22 +35,87 @@ public sealed class CheckpointStore
         ? [.. Directory.GetFiles(Folder, "step-*" + Extension).OrderByDescending(Path.GetFileName, StringComparer.Ordinal)]
         : [];
 
+    /// <summary>
+    /// Before step 1: the folder exists (made when missing) and takes a file, and the temporary files of writers that are no
+    /// longer running (a run killed during a save) are removed; returns the names of those removed.
+    /// </summary>
+    public IReadOnlyList<string> Prepare()
+    {
+        if (string.IsNullOrWhiteSpace(Folder)) throw new SpecException(Option, "is empty; give a folder for the checkpoints");
+        if (File.Exists(Folder)) throw new SpecException(Option, $"'{Folder}' is a file; give a folder for the checkpoints");
+        Guarded(() =>
+        {
+            Directory.CreateDirectory(Folder);
+            using var probe = new FileStream(Path.Combine(Folder, $".probe.{Environment.ProcessId}.tmp"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }, "cannot write checkpoints into it");
+        var removed = new List<string>();
+        foreach (string temp in Directory.GetFiles(Folder, "step-*" + Extension + ".*.tmp"))
+        {
+            if (WriterRunning(temp)) continue;
+            Guarded(() => File.Delete(temp), $"cannot remove the stale temporary file {Path.GetFileName(temp)}");
+            removed.Add(Path.GetFileName(temp));
+        }
+        return removed;
+    }
+
     /// <summary>Writes <paramref name="checkpoint"/> atomically, then drops files beyond the newest <see cref="Keep"/>; returns its path.</summary>
     public string Save(TrainingCheckpoint checkpoint)
     {
-        Directory.CreateDirectory(Folder);
         string final = Path.Combine(Folder, $"step-{checkpoint.Step:D8}{Extension}");
         string temp = final + $".{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        var body = Body(checkpoint);
+        try
         {
-            var body = Body(checkpoint);
-            stream.Write(body);
-            stream.Write(SHA256.HashData(body));
-            stream.Flush(flushToDisk: true);   // fsync before the rename, so the name never points at unwritten data
+            Guarded(() =>
+            {
+                Directory.CreateDirectory(Folder);
+                using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+                {
+                    stream.Write(body);
+                    stream.Write(SHA256.HashData(body));
+                    stream.Flush(flushToDisk: true);   // fsync before the rename, so the name never points at unwritten data
+                }
+                File.Move(temp, final, overwrite: true);
+            }, $"cannot write {Path.GetFileName(final)}");
         }
-        File.Move(temp, final, overwrite: true);
-        foreach (string old in Files().Skip(Keep)) File.Delete(old);
+        finally
+        {
+            if (File.Exists(temp)) Guarded(() => File.Delete(temp), $"cannot remove {Path.GetFileName(temp)}");   // only after a failure: a written file has been renamed
+        }
+        Guarded(() =>
+        {
+            foreach (string old in Files().Skip(Keep)) File.Delete(old);
+        }, "cannot remove an old checkpoint");
         return final;
+    }
+
+    /// <summary>Runs a file-system action; its I/O or permission error becomes one line naming the folder.</summary>
+    private void Guarded(Action action, string what)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SpecException(Option, $"'{Folder}': {what}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Whether the process whose id a temporary file's name carries (step-N.ckpt.PID.tmp) still runs; this process has not written yet.</summary>
+    private static bool WriterRunning(string temp)
+    {
+        string pid = Path.GetExtension(Path.GetFileNameWithoutExtension(temp)).TrimStart('.');
+        if (!int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id) || id == Environment.ProcessId) return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(id);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;   // no such process
+        }
     }
 
     /// <summary>The newest checkpoint whose digest verifies, or null; <paramref name="rejected"/> names each newer file passed over and why.</summary>
@@ -94,7 +162,16 @@ public sealed class CheckpointStore
     private static bool TryRead(string file, out TrainingCheckpoint? checkpoint, out string problem)
     {
         checkpoint = null;
-        byte[] bytes = File.ReadAllBytes(file);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problem = $"cannot be read: {ex.Message}";
+            return false;
+        }
         const int digestBytes = 32, headerBytes = 4 + 4 + 4 + 8 + 4;
         if (bytes.Length < headerBytes + digestBytes)
         {
@@ -115,7 +192,13 @@ public sealed class CheckpointStore
         }
         int step = reader.ReadInt32();
         long position = reader.ReadInt64();
-        byte[] state = reader.ReadBytes(reader.ReadInt32());
+        int length = reader.ReadInt32();
+        if (step < 0 || position < 0 || length < 0 || length != body.Length - headerBytes)
+        {
+            problem = "its header does not describe its contents";
+            return false;
+        }
+        byte[] state = reader.ReadBytes(length);
         checkpoint = new TrainingCheckpoint(step, position, state);
         problem = "";
         return true;

@@ -18,6 +18,9 @@ public sealed class RankCheckpoints(string folder, OpenMpi mpi)
     /// <summary>Whether rank 0 has written any checkpoint into <paramref name="folder"/> (a step may still be incomplete on others).</summary>
     public static bool AnyIn(string folder) => new CheckpointStore(RankFolder(folder, 0)).Files().Count > 0;
 
+    /// <summary>Checks this rank's folder before step 1 and removes temporary files a killed writer left (<see cref="CheckpointStore.Prepare"/>).</summary>
+    public void Prepare() => store.Prepare();
+
     public void Save(int step, long dataPosition, byte[] state) => store.Save(new TrainingCheckpoint(step, dataPosition, state));
 
     /// <summary>

@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Checkpoints;
 using ScalePlanner.Executor.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Checkpoints;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using ScalePlanner.Executor.Data;
@@ -39,6 +40,7 @@ public sealed class RankStep
         guard = new NumericalGuard(options.Guards);
         state = new RankState(model, update, new RunIdentity(grid.Layout.ToString(), model.Spec.ToString(), options.GlobalBatch, options.Steps), scaler, guard);
         checkpoints = options.Checkpoints is { } where ? new RankCheckpoints(where.Folder, grid.Mpi) : null;
+        checkpoints?.Prepare();
     }
 
     /// <summary>Global batches drawn from the sample stream so far (steps run, rolled back ones included).</summary>

@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Checkpoints;
 using ScalePlanner.Executor.Distributed;
 using ScalePlanner.Executor.Training;
 using ScalePlanner.Simulator.Layouts;
@@ -30,6 +31,7 @@ public sealed record ExecutionRequest(TrainingJob Job, Layout Layout, int Steps)
             ModelFlopsPerStep = ModelFlopsPerStep,
             PeakFlops = PeakFlops,
             Checkpoints = Checkpoints,
+            Identity = new RunIdentity(Layout.ToString(), Job.Model.ToString(), Job.Training.GlobalBatchSize, Steps),
         };
 }
 

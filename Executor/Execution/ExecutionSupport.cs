@@ -34,6 +34,12 @@ public static class ExecutionSupport
         RequireModel(model);
         if (layout.Ep > 1 || layout.Etp > 1)
             throw new SpecException("layout.ep", $"expert parallelism in the executor is not built yet (ep={layout.Ep}, etp={layout.Etp}); allowed: ep=1 etp=1");
+        // The cost model prices these (the published FSDP runs include one-GPU zero=3), but the executor would run them as zero=0
+        // and compress=none: with one data-parallel rank there is nothing to shard and no gradient reduction to compress.
+        if (layout.Dp == 1 && layout.Zero > 0)
+            throw new SpecException("layout.zero", $"zero={layout.Zero} shards over the data-parallel ranks, and dp=1 has one; allowed with dp=1: zero=0");
+        if (layout.Dp == 1 && layout.Compression != GradientCompression.None)
+            throw new SpecException("layout.compress", $"{layout.Compression} compresses the data-parallel gradient reduction, which dp=1 does not have; allowed with dp=1: none");
         if (layout.Precision == Precision.Fp8)
             throw new SpecException("layout.precision", "fp8 cannot run here: LibTorch has no fp8 matrix multiply on the CPU (fp8 GEMMs need Hopper-class GPUs); allowed: fp32 bf16 fp16");
         if (layout.Sp && !LayoutRules.TpSplitsSequence(model, layout.Tp * layout.Cp))

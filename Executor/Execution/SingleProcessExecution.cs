@@ -19,6 +19,16 @@ public static class SingleProcessExecution
         var (job, layout, _) = request;
         var options = request.TrainerOptions() with { Guards = Guards(request, job.Model) };
         var resume = request.Resume ? LatestCheckpoint(request.Checkpoints!.Folder, observer) : null;
+        if (resume is not null)
+        {
+            options.IdentityFor(job.Model).RequireSame(RunIdentity.Of(resume));
+            if (resume.Step >= request.Steps)
+            {
+                observer.Log($"the run is complete: its newest checkpoint is at step {resume.Step} of {request.Steps}; nothing is left to train");
+                return new ExecutionOutcome(0);
+            }
+            observer.Log($"resuming at step {resume.Step + 1} from sample {resume.DataPosition} of the data stream");
+        }
         using var pipeline = new InputPipeline(request.Input, job.Model, layout.MicroBatch, position: resume?.DataPosition ?? 0);
         manual_seed(1);
         long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and the source, before any model state
@@ -54,7 +64,6 @@ public static class SingleProcessExecution
         var latest = new CheckpointStore(folder).LoadLatest(out var rejected);
         foreach (string problem in rejected) observer.Log($"passed over checkpoint {problem}");
         if (latest is null) throw new SpecException("--resume", $"no valid checkpoint in '{folder}'");
-        observer.Log($"resuming at step {latest.Step + 1} from sample {latest.DataPosition} of the data stream");
         return latest;
     }
 }

@@ -42,7 +42,7 @@ public static class Trainer
         IReadOnlyList<TorchSharp.Modules.Parameter> updated = masters?.Masters ?? [.. model.parameters()];
         var optimizer = new StepOptimizer(options.Optimizer, updated, options.Schedule.Peak, options.WeightDecay);
         var guard = new NumericalGuard(options.Guards);
-        var state = new TrainerState(model, masters, optimizer, scaler, guard);
+        var state = new TrainerState(model, masters, optimizer, scaler, guard, options.IdentityFor(model.Spec));
         var store = options.Checkpoints is { } where ? new CheckpointStore(where.Folder) : null;
         int step = 0;
         if (resumeFrom is not null)

@@ -1,3 +1,4 @@
+using ScalePlanner.Executor.Checkpoints;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 
@@ -22,6 +23,12 @@ public sealed record TrainerOptions(int GlobalBatch, int MicroBatch, int Steps, 
 
     /// <summary>Where and how often to checkpoint; null: never (and a spike cannot roll back).</summary>
     public CheckpointOptions? Checkpoints { get; init; }
+
+    /// <summary>What a checkpoint of this run can only be resumed under; null: the model, the batch and the schedule's steps, with no layout.</summary>
+    public RunIdentity? Identity { get; init; }
+
+    /// <summary>The identity the checkpoints of a run of <paramref name="model"/> carry.</summary>
+    public RunIdentity IdentityFor(ModelSpec model) => Identity ?? new RunIdentity("", model.ToString(), GlobalBatch, Schedule.TotalSteps);
 }
 
 /// <summary>Checkpoint every <paramref name="Every"/> steps (at least 1) into <paramref name="Folder"/>.</summary>

@@ -26,11 +26,14 @@ public static class CalibrateCommand
         var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output, ranks, collectivesFile };
         command.SetAction(parse =>
         {
+            string target = parse.GetValue(output)!;
+            if (IsProfilePath(target)) OutputFolder.ValidateFile(target);
+            else OutputFolder.Validate(target);
             var busy = BusyMachineWarning.Start();
             var request = new CalibrationRun.Request(parse.GetValue(quick), parse.GetValue(device)!, parse.GetValue(ranks), parse.GetValue(collectivesFile));
             var outcome = CalibrationRun.Run(request, line => Console.Error.WriteLine(line));
             if (outcome.Profile is not null) busy.Report("calibrate");
-            if (outcome is { Profile: { } profile, Record: { } record }) Write(parse.GetValue(output)!, profile, record);
+            if (outcome is { Profile: { } profile, Record: { } record }) Write(target, profile, record);
             if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
             return outcome.ExitCode;
         });
@@ -52,11 +55,13 @@ public static class CalibrateCommand
         return command;
     }
 
+    private static bool IsProfilePath(string target) => target.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Prints the fits and writes the profile (a .json path) or the whole calibration folder.</summary>
     private static void Write(string target, DeviceProfile profile, CalibrationRecord record)
     {
         CalibrationTable.Write(profile, record);
-        if (target.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        if (IsProfilePath(target))
         {
             Console.WriteLine($"wrote {ProfileFile.Write(target, profile, record)}");
             return;

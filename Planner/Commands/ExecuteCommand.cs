@@ -29,8 +29,31 @@ public static class ExecuteCommand
         return command;
     }
 
+    /// <summary>A run every input of which has been checked, with the cost model's prediction for it: what `execute` then trains.</summary>
+    public sealed record Checked(ExecutionRequest Request, SimulationResult Predicted, string ScenarioName, string ScenarioPath, DeviceProfile? Profile, bool Json);
+
     private static int Run(ParseResult parse, ExecuteOptions options)
     {
+        var run = Check(parse, options);
+        var (request, predicted, name, scenarioPath, profile, json) = run;
+        var accelerator = request.Job.Cluster.Accelerator;
+        var busy = BusyMachineWarning.Start();
+        var outcome = ConsoleProgress.Run(view => ExecutionRunner.Run(request, new TrainingProgress(view, request.Steps)), live: request.Layout.Devices == 1);
+        if (outcome.Reports) busy.Report("execute");
+        // MFU is the step's model FLOPs over the peak of all its devices (Chowdhery et al. 2022, App. B).
+        if (outcome.Reports) Report(outcome, request.PeakFlops * request.Layout.Devices, predicted, name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
+        if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
+        return outcome.ExitCode;
+    }
+
+    /// <summary>
+    /// Everything `execute` checks before it trains, in the order a user meets it: the output folder and the options' ranges,
+    /// the scenario, the layout against the job, what the executor runs, and the prediction. Throws <see cref="SpecException"/>.
+    /// </summary>
+    public static Checked Check(ParseResult parse, ExecuteOptions options)
+    {
+        OutputFolder.Validate(parse.GetValue(options.Output));   // before training: a bad folder must not cost the run's report
+        options.CheckRanges(parse);
         string scenarioPath = parse.GetValue(options.Scenario)!;
         var scenario = ScenarioLoader.Load(scenarioPath);
         if ((parse.GetValue(options.Layout) is null) == !parse.GetValue(options.Best))
@@ -39,6 +62,7 @@ public static class ExecuteCommand
         var layout = parse.GetValue(options.Layout) is { } given ? Layout.Parse(given) : Best(scenario, profile);
         var job = scenario.JobWith(layout.Devices);
         layout.Validated(job.Model, job.Training, job.Cluster.Devices);
+        options.CheckApplies(parse, layout);
         ExecutionSupport.RequireLayout(layout, job.Model);   // before the prediction: the cost model prices layouts the executor refuses
         bool json = parse.GetValue(options.Format) == "json";
         var predicted = CostModel.Evaluate(job, layout, profile);
@@ -48,13 +72,8 @@ public static class ExecuteCommand
             ModelFlopsPerStep = predicted.ModelFlopsPerStep,
             PeakFlops = (profile ?? accelerator.DefaultProfile).PeakFlops(accelerator, layout.Precision),
         };
-        var busy = BusyMachineWarning.Start();
-        var outcome = ConsoleProgress.Run(view => ExecutionRunner.Run(request, new TrainingProgress(view, request.Steps)), live: layout.Devices == 1);
-        if (outcome.Reports) busy.Report("execute");
-        // MFU is the step's model FLOPs over the peak of all its devices (Chowdhery et al. 2022, App. B).
-        if (outcome.Reports) Report(outcome, request.PeakFlops * layout.Devices, predicted, scenario.Name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
-        if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
-        return outcome.ExitCode;
+        ExecutionSupport.Require(request);
+        return new Checked(request, predicted, scenario.Name, scenarioPath, profile, json);
     }
 
     /// <summary>The planner's top layout for the scenario, as `plan --top 1` ranks it, announced on stderr.</summary>

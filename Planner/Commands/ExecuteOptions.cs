@@ -53,6 +53,58 @@ public sealed class ExecuteOptions
             command.Options.Add(option);
     }
 
+    /// <summary>Whole-number options and their ranges: steps from the fewest a run measures (two warm-up steps and one) up.</summary>
+    private IEnumerable<(Option<int> Option, IntRange Range)> Counts() =>
+    [
+        (steps, new(ExecutionSupport.MinimumSteps, MaxSteps, "steps")),
+        (checkpointEvery, new(1, MaxSteps, "steps")),
+        (workers, new(0, MaxWorkers, "loader tasks")),
+        (prefetch, new(1, MaxPrefetch, "micro-batches")),
+        (checkEvery, new(0, MaxSteps, "steps (0 = never)")),
+    ];
+
+    /// <summary>10 million steps: about twenty times Llama 3 405B's pre-training run (about 1.2 million steps at 16M tokens, Dubey et al. 2024).</summary>
+    private const int MaxSteps = 10_000_000;
+
+    /// <summary>Loader tasks: 256 is far beyond the cores of one machine, where more tasks than cores only contend.</summary>
+    private const int MaxWorkers = 256;
+
+    /// <summary>Prefetched micro-batches: 1,024 held ready is already more memory than the model's activations.</summary>
+    private const int MaxPrefetch = 1024;
+
+    /// <summary>A gradient bucket of up to 1 TiB (1,048,576 MB); PyTorch DDP's default is 25 MB.</summary>
+    private static readonly NumberRange BucketMegabytes = new(1.0 / 1024, 1 << 20, "MB");
+
+    /// <summary>Every option's own range, before any work (the scenario, --best's search, the prediction).</summary>
+    public void CheckRanges(ParseResult parse)
+    {
+        Reports.OutputFolder.Validate(parse.GetValue(checkpointFolder), checkpointFolder.Name);
+        foreach (var (option, range) in Counts()) range.Check(option.Name, parse.GetValue(option));
+        BucketMegabytes.Check(bucketMegabytes.Name, parse.GetValue(bucketMegabytes));
+        double mask = parse.GetValue(maskProbability);
+        if (!(mask >= 0 && mask < 1)) throw new SpecException(maskProbability.Name, $"{mask} is not a probability; allowed: 0 ≤ p < 1");
+        if (parse.GetValue(checkpointFolder) is null && Given(parse, checkpointEvery))
+            throw new SpecException(checkpointEvery.Name, "needs --checkpoint-dir, the folder to write checkpoints into");
+    }
+
+    /// <summary>
+    /// Options that steer only a run in one process (its input pipeline) or only a run across processes (replica checks,
+    /// gradient buckets) are refused for the other kind, rather than silently ignored.
+    /// </summary>
+    public void CheckApplies(ParseResult parse, Layout layout)
+    {
+        bool across = layout.Devices > 1;
+        var ignored = across ? new Option[] { workers, prefetch, maskProbability } : [checkEvery, bucketMegabytes];
+        foreach (var option in ignored.Where(o => Given(parse, o)))
+        {
+            throw new SpecException(option.Name, across
+                ? $"steers the input pipeline of a run in one process; this layout runs dp·tp·pp = {layout.Devices} processes on the synthetic source; leave it out"
+                : "steers a run across processes; this layout runs in one process (dp·tp·pp = 1); leave it out");
+        }
+    }
+
+    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
     /// <summary>What the options ask the executor to run for <paramref name="layout"/> of <paramref name="job"/>.</summary>
     public ExecutionRequest Request(ParseResult parse, TrainingJob job, Layout layout) => new(job, layout, parse.GetValue(steps))
     {
@@ -72,10 +124,5 @@ public sealed class ExecuteOptions
         },
     };
 
-    private long BucketBytes(ParseResult parse)
-    {
-        double megabytes = parse.GetValue(bucketMegabytes);
-        if (!(megabytes > 0)) throw new SpecException("--bucket-mb", $"must be a positive number of megabytes, got {megabytes}");
-        return (long)Math.Max(1, megabytes * 1024 * 1024);
-    }
+    private long BucketBytes(ParseResult parse) => (long)Math.Max(1, BucketMegabytes.Check(bucketMegabytes.Name, parse.GetValue(bucketMegabytes)) * 1024 * 1024);
 }

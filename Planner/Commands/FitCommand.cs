@@ -2,6 +2,7 @@ using System.CommandLine;
 using ScalePlanner.Planner.ScalingLaws;
 using ScalePlanner.Reports;
 using ScalePlanner.Reports.Bundles;
+using ScalePlanner.Reports.Progress;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.Commands;
@@ -12,6 +13,9 @@ namespace ScalePlanner.Planner.Commands;
 /// </summary>
 public static class FitCommand
 {
+    /// <summary>Huber δ on log-loss residuals: 1e-6 to 10 (beyond about 1 every residual is inside δ and the fit is least squares).</summary>
+    private static readonly NumberRange HuberDelta = new(1e-6, 10);
+
     public static Command Create()
     {
         var runs = new Argument<string?>("runs") { Description = "CSV with columns params, tokens (or flops), loss (not with --law).", Arity = ArgumentArity.ZeroOrOne };
@@ -30,6 +34,7 @@ public static class FitCommand
             { runs, law, form, budget, dollars, scenario, bootstrap, delta, format, output };
         command.SetAction(parse =>
         {
+            OutputFolder.Validate(parse.GetValue(output));
             double? flops = ComputeBudget.Flops(parse.GetValue(budget), parse.GetValue(dollars), parse.GetValue(scenario));
             bool json = parse.GetValue(format) == "json";
             if (parse.GetValue(law) is { } name)
@@ -50,11 +55,13 @@ public static class FitCommand
 
     private static void Fit(string path, IScalingForm law, int resamples, double delta, double? flops, bool json, string? folder)
     {
-        if (resamples < 10) throw new SpecException("--bootstrap", $"must be at least 10, got {resamples}");
-        double huber = Guard.Positive("--delta", delta);
+        new IntRange(10, 100_000, "refits").Check("--bootstrap", resamples);
+        double huber = HuberDelta.Check("--delta", delta);
         var data = RunsFile.Read(path);
+        if (ScalingLawFit.Plan(data.Count, resamples) is { } plan) Console.Error.WriteLine($"fitting {plan}");
         var fit = new ScalingLawFit(law, data, huber);
-        var report = ScalingLawReporter.Build(fit, data, huber, fit.Bootstrap(resamples), flops) with { Synthetic = RunsFile.IsSynthetic(path) };
+        var refits = ConsoleProgress.Search(progress => fit.Bootstrap(resamples, progress: progress), "bootstrap");
+        var report = ScalingLawReporter.Build(fit, data, huber, refits, flops) with { Synthetic = RunsFile.IsSynthetic(path) };
         if (json) Console.WriteLine(report.Json());
         else report.WriteTable();
         if (folder is null) return;

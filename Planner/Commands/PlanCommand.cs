@@ -31,6 +31,7 @@ public static class PlanCommand
         var command = new Command("plan", "Search every valid layout and rank by time, cost or MFU, explain the winner, compare cluster options.") { scenario, top, objective, format, output, profile, refine, wide, ties, emit };
         command.SetAction(parse =>
         {
+            OutputFolder.Validate(parse.GetValue(output));   // before the search: a bad folder is found before any table is printed
             int n = parse.GetValue(top);
             if (n < 1) throw new Simulator.Specs.SpecException("--top", $"must be a positive integer, got {n}");
             if (parse.GetValue(refine) is { } k && (k < 1 || k > n)) throw new Simulator.Specs.SpecException("--refine", $"must be between 1 and --top ({n}), got {k}");

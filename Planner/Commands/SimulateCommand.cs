@@ -31,6 +31,7 @@ public static class SimulateCommand
         command.SetAction(parse =>
         {
             string? folder = parse.GetValue(output);
+            OutputFolder.Validate(folder);
             bool useTimeline = parse.GetValue(timeline);
             if (!useTimeline && timelineOptions.AnyGiven(parse)) throw new SpecException("--timeline", "--bucket-mb, --straggler and --slow-node steer the timeline; add --timeline");
             var loaded = ScenarioLoader.Load(parse.GetValue(scenario)!);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ScalePlanner.Executor.Study;
 using ScalePlanner.Planner.ScalingLaws;
+using ScalePlanner.Reports;
 using ScalePlanner.Reports.Bundles;
 
 namespace ScalePlanner.Planner.Commands;
@@ -16,6 +17,7 @@ public static class StudyCommand
         var command = new Command("study", "Train a grid of small GPTs with the executor on the synthetic source and fit a scaling law to them.") { quick, bootstrap, output };
         command.SetAction(parse =>
         {
+            OutputFolder.Validate(parse.GetValue(output));
             var grid = parse.GetValue(quick) ? ScalingStudy.Quick : ScalingStudy.Full;
             var busy = BusyMachineWarning.Start();
             var (runs, entropy) = ScalingStudy.Run(grid, line => Console.Error.WriteLine(line));

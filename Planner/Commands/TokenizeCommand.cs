@@ -21,6 +21,7 @@ public static class TokenizeCommand
         var command = new Command("tokenize", "Make token shards from a text file with the byte-level tokenizer, for `execute --data`.") { input, output, shardTokens };
         command.SetAction(parse =>
         {
+            OutputFolder.Validate(parse.GetValue(output));
             var shards = TextShards.Of(parse.GetValue(input)!, parse.GetValue(shardTokens));
             CommonOptions.PrintWritten(OutputFolder.Write(parse.GetValue(output)!, shards.Files));
             Console.WriteLine($"{shards.Tokens:N0} tokens in {shards.Files.Count} shard(s), byte-level vocabulary {ByteTokenizer.Vocab}");

@@ -20,17 +20,18 @@ public sealed class ChinchillaForm : IScalingForm
                             yield return [a, b, e, alpha, beta];
     }
 
+    /// <summary>log L = LSE(u₀, u₁, u₂) with u = (a − α log N, b − β log D, e), written out (no spans): the fit's inner loop runs it once per run and evaluation.</summary>
     public double LogLoss(ReadOnlySpan<double> t, double logN, double logD, Span<double> g)
     {
-        Span<double> u = [t[0] - t[3] * logN, t[1] - t[4] * logD, t[2]];
-        Span<double> w = stackalloc double[3];
-        double value = LogSumExp.Of(u, w);
-        g[0] = w[0];
-        g[1] = w[1];
-        g[2] = w[2];
-        g[3] = -w[0] * logN;
-        g[4] = -w[1] * logD;
-        return value;
+        double u0 = t[0] - t[3] * logN, u1 = t[1] - t[4] * logD, u2 = t[2];
+        double max = Math.Max(u0, Math.Max(u1, u2));
+        double e0 = Math.Exp(u0 - max), e1 = Math.Exp(u1 - max), e2 = Math.Exp(u2 - max), sum = e0 + e1 + e2;
+        g[0] = e0 / sum;
+        g[1] = e1 / sum;
+        g[2] = e2 / sum;
+        g[3] = -g[0] * logN;
+        g[4] = -g[1] * logD;
+        return max + Math.Log(sum);
     }
 
     public double[] Quoted(ReadOnlySpan<double> t) => [Math.Exp(t[2]), Math.Exp(t[0]), Math.Exp(t[1]), t[3], t[4]];

@@ -1,46 +1,134 @@
 using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Reports;
+using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.ScalingLaws;
 
 /// <summary>
-/// Fits a loss law to runs (Huber on log-loss, L-BFGS from a grid), puts a bootstrap around it (resample the runs with
-/// replacement and refit; standard errors and 2.5–97.5 % percentile intervals, Efron &amp; Tibshirani 1993), and answers
-/// for a compute budget C the compute-optimal N and D with C = 6ND, the predicted loss, and their intervals.
+/// Fits a loss law to runs (Huber on log-loss, L-BFGS from a grid), puts a bootstrap around it (refits on resamples of the
+/// runs; standard errors and 2.5–97.5 % percentile intervals, Efron &amp; Tibshirani 1993, or the bag of little bootstraps for
+/// many runs, <see cref="BootstrapRefits"/>), and answers for a compute budget C the compute-optimal N and D with C = 6ND, the
+/// predicted loss, and their intervals. Degenerate data and fits are refused (<see cref="FitChecks"/>).
 /// </summary>
-public sealed class ScalingLawFit(IScalingForm form, IReadOnlyList<ScalingRun> runs, double delta)
+public sealed class ScalingLawFit
 {
-    public IScalingForm Form => form;
-    public double[] Theta { get; } = HuberFit.Fit(form, runs, delta, HuberFit.GridStarts(form, runs, delta));
+    /// <summary>
+    /// The grid is scored and the starts are optimised on at most this many runs, spread evenly over the file; with more runs
+    /// the best of them is then refined on all of them. Up to this many, every run takes part from the start.
+    /// </summary>
+    public const int StartingRuns = 2_000;
 
-    public double Loss(double[] theta, double parameters, double tokens) =>
-        Math.Exp(form.LogLoss(theta, Math.Log(parameters), Math.Log(tokens), stackalloc double[theta.Length]));
+    /// <summary>Up to this many runs each bootstrap refit uses all of them (Efron's bootstrap); above, the bag of little bootstraps.</summary>
+    public const int WholeBootstrapRuns = 2_000;
+
+    /// <summary>Subsets of the bag of little bootstraps (Kleiner et al. 2014 find 10–20 enough).</summary>
+    private const int LittleBootstrapSubsets = 10;
+
+    /// <summary>Subset size n^γ with γ = 0.6, the smallest Kleiner et al. recommend (§3), but never below <see cref="WholeBootstrapRuns"/>.</summary>
+    private const double LittleBootstrapGamma = 0.6;
+
+    /// <summary>Refits may degenerate on a resample that happens to miss a size; more than this share of them is an error, not an interval.</summary>
+    private const double MaxDegenerateShare = 0.05;
 
     /// <summary>The fixed seed of the commands' bootstrap, so a report can be reproduced exactly.</summary>
     public const int BootstrapSeed = 20221;
 
-    /// <summary>The parameter vectors of <paramref name="resamples"/> bootstrap refits, started from the full-data optimum.</summary>
-    public IReadOnlyList<double[]> Bootstrap(int resamples, int seed = BootstrapSeed)
+    private readonly IScalingForm form;
+    private readonly LogRuns data;
+    private readonly double delta;
+
+    public ScalingLawFit(IScalingForm form, IReadOnlyList<ScalingRun> runs, double delta)
     {
-        var random = new Random(seed);
-        var result = new List<double[]>(resamples);
-        for (int b = 0; b < resamples; b++)
+        FitChecks.RequireSpread(runs);
+        this.form = form;
+        this.delta = delta;
+        data = LogRuns.Of(runs);
+        var starting = data.Strided(StartingRuns);
+        var theta = HuberFit.Fit(form, starting, delta, HuberFit.GridStarts(form, starting, delta));
+        Theta = starting == data ? theta : HuberFit.Fit(form, data, delta, [theta]);
+        FitChecks.RequirePlausible(form, Theta);
+    }
+
+    public IScalingForm Form => form;
+
+    /// <summary>How a fit of many runs is done, for the user (null up to <see cref="StartingRuns"/> runs, where every run takes part throughout).</summary>
+    public static string? Plan(int runs, int resamples) => runs <= StartingRuns ? null
+        : $"{runs:N0} runs: starting points from {StartingRuns:N0} of them, refined on all; " +
+          (runs <= WholeBootstrapRuns ? $"{resamples} bootstrap refits" : $"{resamples} bootstrap refits over {LittleBootstrapSubsets} subsets of {SubsetSize(runs):N0} runs (bag of little bootstraps)");
+
+    private static int SubsetSize(int runs) => Math.Max((int)Math.Ceiling(Math.Pow(runs, LittleBootstrapGamma)), WholeBootstrapRuns);
+
+    public double[] Theta { get; }
+
+    public double Loss(double[] theta, double parameters, double tokens) =>
+        Math.Exp(form.LogLoss(theta, Math.Log(parameters), Math.Log(tokens), stackalloc double[theta.Length]));
+
+    /// <summary>
+    /// <paramref name="resamples"/> bootstrap refits, each started from the full-data optimum and run in parallel; the draws
+    /// come from one seeded generator per subset, so the result does not depend on thread timing.
+    /// </summary>
+    public BootstrapRefits Bootstrap(int resamples, int seed = BootstrapSeed, Action<double>? progress = null)
+    {
+        var subsets = Subsets(resamples, seed);
+        var jobs = subsets.SelectMany((s, j) => s.Weights.Select(w => (Subset: j, Weights: w))).ToList();
+        var refits = new double[jobs.Count][];
+        int done = 0;
+        Parallel.For(0, jobs.Count, i =>
         {
-            var sample = Enumerable.Range(0, runs.Count).Select(_ => runs[random.Next(runs.Count)]).ToList();
-            result.Add(HuberFit.Fit(form, sample, delta, [Theta]));
+            refits[i] = HuberFit.Fit(form, subsets[jobs[i].Subset].Runs.Weighted(jobs[i].Weights), delta, [Theta]);
+            progress?.Invoke((double)Interlocked.Increment(ref done) / jobs.Count);
+        });
+        int degenerate = refits.Count(t => FitChecks.Implausible(form, t) is not null);
+        if (degenerate > MaxDegenerateShare * refits.Length)
+        {
+            string example = refits.Select(t => FitChecks.Implausible(form, t)).First(r => r is not null)!;
+            throw new SpecException("RUNS.csv", $"{degenerate} of {refits.Length} bootstrap refits degenerate (e.g. {example}); the runs are too few or too alike for intervals");
+        }
+        // Each subset's centre: its own fit (the objective is a mean, so its weights need no scaling); the whole data's is the point.
+        var centres = subsets.Select(s => s.Runs == data ? Theta : HuberFit.Fit(form, s.Runs, delta, [Theta])).ToArray();
+        return new BootstrapRefits(Theta, [.. subsets.Select((_, j) => new BootstrapRefits.Subset(centres[j],
+            [.. refits.Where((t, i) => jobs[i].Subset == j && FitChecks.Implausible(form, t) is null)]))]);
+    }
+
+    /// <summary>
+    /// The bootstrap's subsets and each resample's weights (how often it drew each run of its subset, n draws in all). Up to
+    /// <see cref="WholeBootstrapRuns"/> runs: one subset, the data. Above: subsets of max(n^γ, that many) runs without replacement.
+    /// </summary>
+    private List<(LogRuns Runs, List<double[]> Weights)> Subsets(int resamples, int seed)
+    {
+        int n = data.Count;
+        if (n <= WholeBootstrapRuns) return [(data, Resamples(new Random(seed), n, n, resamples))];
+        int size = SubsetSize(n);
+        var subsets = new (LogRuns, List<double[]>)[LittleBootstrapSubsets];
+        Parallel.For(0, LittleBootstrapSubsets, j =>
+        {
+            var random = new Random(seed + j);
+            int[] order = [.. Enumerable.Range(0, n)];
+            random.Shuffle(order);   // the first rows of a shuffle: a subset drawn without replacement
+            int count = resamples / LittleBootstrapSubsets + (j < resamples % LittleBootstrapSubsets ? 1 : 0);
+            subsets[j] = (data.Rows(order[..size]), Resamples(random, size, n, count));
+        });
+        return [.. subsets];
+    }
+
+    /// <summary>Multinomial counts of <paramref name="draws"/> draws with replacement from <paramref name="size"/> runs, for each of <paramref name="count"/> resamples.</summary>
+    private static List<double[]> Resamples(Random random, int size, int draws, int count)
+    {
+        var result = new List<double[]>(count);
+        for (int b = 0; b < count; b++)
+        {
+            var weights = new double[size];
+            for (int k = 0; k < draws; k++) weights[random.Next(size)]++;
+            result.Add(weights);
         }
         return result;
     }
 
-    public IReadOnlyList<ScalingLawReport.Parameter> Parameters(IReadOnlyList<double[]> bootstrap)
+    public IReadOnlyList<ScalingLawReport.Parameter> Parameters(BootstrapRefits bootstrap)
     {
         var point = form.Quoted(Theta);
-        var samples = bootstrap.Select(t => form.Quoted(t)).ToList();
         return [.. form.ParameterNames.Select((name, i) =>
-        {
-            var values = samples.Select(s => s[i]).ToArray();
-            return new ScalingLawReport.Parameter(name, point[i], StandardDeviation(values), Interval(values));
-        })];
+            new ScalingLawReport.Parameter(name, point[i], bootstrap.StandardError(t => form.Quoted(t)[i]), bootstrap.Interval(t => form.Quoted(t)[i])))];
     }
 
     public (double Parameters, double Tokens, double Loss) Optimal(double[] theta, double budget) => Optimal(form, theta, budget);
@@ -61,32 +149,10 @@ public sealed class ScalingLawFit(IScalingForm form, IReadOnlyList<ScalingRun> r
         return (n, budget / (6 * n), Math.Exp(LogLoss(Math.Log(n))));
     }
 
-    public ScalingLawReport.Optimum Recommend(double budget, IReadOnlyList<double[]> bootstrap)
+    public ScalingLawReport.Optimum Recommend(double budget, BootstrapRefits bootstrap)
     {
         var (n, d, l) = Optimal(Theta, budget);
-        var spread = bootstrap.Select(t => Optimal(t, budget)).ToList();
         return new ScalingLawReport.Optimum(budget, n, d, l,
-            Interval([.. spread.Select(s => s.Parameters)]), Interval([.. spread.Select(s => s.Tokens)]), Interval([.. spread.Select(s => s.Loss)]));
-    }
-
-    private static double StandardDeviation(double[] values)
-    {
-        if (values.Length < 2) return double.NaN;
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-    }
-
-    private static double[] Interval(double[] values)
-    {
-        if (values.Length == 0) return [double.NaN, double.NaN];
-        var sorted = values.Order().ToArray();
-        return [Quantile(sorted, 0.025), Quantile(sorted, 0.975)];
-    }
-
-    private static double Quantile(double[] sorted, double q)
-    {
-        double position = q * (sorted.Length - 1);
-        int i = (int)Math.Floor(position);
-        return i + 1 < sorted.Length ? sorted[i] + (position - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
+            bootstrap.Interval(t => Optimal(t, budget).Parameters), bootstrap.Interval(t => Optimal(t, budget).Tokens), bootstrap.Interval(t => Optimal(t, budget).Loss));
     }
 }

@@ -9,7 +9,7 @@ public static class ScalingLawReporter
     /// <summary>IsoFLOP curves at these fractions of a decade around the runs' compute range (four budgets, Hoffmann et al. Fig. 3 style).</summary>
     private const int IsoFlopBudgets = 4;
 
-    public static ScalingLawReport Build(ScalingLawFit fit, IReadOnlyList<ScalingRun> runs, double delta, IReadOnlyList<double[]> bootstrap, double? budget)
+    public static ScalingLawReport Build(ScalingLawFit fit, IReadOnlyList<ScalingRun> runs, double delta, BootstrapRefits bootstrap, double? budget)
     {
         var theta = fit.Theta;
         var points = runs.Select(r => new ScalingLawReport.Point(r.Parameters, r.Tokens, r.Flops, r.Loss, fit.Loss(theta, r.Parameters, r.Tokens))).ToList();

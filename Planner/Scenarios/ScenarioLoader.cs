@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using ScalePlanner.Simulator.Hardware;
+using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.Scenarios;
@@ -16,13 +16,11 @@ public static class ScenarioLoader
 
     public static Scenario Load(string path)
     {
-        if (!File.Exists(path)) throw new SpecException("scenario", $"file '{path}' does not exist");
-        CheckJson(path);
-        var config = new ConfigurationBuilder().AddJsonFile(System.IO.Path.GetFullPath(path), optional: false, reloadOnChange: false).Build();
-        var top = new ConfigReader(config, "").OnlyKeys(TopKeys);
+        var top = new ConfigReader(Read(path), "").OnlyKeys(TopKeys);
         string name = top.String("name") ?? System.IO.Path.GetFileNameWithoutExtension(path);
         var model = Model(top.Section("model")).Validated();
         var training = Training(top.Section("training")).Validated();
+        RequireOneStep(model, training);
         if (top.Has("cluster") == top.Has("clusters"))
             throw new SpecException("cluster", "give exactly one of 'cluster' (one cluster) or 'clusters' (a list of options to compare)");
         var clusters = top.Has("cluster")
@@ -31,25 +29,43 @@ public static class ScenarioLoader
         var recipe = RecipeLoader.Load(top.Section("training"));
         var search = SearchLoader.Load(top.Section("search"), recipe);
         RecipeLoader.RequireSupported(recipe, clusters, top.Section("search").Has("precision"));
+        if (top.Section("search").Has("compress"))
+            foreach (var compression in search.Compression) LayoutRules.RequirePowerSgdRank(model, compression, "search.compress");
         var constraints = top.Section("constraints").OnlyKeys(ConstraintKeys);
         var kind = top.Choice("objective", new Dictionary<string, ObjectiveKind> { ["time"] = ObjectiveKind.Time, ["cost"] = ObjectiveKind.Cost, ["mfu"] = ObjectiveKind.Mfu }) ?? ObjectiveKind.Time;
         var objective = new Objective(kind,
-            constraints.Double("deadlineDays") is { } days ? Guard.Positive("constraints.deadlineDays", days) * 86400 : null,
-            constraints.Double("budgetDollars") is { } dollars ? Guard.Positive("constraints.budgetDollars", dollars) : null);
+            constraints.Double("deadlineDays", Limits.DeadlineDays) * 86400,
+            constraints.Double("budgetDollars", Limits.BudgetDollars));
         return new Scenario(name, model, training, clusters, search, objective) { Recipe = recipe };
     }
 
-    /// <summary>Malformed JSON gets one line with the position, before the configuration reader sees it.</summary>
-    private static void CheckJson(string path)
+    /// <summary>
+    /// The file's configuration, read once: <see cref="JsonStructure"/> checks the text (syntax, an object, repeated keys, nulls,
+    /// empty lists) before the configuration reader sees the same bytes.
+    /// </summary>
+    private static IConfiguration Read(string path)
     {
+        if (Directory.Exists(path)) throw new SpecException("scenario", $"'{path}' is a folder; give a scenario JSON file");
+        if (!File.Exists(path)) throw new SpecException("scenario", $"file '{path}' does not exist");
+        byte[] bytes;
         try
         {
-            using var _ = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            bytes = File.ReadAllBytes(path);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SpecException("scenario", $"'{path}' is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})");
+            throw new SpecException("scenario", $"cannot read '{path}': {ex.Message}");
         }
+        JsonStructure.Check(path, System.Text.Encoding.UTF8.GetString(bytes));
+        return new ConfigurationBuilder().AddJsonStream(new MemoryStream(bytes)).Build();
+    }
+
+    /// <summary>The run must train at least one optimizer step: fewer tokens than one global batch is no training run.</summary>
+    private static void RequireOneStep(ModelSpec model, TrainingSpec training)
+    {
+        double step = (double)training.GlobalBatchSize * model.SequenceLength;
+        if (training.Tokens < step)
+            throw new SpecException("training.tokens", $"{Limits.Number(training.Tokens)} is less than one optimizer step (globalBatchSize {training.GlobalBatchSize} × sequenceLength {model.SequenceLength} = {Limits.Number(step)} tokens); give from {Limits.Number(step)} to {Limits.Number(Limits.Tokens.Max)}");
     }
 
     public static ModelSpec Model(ConfigReader m)
@@ -64,17 +80,17 @@ public static class ScenarioLoader
                 if (!m.Has(key)) throw new SpecException($"{m.Path}.{key}", "is required when no preset is given");
             }
         }
-        int hidden = m.Int("hidden") ?? spec.Hidden, heads = m.Int("heads") ?? spec.Heads;
+        int hidden = m.Int("hidden", Limits.Hidden) ?? spec.Hidden, heads = m.Int("heads", Limits.Hidden) ?? spec.Heads;
         return spec with
         {
-            Layers = m.Int("layers") ?? spec.Layers,
+            Layers = m.Int("layers", Limits.Layers) ?? spec.Layers,
             Hidden = hidden,
             Heads = heads,
-            KvHeads = m.Int("kvHeads") ?? (preset is null || m.Has("heads") ? heads : spec.KvHeads),
-            FfnHidden = m.Int("ffnHidden") ?? (preset is null || m.Has("hidden") ? 4 * hidden : spec.FfnHidden),
+            KvHeads = m.Int("kvHeads", Limits.Hidden) ?? (preset is null || m.Has("heads") ? heads : spec.KvHeads),
+            FfnHidden = m.Int("ffnHidden", Limits.FfnHidden) ?? (preset is null || m.Has("hidden") ? 4 * hidden : spec.FfnHidden),   // 4·hidden ≤ 2²² by the hidden range
             GatedMlp = m.Bool("gatedMlp") ?? spec.GatedMlp,
-            Vocab = m.Int("vocab") ?? spec.Vocab,
-            SequenceLength = m.Int("sequenceLength") ?? spec.SequenceLength,
+            Vocab = m.Int("vocab", Limits.Vocab) ?? spec.Vocab,
+            SequenceLength = m.Int("sequenceLength", Limits.SequenceLength) ?? spec.SequenceLength,
             TiedEmbeddings = m.Bool("tiedEmbeddings") ?? spec.TiedEmbeddings,
             Biases = m.Bool("biases") ?? spec.Biases,
             Norm = m.Choice("norm", new Dictionary<string, NormKind> { ["layernorm"] = NormKind.LayerNorm, ["rmsnorm"] = NormKind.RmsNorm }) ?? spec.Norm,
@@ -94,17 +110,23 @@ public static class ScenarioLoader
         var accelerator = AcceleratorCatalog.Get(c.RequiredString("accelerator"));
         var defaults = ReliabilitySpec.Default;
         var reliability = new ReliabilitySpec(
-            c.Double("deviceMtbfHours") ?? defaults.DeviceMtbfHours,
-            c.Double("checkpointGBpsPerNode") ?? defaults.CheckpointGBpsPerNode,
-            c.Double("restartSeconds") ?? defaults.RestartSeconds);
-        var nodes = c.IntList("nodes") ?? [1];
+            c.Double("deviceMtbfHours", Limits.DeviceMtbfHours) ?? defaults.DeviceMtbfHours,
+            c.Double("checkpointGBpsPerNode", Limits.CheckpointGBpsPerNode) ?? defaults.CheckpointGBpsPerNode,
+            c.Double("restartSeconds", Limits.RestartSeconds) ?? defaults.RestartSeconds);
+        var nodes = c.IntList("nodes", Limits.Nodes) ?? [1];
+        int perNode = c.Int("devicesPerNode", Limits.DevicesPerNode) ?? accelerator.DefaultDevicesPerNode;
+        foreach (int n in nodes)
+        {
+            if ((long)n * perNode > Limits.MaxDevices)
+                throw new SpecException($"{c.Path}.nodes", $"{n} nodes × {perNode} devices per node = {Limits.Number((long)n * perNode)} devices, more than {Limits.Number(Limits.MaxDevices)}");
+        }
         return [.. nodes.Select(n => new ClusterSpec(
             accelerator,
             n,
-            c.Int("devicesPerNode") ?? accelerator.DefaultDevicesPerNode,
-            new LinkSpec(c.Double("intraNodeGBps") ?? accelerator.IntraNode.GBps, (c.Double("intraNodeLatencyUs") * 1e-6) ?? accelerator.IntraNode.LatencySeconds),
-            new LinkSpec(c.Double("interNodeGBps") ?? accelerator.InterNode.GBps, (c.Double("interNodeLatencyUs") * 1e-6) ?? accelerator.InterNode.LatencySeconds),
-            c.Double("pricePerDeviceHour") ?? accelerator.PricePerHour) { Reliability = reliability }.Validated())];
+            perNode,
+            new LinkSpec(c.Double("intraNodeGBps", Limits.LinkGBps) ?? accelerator.IntraNode.GBps, (c.Double("intraNodeLatencyUs", Limits.LatencyUs) * 1e-6) ?? accelerator.IntraNode.LatencySeconds),
+            new LinkSpec(c.Double("interNodeGBps", Limits.LinkGBps) ?? accelerator.InterNode.GBps, (c.Double("interNodeLatencyUs", Limits.LatencyUs) * 1e-6) ?? accelerator.InterNode.LatencySeconds),
+            c.Double("pricePerDeviceHour", Limits.PricePerDeviceHour) ?? accelerator.PricePerHour) { Reliability = reliability }.Validated())];
     }
 
     public static TrainingSpec Training(ConfigReader t)
@@ -116,13 +138,13 @@ public static class ScenarioLoader
             throw new SpecException($"{t.Path}.attentionKernel", $"'{chosen.Key()}' contradicts flashAttention={given.ToString().ToLowerInvariant()}; give one of the two");
         return new TrainingSpec
         {
-            GlobalBatchSize = t.RequiredInt("globalBatchSize"),
-            Tokens = t.RequiredDouble("tokens"),
+            GlobalBatchSize = t.RequiredInt("globalBatchSize", Limits.GlobalBatchSize),
+            Tokens = t.RequiredDouble("tokens", Limits.Tokens),
             Framework = t.Choice("framework", StackKeys.Frameworks) ?? Framework.Megatron,
             AttentionKernel = kernel ?? (flash == false ? AttentionKernel.Unfused : AttentionKernel.Flash2),
             Kernels = t.Choice("kernels", StackKeys.KernelSets),
             FusedGradientAccumulation = t.Bool("fusedGradientAccumulation") ?? true,
-            LoaderTokensPerSecondPerDevice = t.Double("loaderTokensPerSecondPerDevice"),
+            LoaderTokensPerSecondPerDevice = t.Double("loaderTokensPerSecondPerDevice", Limits.LoaderTokensPerSecond),
             MoeDispatcher = t.Choice("moeDispatcher", StackKeys.MoeDispatchers) ?? MoeDispatcher.AllToAll,
             MoeOverlap = t.Bool("moeOverlap") ?? false,
         };

@@ -16,14 +16,14 @@ public static class SearchLoader
         var defaults = new SearchSpace();
         return new SearchSpace
         {
-            Dp = Positive(s, "dp"),
-            Tp = Positive(s, "tp"),
-            Pp = Positive(s, "pp"),
-            Vp = Positive(s, "vp"),
-            Cp = Positive(s, "cp"),
-            MicroBatch = Positive(s, "mb"),
-            Ep = Positive(s, "ep"),
-            Etp = Positive(s, "etp"),
+            Dp = Values(s, "dp", l => l.Dp),
+            Tp = Values(s, "tp", l => l.Tp),
+            Pp = Values(s, "pp", l => l.Pp),
+            Vp = Values(s, "vp", l => l.Vp),
+            Cp = Values(s, "cp", l => l.Cp),
+            MicroBatch = Values(s, "mb", l => l.MicroBatch),
+            Ep = Values(s, "ep", l => l.Ep),
+            Etp = Values(s, "etp", l => l.Etp),
             Zero = Values(s, "zero", l => l.Zero, skip: "hybrid") ?? defaults.Zero,
             HybridShard = s.StringList("zero") is { } zeros ? zeros.Contains("hybrid", StringComparer.OrdinalIgnoreCase) : defaults.HybridShard,
             Framework = s.StringList("framework") is { } stacks ? [.. stacks.Select(text => Stack(s, text)).Distinct()] : null,
@@ -35,26 +35,24 @@ public static class SearchLoader
             Sp = Values(s, "sp", l => l.Sp) ?? defaults.Sp,
             Schedule = Values(s, "schedule", l => l.Schedule) ?? defaults.Schedule,
             TpAcrossNodes = s.Bool("tpAcrossNodes") ?? false,
-            MinTokensPerContextRank = s.Int("minTokensPerContextRank") is { } min ? Guard.Positive("search.minTokensPerContextRank", min) : defaults.MinTokensPerContextRank,
+            MinTokensPerContextRank = s.Int("minTokensPerContextRank", Limits.SequenceLength) ?? defaults.MinTokensPerContextRank,
         };
     }
-
-    private static int[]? Positive(ConfigReader s, string key) =>
-        s.IntList(key) is { } values ? [.. values.Select(v => Guard.Positive($"search.{key}", v))] : null;
 
     private static Framework Stack(ConfigReader s, string text) =>
         StackKeys.Frameworks.TryGetValue(text.ToLowerInvariant(), out var framework)
             ? framework
             : throw new SpecException($"{s.Path}.framework", $"unknown value '{text}'; allowed: {string.Join(' ', StackKeys.Frameworks.Keys)}");
 
-    /// <summary>Each value is read exactly as the layout string reads it, so the spellings (and the error texts) are the same; <paramref name="skip"/> is read by the caller.</summary>
+    /// <summary>Each value is read exactly as the layout string reads it, so the spellings, the ranges and the error texts are the same; <paramref name="skip"/> is read by the caller.</summary>
     private static T[]? Values<T>(ConfigReader s, string key, Func<Layout, T> pick, string? skip = null)
     {
         var texts = s.StringList(key);
         if (texts is null) return null;
-        if (texts.Length == 0) throw new SpecException($"search.{key}", "must list at least one value");
         return [.. texts.Where(text => !string.Equals(text, skip, StringComparison.OrdinalIgnoreCase)).Select(text =>
         {
+            if (text.Contains(',') || text.Contains('='))
+                throw new SpecException($"search.{key}", $"'{text}' is not one value; list each value as its own element");
             try
             {
                 return pick(Layout.Parse($"{key}={text}"));

@@ -3,6 +3,7 @@ using ScalePlanner.Reports;
 using ScalePlanner.Simulator.Layouts;
 using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Profiles;
+using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.Search;
 
@@ -38,13 +39,13 @@ public static class FitAdvisor
         foreach (var cluster in scenario.Clusters.DistinctBy(c => c.Accelerator.Key))
         {
             string? found = null;
-            for (int k = 1; k <= MaxDoublings && found is null; k++)
+            for (int k = 1; k <= MaxDoublings && found is null && (long)cluster.Devices << k <= Limits.MaxDevices; k++)   // never past the largest cluster (nor int overflow)
             {
                 var bigger = cluster with { Nodes = cluster.Nodes << k };
                 if (Best(profile, open with { Clusters = [bigger] }) is { } fit)
                     found = $"Smallest device count that fits on {cluster.Accelerator.Key}: {bigger.Devices} ({bigger.Nodes} nodes), e.g. {fit.Result.Layout}.";
             }
-            advice.Add(found ?? $"Nothing fits on {cluster.Accelerator.Key} even with {cluster.Devices << MaxDoublings} devices.");
+            advice.Add(found ?? $"Nothing fits on {cluster.Accelerator.Key} even with {Math.Min((long)cluster.Devices << MaxDoublings, Limits.MaxDevices)} devices.");
         }
 
         int low = 0, high = scenario.Model.Layers - 1;

@@ -1,12 +1,15 @@
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Simulator.Plans;
 using ScalePlanner.Simulator.Profiles;
+using ScalePlanner.Simulator.Simulation;
+using ScalePlanner.Simulator.Specs;
 
 namespace ScalePlanner.Planner.Search;
 
 /// <summary>
 /// Strong and weak scaling of a scenario's first cluster option: the search's best layout at device counts from an eighth
-/// to four times the cluster's (doubling), with the global batch fixed (strong) or grown with the devices (weak).
+/// to four times the cluster's (doubling), with the global batch fixed (strong) or grown with the devices (weak). A count is
+/// left out when nothing fits there or when nothing can finish there.
 /// </summary>
 public static class ScalingSweep
 {
@@ -25,7 +28,7 @@ public static class ScalingSweep
             {
                 if (Variant(scenario, factor, mode) is not { } variant) continue;
                 var key = (variant.Clusters[0].Devices, variant.Training.GlobalBatchSize);
-                if (!searched.TryGetValue(key, out var best)) searched[key] = best = PlanSearch.Run(variant, 1, profile).Top.FirstOrDefault();
+                if (!searched.TryGetValue(key, out var best)) searched[key] = best = Best(variant, profile);
                 if (best is null) continue;
                 found.Add((best.Cluster.Devices, variant.Training.GlobalBatchSize, best.Result.Layout.ToString(), best.Result.TokensPerSecond));
             }
@@ -34,6 +37,19 @@ public static class ScalingSweep
             points.AddRange(found.Select(f => new ScalingPoint(mode, f.Devices, f.Batch, f.Layout, f.TokensPerSecond, f.TokensPerSecond / f.Devices / baseline)));
         }
         return points;
+    }
+
+    /// <summary>The best layout of a variant; null when nothing fits, or when no layout can finish (<see cref="ResultCheck"/>: failures come faster than the larger cluster recovers).</summary>
+    private static RankedLayout? Best(Scenario variant, DeviceProfile? profile)
+    {
+        try
+        {
+            return PlanSearch.Run(variant, 1, profile).Top.FirstOrDefault();
+        }
+        catch (SpecException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The scenario on factor × its first cluster's devices (whole nodes, or part of one node), or null when that count is not a whole number of devices or the batch does not scale to a whole number.</summary>

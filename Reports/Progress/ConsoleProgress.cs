@@ -23,10 +23,10 @@ public static class ConsoleProgress
     }
 
     /// <summary>
-    /// A search's fraction done, shown only on a terminal and only once it has taken half a second (most searches finish sooner);
-    /// redirected output gets nothing, the result says what was searched. Reported from many threads.
+    /// A search's (or any parallel work's) fraction done, shown only on a terminal and only once it has taken half a second (most
+    /// finish sooner); redirected output gets nothing, the result says what was done. Reported from many threads.
     /// </summary>
-    public static T Search<T>(Func<Action<double>?, T> work)
+    public static T Search<T>(Func<Action<double>?, T> work, string label = "searching")
     {
         if (!Consoles.ErrorIsTerminal) return work(null);
         var clock = Stopwatch.StartNew();
@@ -42,7 +42,7 @@ public static class ConsoleProgress
                     if (clock.Elapsed.TotalSeconds < 0.5 && fraction < 1) return;
                     lock (gate)
                     {
-                        task ??= context.AddTask("searching", maxValue: 1);
+                        task ??= context.AddTask(label, maxValue: 1);
                         task.Value = fraction;
                     }
                 });

@@ -80,8 +80,7 @@ public readonly record struct Layout()
         LayoutRules.RequireBatchSplit(training.GlobalBatchSize, Dp, MicroBatch);
         if (Sp && !LayoutRules.AllowsSequenceParallel(Tp)) throw new SpecException("layout.sp", "sequence parallelism needs tp > 1");
         LayoutRules.RequireSchedule(this);
-        if (Compression.Kind == CompressionKind.PowerSgd && Compression.Rank < 1)
-            throw new SpecException("layout.compress", $"powersgd rank must be a positive integer, got {Compression.Rank}");
+        LayoutRules.RequirePowerSgdRank(model, Compression);
         return this;
     }
 

@@ -54,37 +54,44 @@ public static class LayoutFormat
             if (!seen.Add(key)) throw new SpecException($"layout.{key}", "is given twice");
             layout = key switch
             {
-                "dp" => layout with { Dp = Int(key, value) },
-                "tp" => layout with { Tp = Int(key, value) },
-                "pp" => layout with { Pp = Int(key, value) },
-                "vp" => layout with { Vp = Int(key, value) },
-                "cp" => layout with { Cp = Int(key, value) },
+                "dp" => layout with { Dp = Int(key, value, Limits.Degree) },
+                "tp" => layout with { Tp = Int(key, value, Limits.Degree) },
+                "pp" => layout with { Pp = Int(key, value, Limits.Degree) },
+                "vp" => layout with { Vp = Int(key, value, Limits.Degree) },
+                "cp" => layout with { Cp = Int(key, value, Limits.Degree) },
                 "sp" => layout with { Sp = Bool(key, value) },
-                "mb" => layout with { MicroBatch = Int(key, value) },
-                "zero" => value == "hybrid" ? layout with { Zero = 3, HybridShard = true } : layout with { Zero = Int(key, value) },
+                "mb" => layout with { MicroBatch = Int(key, value, Limits.MicroBatch) },
+                "zero" => value == "hybrid" ? layout with { Zero = 3, HybridShard = true } : layout with { Zero = Zero(value) },
                 "recompute" => layout with { Recompute = Enum(key, value, System.Enum.GetValues<RecomputeMode>(), Name) },
                 "precision" => layout with { Precision = Enum(key, value, PrecisionFacts.All, p => p.Key()) },
                 "optimizer" => layout with { Optimizer = Enum(key, value, System.Enum.GetValues<OptimizerKind>(), Name) },
                 "schedule" => layout with { Schedule = Enum(key, value, System.Enum.GetValues<PipelineSchedule>(), Name) },
                 "compress" => layout with { Compression = Compression(value) },
                 "overlap" => layout with { Overlap = Bool(key, value) },
-                "firststagelayers" => layout with { FirstStageLayers = Int("firstStageLayers", value) },
-                "laststagelayers" => layout with { LastStageLayers = Int("lastStageLayers", value) },
-                "recomputelayers" => layout with { RecomputeLayers = Int("recomputeLayers", value) },
-                "ep" => layout with { Ep = Int(key, value) },
-                "etp" => layout with { Etp = Int(key, value) },
+                "firststagelayers" => layout with { FirstStageLayers = Int("firstStageLayers", value, Limits.StageLayers) },
+                "laststagelayers" => layout with { LastStageLayers = Int("lastStageLayers", value, Limits.StageLayers) },
+                "recomputelayers" => layout with { RecomputeLayers = Int("recomputeLayers", value, Limits.StageLayers) },
+                "ep" => layout with { Ep = Int(key, value, Limits.Degree) },
+                "etp" => layout with { Etp = Int(key, value, Limits.Degree) },
                 _ => throw new SpecException("layout", $"unknown key '{key}'; allowed: {string.Join(' ', Keys)}"),
             };
             scheduleGiven |= key == "schedule";
         }
         if (!scheduleGiven && layout.Vp > 1) layout = layout with { Schedule = PipelineSchedule.Interleaved };
+        long devices = (long)layout.Dp * layout.Tp * layout.Pp * layout.Cp;   // each ≤ 2²¹, so the product fits a long
+        if (devices > Limits.MaxDevices)
+            throw new SpecException("layout", $"dp·tp·pp·cp = {Limits.Number(devices)} devices, more than {Limits.Number(Limits.MaxDevices)}");
         return layout;
     }
 
-    private static int Int(string key, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 0
-            ? v
-            : throw new SpecException($"layout.{key}", $"must be a non-negative integer, got '{value}'");
+    private static int Int(string key, string value, IntRange range) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long v)
+            ? range.Check($"layout.{key}", v)
+            : throw new SpecException($"layout.{key}", $"must be {range.Describe()}, got '{value}'");
+
+    /// <summary>ZeRO stages 0–3 (Rajbhandari et al. SC20: optimizer states, gradients, parameters), or hybrid.</summary>
+    private static int Zero(string value) =>
+        value is "0" or "1" or "2" or "3" ? value[0] - '0' : throw new SpecException("layout.zero", $"must be 0, 1, 2, 3 or hybrid, got '{value}'");
 
     private static bool Bool(string key, string value) => value switch
     {
@@ -107,8 +114,8 @@ public static class LayoutFormat
         if (value == "none") return GradientCompression.None;
         if (value == "bf16") return new(CompressionKind.Bf16, 0);
         if (value.StartsWith("powersgd:", StringComparison.Ordinal)
-            && int.TryParse(value["powersgd:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int rank) && rank > 0)
-            return new(CompressionKind.PowerSgd, rank);
-        throw new SpecException("layout.compress", $"unknown value '{value}'; allowed: none bf16 powersgd:RANK (RANK a positive integer)");
+            && long.TryParse(value["powersgd:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out long rank) && rank > 0 && rank <= Limits.Hidden.Max)
+            return new(CompressionKind.PowerSgd, (int)rank);
+        throw new SpecException("layout.compress", $"unknown value '{value}'; allowed: none bf16 powersgd:RANK (RANK from 1 to {Limits.Number(Limits.Hidden.Max)}, below the model's smallest weight-matrix dimension)");
     }
 }

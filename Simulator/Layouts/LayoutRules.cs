@@ -11,7 +11,11 @@ namespace ScalePlanner.Simulator.Layouts;
 public static class LayoutRules
 {
     /// <summary>dp·tp·pp·cp devices: the data-parallel degree that fills <paramref name="devices"/>, or 0 when tp·cp·pp does not divide them.</summary>
-    public static int DataParallel(int devices, int tp, int cp, int pp) => devices % (tp * cp * pp) == 0 ? devices / (tp * cp * pp) : 0;
+    public static int DataParallel(int devices, int tp, int cp, int pp)
+    {
+        long split = (long)tp * cp * pp;   // each degree ≤ 2²¹ (Limits.Degree): the product fits a long, not an int
+        return devices % split == 0 ? (int)(devices / split) : 0;
+    }
 
     public static void RequireDevices(in Layout layout, int devices)
     {
@@ -69,12 +73,12 @@ public static class LayoutRules
     }
 
     /// <summary>dp replicas of mb sequences each share the global batch evenly: dp·mb divides it (gradient accumulation = batch / (dp·mb)).</summary>
-    public static bool SplitsBatch(int globalBatch, int dp, int microBatch = 1) => globalBatch % (dp * microBatch) == 0;
+    public static bool SplitsBatch(int globalBatch, int dp, int microBatch = 1) => globalBatch % ((long)dp * microBatch) == 0;
 
     public static void RequireBatchSplit(int globalBatch, int dp, int microBatch)
     {
         if (!SplitsBatch(globalBatch, dp, microBatch))
-            throw new SpecException("training.globalBatchSize", $"{globalBatch} is not divisible by dp·mb = {dp}·{microBatch} = {dp * microBatch}");
+            throw new SpecException("training.globalBatchSize", $"{globalBatch} is not divisible by dp·mb = {dp}·{microBatch} = {(long)dp * microBatch}");
     }
 
     /// <summary>The micro-batch sizes dp replicas can use: the divisors of the per-replica batch (none when dp does not divide the batch).</summary>
@@ -102,13 +106,33 @@ public static class LayoutRules
     /// <summary>The vocabulary-parallel embedding and output layer give each tensor rank V/tp entries (Megatron-LM's VocabUtility): tp divides the vocabulary.</summary>
     public static bool TpSplitsVocab(long vocab, int tp) => vocab % tp == 0;
 
+    /// <summary>
+    /// PowerSGD of rank r sends an n×m gradient as two factors of r·(n + m) numbers (Vogels et al. 2019, §3), which compresses
+    /// only while r·(n + m) &lt; n·m: the largest rank that compresses every weight matrix of a block.
+    /// </summary>
+    public static int MaxPowerSgdRank(ModelSpec model) =>
+        (int)model.BlockMatrices().Min(m => (m.Rows * m.Cols - 1) / (m.Rows + m.Cols));
+
+    public static void RequirePowerSgdRank(ModelSpec model, GradientCompression compression, string field = "layout.compress")
+    {
+        if (compression.Kind != CompressionKind.PowerSgd) return;
+        int max = MaxPowerSgdRank(model);
+        if (compression.Rank < 1 || compression.Rank > max)
+            throw new SpecException(field, $"powersgd:{compression.Rank} does not compress this model: rank r sends r·(n + m) numbers for an n×m gradient, so r must stay below n·m/(n + m) for every weight matrix of a block; allowed: powersgd:1 to powersgd:{max}");
+    }
+
+    /// <summary>The divisors of n in ascending order, found in pairs (d, n/d) up to √n: a global batch of 2²⁴ takes 4,096 trials, not 16 million.</summary>
     public static int[] Divisors(int n)
     {
-        var result = new List<int>();
-        for (int d = 1; d <= n; d++)
+        var small = new List<int>();
+        var large = new List<int>();
+        for (int d = 1; (long)d * d <= n; d++)
         {
-            if (n % d == 0) result.Add(d);
+            if (n % d != 0) continue;
+            small.Add(d);
+            if (d != n / d) large.Add(n / d);
         }
-        return [.. result];
+        large.Reverse();
+        return [.. small, .. large];
     }
 }

@@ -33,7 +33,10 @@ public static class CostModel
         return new RunEstimate(steps, tokensPerStep / step, modelPerDevice, hardwarePerDevice, modelPerDevice / peak, hardwarePerDevice / peak, failures);
     }
 
-    /// <summary>Turns a step estimate into the full result: throughput, utilisation, time to train with expected failures, cost.</summary>
+    /// <summary>
+    /// Turns a step estimate into the full result: throughput, utilisation, time to train with expected failures, cost. A figure
+    /// that is not finite and positive is an error naming its inputs (<see cref="ResultCheck"/>), never a result.
+    /// </summary>
     public static SimulationResult Result(TrainingJob job, in Layout layout, in StepEstimate estimate)
     {
         var cluster = job.Cluster;
@@ -72,6 +75,6 @@ public static class CostModel
             TimeToTrainSeconds = failures.WallSeconds,
             DeviceHours = deviceHours,
             CostDollars = cluster.PricePerDeviceHour > 0 ? deviceHours * cluster.PricePerDeviceHour : null,
-        };
+        }.Checked(job);
     }
 }

@@ -32,7 +32,7 @@ public class BadInputTests
 
     [Fact]
     public void Should_Reject_Non_Positive_Size() =>
-        AssertRejected(Simulate(Good.Replace("\"preset\": \"gpt2-small\"", "\"preset\": \"gpt2-small\", \"layers\": 0"), "dp=8"), "model.layers", "positive integer");
+        AssertRejected(Simulate(Good.Replace("\"preset\": \"gpt2-small\"", "\"preset\": \"gpt2-small\", \"layers\": 0"), "dp=8"), "model.layers", "an integer from 1 to 10,000");
 
     [Fact]
     public void Should_Reject_Non_Integer_Size() =>

@@ -30,7 +30,7 @@ public class FitCommandTests
         var outcome = Cli.Run("fit", path);
         Assert.Equal(2, outcome.ExitCode);
         Assert.Equal("", outcome.StdOut);
-        Assert.Equal("error: RUNS.csv row 4: loss must be a positive number, got '-1'", outcome.StdErr.Trim());
+        Assert.Equal("error: RUNS.csv row 4: loss must be a positive number written with a decimal point, got '-1'", outcome.StdErr.Trim());
     }
 
     [Fact]

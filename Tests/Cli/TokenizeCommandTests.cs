@@ -56,8 +56,8 @@ public class TokenizeCommandTests
     [Theory]
     [InlineData("100", new string[0], "error: model.vocab: 100 does not cover the largest token id 121")]   // 'y' is byte 121
     [InlineData("256", new[] { "--mask-prob", "1.5" }, "error: --mask-prob: 1.5 is not a probability")]
-    [InlineData("256", new[] { "--workers", "-1" }, "error: --workers: -1; allowed: 0")]
-    [InlineData("256", new[] { "--prefetch", "0" }, "error: --prefetch: 0 batches; allowed: 1 or more")]
+    [InlineData("256", new[] { "--workers", "-1" }, "error: --workers: must be an integer from 0 to 256 loader tasks, got -1")]
+    [InlineData("256", new[] { "--prefetch", "0" }, "error: --prefetch: must be an integer from 1 to 1,024 micro-batches, got 0")]
     public void Should_Refuse_Bad_Input_Options_In_One_Line(string vocab, string[] extra, string message)
     {
         string folder = Shards(2_000, 2_000);

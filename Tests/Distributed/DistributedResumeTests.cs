@@ -104,7 +104,7 @@ public class DistributedResumeTests
     [Theory]
     [InlineData(new[] { "--resume" }, "error: --resume: needs --checkpoint-dir, the folder to resume from")]
     [InlineData(new[] { "--on-spike", "rollback" }, "error: --on-spike: rollback needs checkpoints to roll back to (--checkpoint-dir)")]
-    [InlineData(new[] { "--checkpoint-dir", "/tmp/unused", "--checkpoint-every", "0" }, "error: --checkpoint-every: must be a positive number of steps, got 0")]
+    [InlineData(new[] { "--checkpoint-dir", "/tmp/unused", "--checkpoint-every", "0" }, "error: --checkpoint-every: must be an integer from 1 to 10,000,000 steps, got 0")]
     public void Should_Refuse_Bad_Checkpoint_Options_Before_Launching(string[] options, string message)
     {
         var outcome = Execute("dp=2,mb=2,precision=fp32", options);
