@@ -25,7 +25,8 @@ public interface IRankFaults
 /// rank KillRank dies at step KillStep (SIGKILL, as the OOM killer would), to prove the job stops and resumes; rank CorruptRank's
 /// first weight is nudged after the update of step CorruptStep, as a flipped bit in memory would, to prove the replica check
 /// fires; rank OverflowRank's gradients overflow at step OverflowStep (its loss scale is +∞), to prove every rank skips that
-/// step together; rank SpikeRank's loss counts 1.5 times at step SpikeStep, a loss spike every rank acts on together. -1: never.
+/// step together; rank SpikeRank's loss counts 1.5 times the first time it runs step SpikeStep, a loss spike every rank acts on together (a bad batch
+/// that a rollback does not read again, as the data stream is not rewound). -1: never.
 /// </summary>
 public sealed record RankFaults(int KillRank = -1, int KillStep = -1, int CorruptRank = -1, int CorruptStep = -1) : IRankFaults
 {
@@ -37,7 +38,14 @@ public sealed record RankFaults(int KillRank = -1, int KillStep = -1, int Corrup
 
     public double LossScale(int rank, int step, double scale) => rank == OverflowRank && step == OverflowStep ? double.PositiveInfinity : scale;
 
-    public double LossFactor(int rank, int step) => rank == SpikeRank && step == SpikeStep ? 1.5 : 1;
+    private bool spiked;
+
+    public double LossFactor(int rank, int step)
+    {
+        if (rank != SpikeRank || step != SpikeStep || spiked) return 1;
+        spiked = true;
+        return 1.5;
+    }
 
     public static readonly IRankFaults None = new RankFaults();
 

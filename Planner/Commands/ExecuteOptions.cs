@@ -93,14 +93,9 @@ public sealed class ExecuteOptions
     /// </summary>
     public void CheckApplies(ParseResult parse, Layout layout)
     {
-        bool across = layout.Devices > 1;
-        var ignored = across ? new Option[] { workers, prefetch, maskProbability } : [checkEvery, bucketMegabytes];
-        foreach (var option in ignored.Where(o => Given(parse, o)))
-        {
-            throw new SpecException(option.Name, across
-                ? $"steers the input pipeline of a run in one process; this layout runs dp·tp·pp = {layout.Devices} processes on the synthetic source; leave it out"
-                : "steers a run across processes; this layout runs in one process (dp·tp·pp = 1); leave it out");
-        }
+        if (layout.Devices > 1) return;   // across processes every option applies: the input pipeline runs on each replica
+        foreach (var option in new Option[] { checkEvery, bucketMegabytes }.Where(o => Given(parse, o)))
+            throw new SpecException(option.Name, "steers a run across processes; this layout runs in one process (dp·tp·pp = 1); leave it out");
     }
 
     private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };

@@ -61,9 +61,9 @@ public static class PlanSearch
         var total = new SearchAccumulator(pool, jobs.Length);
         var incumbents = new Incumbents(jobs.Length, bound);
         done = 0;
-        Parallel.ForEach(Partitioner.Create(0, order.Length, 4), () => new SearchAccumulator(pool, jobs.Length), (range, _, acc) =>
+        Parallel.ForEach(Partitioner.Create(0, Math.Max(order.Length, 1), 4), () => new SearchAccumulator(pool, jobs.Length), (range, _, acc) =>
         {
-            for (int k = range.Item1; k < range.Item2; k++)
+            for (int k = range.Item1; k < Math.Min(range.Item2, order.Length); k++)
             {
                 int i = order[k];
                 var item = items[i];

@@ -45,6 +45,16 @@ public sealed partial class PublishedRun
     [CsvColumn("source_detail")] public string SourceDetail { get; set; } = "";
     [CsvColumn("notes")] public string Notes { get; set; } = "";
 
+    // Mixture of experts (optional columns; absent or 0 experts is a dense model): the scenario's model.moe keys.
+    [CsvColumn("experts", Optional = true)] public int Experts { get; set; }
+    [CsvColumn("top_k", Optional = true)] public int TopK { get; set; }
+    /// <summary>Shared experts, each <see cref="ExpertFfnHidden"/> wide (a wider shared expert counts as several).</summary>
+    [CsvColumn("shared_experts", Optional = true)] public int SharedExperts { get; set; }
+    [CsvColumn("expert_ffn_hidden", Optional = true)] public int ExpertFfnHidden { get; set; }
+    [CsvColumn("dense_layers", Optional = true)] public int DenseLayers { get; set; }
+    /// <summary>Tokens an expert takes at most over its even share; empty is dropless.</summary>
+    [CsvColumn("capacity_factor", Optional = true)] public string CapacityFactor { get; set; } = "";
+
     public static IReadOnlyList<PublishedRun> Read(string path)
     {
         using var csv = CsvReader.Create(File.OpenRead(path));
@@ -63,6 +73,11 @@ public sealed partial class PublishedRun
         {
             Name = Name, Layers = Layers, Hidden = Hidden, Heads = Heads, KvHeads = KvHeads, FfnHidden = FfnHidden, Vocab = Vocab,
             SequenceLength = SequenceLength, TiedEmbeddings = TiedEmbeddings, Dropout = Dropout,
+            Moe = Experts == 0 ? null : new MoeSpec
+            {
+                Experts = Experts, TopK = TopK, SharedExperts = SharedExperts, ExpertFfnHidden = ExpertFfnHidden, DenseLayers = DenseLayers,
+                CapacityFactor = CapacityFactor.Length == 0 ? null : double.Parse(CapacityFactor, System.Globalization.CultureInfo.InvariantCulture),
+            },
         }).Validated();
     }
 

@@ -16,7 +16,8 @@ public class DistributedGuardsAndInputTests
         Assert.Contains("rank 0: rolled back to the checkpoint of step 10", stderr);
         Assert.Contains("rank 1: rolled back to the checkpoint of step 10", stderr);
         Assert.Equal(16 + 4, losses.Length);   // steps 11–14 ran twice: before the spike and after the rollback
-        Assert.True(losses[13] > 1.3 * losses[12], $"the spiked step should read the inflated loss: {losses[12]} → {losses[13]}");
+        // One of two ranks counts its loss 1.5 times: the judged loss, their mean, is about 1.25 times the step before.
+        Assert.True(losses[13] > 1.2 * losses[12], $"the spiked step should read the inflated loss: {losses[12]} → {losses[13]}");
     }
 
     [Fact]

@@ -33,9 +33,20 @@ public class UnevenStageModelTests
             foreach (var (name, parameter) in blocks)
             {
                 int local = int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
-                string wholeName = $"h.{blocksOfStage[stage][local]}.{string.Join('.', name.Split('.').Skip(2))}";
+                string wholeName = $"h.{blocksOfStage[stage][local]}.{WholeName(string.Join('.', name.Split('.').Skip(2)))}";
                 Assert.True(parameter.detach().equal(whole[wholeName]).all().item<bool>(), $"stage {stage}'s {name} is not the whole model's {wholeName}");
             }
         }
     }
+
+    /// <summary>A stage's block holds the whole model's block weights as shards (all of them at tp=1) under its own names.</summary>
+    private static string WholeName(string shard) => shard switch
+    {
+        "q_shard" or "k_shard" or "v_shard" or "o_shard" => $"attn.{shard[0]}_proj.weight",
+        "q_bias_shard" or "k_bias_shard" or "v_bias_shard" => $"attn.{shard[0]}_proj.bias",
+        "o_bias" => "attn.o_proj.bias",
+        "up_shard" or "down_shard" or "gate_shard" => $"mlp.{shard[..shard.IndexOf('_')]}_proj.weight",
+        "up_bias_shard" or "gate_bias_shard" or "down_bias" => $"mlp.{shard[..shard.IndexOf('_')]}_proj.bias",
+        _ => shard,
+    };
 }
