@@ -29,6 +29,8 @@ public static class ScenarioLoader
         var recipe = RecipeLoader.Load(top.Section("training"));
         var search = SearchLoader.Load(top.Section("search"), recipe);
         RecipeLoader.RequireSupported(recipe, clusters, top.Section("search").Has("precision"));
+        foreach (int ep in search.Ep ?? []) LayoutRules.RequireExpertDegrees(model, ep, 1, "search");
+        foreach (int etp in search.Etp ?? []) LayoutRules.RequireExpertDegrees(model, 1, etp, "search");
         if (top.Section("search").Has("compress"))
             foreach (var compression in search.Compression) LayoutRules.RequirePowerSgdRank(model, compression, "search.compress");
         var constraints = top.Section("constraints").OnlyKeys(ConstraintKeys);

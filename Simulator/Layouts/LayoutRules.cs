@@ -49,15 +49,22 @@ public static class LayoutRules
     /// <summary>The expert data-parallel degree: the ranks of a stage holding the same experts (Megatron-Core's expert_data_parallel_size).</summary>
     public static int ExpertDataParallel(in Layout layout) => layout.Dp * layout.Tp * layout.Cp / (layout.Ep * layout.Etp);
 
-    public static void RequireExpertSplit(ModelSpec model, in Layout layout)
+    /// <summary>ep and etp need a mixture-of-experts model, and ep must divide its experts (each rank holds experts/ep of them); <paramref name="section"/> names the fields.</summary>
+    public static void RequireExpertDegrees(ModelSpec model, int ep, int etp, string section)
     {
         if (model.Moe is not { } moe)
         {
-            if (layout.Ep > 1) throw new SpecException("layout.ep", $"ep={layout.Ep} needs a mixture-of-experts model (model.moe)");
-            if (layout.Etp > 1) throw new SpecException("layout.etp", $"etp={layout.Etp} needs a mixture-of-experts model (model.moe)");
+            if (ep > 1) throw new SpecException($"{section}.ep", $"ep={ep} needs a mixture-of-experts model (model.moe)");
+            if (etp > 1) throw new SpecException($"{section}.etp", $"etp={etp} needs a mixture-of-experts model (model.moe)");
             return;
         }
-        if (moe.Experts % layout.Ep != 0) throw new SpecException("layout.ep", $"ep={layout.Ep} must divide model.moe.experts={moe.Experts}");
+        if (moe.Experts % ep != 0) throw new SpecException($"{section}.ep", $"ep={ep} must divide model.moe.experts={moe.Experts}");
+    }
+
+    public static void RequireExpertSplit(ModelSpec model, in Layout layout)
+    {
+        RequireExpertDegrees(model, layout.Ep, layout.Etp, "layout");
+        if (model.Moe is null) return;
         if (!SplitsExperts(model, layout.Dp, layout.Tp, layout.Cp, layout.Ep, layout.Etp))
             throw new SpecException("layout.ep", $"ep·etp = {layout.Ep}·{layout.Etp} must divide dp·tp·cp = {layout.Dp * layout.Tp * layout.Cp} (the ranks of one pipeline stage)");
         if (layout.Tp > 1 && !layout.Sp)
