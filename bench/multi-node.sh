@@ -27,8 +27,7 @@ runs=(
   "tp=2 inside, dp=2 across|2|dp=2,tp=2,mb=2,precision=fp32,overlap=off"
   "pp=2 across|1|pp=2,mb=2,precision=fp32"
 )
-results="$out/multi-node.tsv"
-: > "$results"
+rm -f "$out"/run-*.json
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $steps steps per run (2 warm-up)"
 for rate in "${rates[@]}"; do
   tools/emulated-nodes.sh up 2 --link-gbps "$rate" --slots 2 >/dev/null
@@ -40,23 +39,29 @@ for rate in "${rates[@]}"; do
     scaleplan calibrate --quick --ranks $((2 * per)) --hostfile "$out/hosts-$per" --out "$profile" >"$profile.log" 2>&1
     grep "cluster keys" "$profile.log" || true
   done
+  index=0
   for run in "${runs[@]}"; do
     IFS='|' read -r name per layout <<<"$run"
-    json=$(scaleplan execute "$scenario" --layout "$layout" --steps "$steps" --profile "$out/profile-$rate-$per.json" \
-      --hostfile "$out/hosts-$per" --format json 2>"$out/execute-$rate-${layout//[=,]/_}.log") \
-      || { echo "failed: $layout at $rate Gbit/s (see $out/execute-$rate-${layout//[=,]/_}.log)" >&2; continue; }
-    printf '%s\t%s\t%s\t%s\n' "$rate" "$name" "$layout" "$(tr -d '\n' <<<"$json")" >>"$results"
+    index=$((index + 1))
+    stem="$out/run-$rate-$index"   # stem.json: execute's comparison; stem.log: its progress and tables
+    if scaleplan execute "$scenario" --layout "$layout" --steps "$steps" --profile "$out/profile-$rate-$per.json" \
+        --hostfile "$out/hosts-$per" --format json >"$stem.out" 2>"$stem.log"; then
+      python3 -c 'import json, sys; print(json.dumps({"rate": sys.argv[1], "name": sys.argv[2], "layout": sys.argv[3], "result": json.load(open(sys.argv[4]))}))' \
+        "$rate" "$name" "$layout" "$stem.out" >"$stem.json"
+    else
+      echo "failed: $layout at $rate Gbit/s (see $stem.log)" >&2
+    fi
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$results" <<'PY'
-import json, sys
-rows = [line.rstrip('\n').split('\t') for line in open(sys.argv[1])]
+python3 - "$out" <<'PY'
+import glob, json, os, sys
+runs = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(sys.argv[1], "run-*.json")))]
 print("| link | layout | step predicted | step measured | error |")
 print("| --- | --- | --- | --- | --- |")
 by_rate = {}
-for rate, name, layout, text in rows:
-    step = json.loads(text)["stepTimeSeconds"]
+for run in runs:
+    rate, name, layout, step = run["rate"], run["name"], run["layout"], run["result"]["stepTimeSeconds"]
     by_rate.setdefault(rate, []).append((name, step["predicted"], step["measured"]))
     print(f"| {float(rate) * 1000:.0f} Mbit/s | {name} (`{layout}`) | {step['predicted']:.3f} s | {step['measured']:.3f} s | {step['errorPercent']:+.1f} % |")
 print()
