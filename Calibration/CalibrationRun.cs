@@ -20,7 +20,8 @@ public static class CalibrationRun
     public const string CollectivesOption = "--collectives";
 
     /// <param name="CollectivesFile">Collectives measured already (the side-by-side ranks get them from their launcher); null: measure them.</param>
-    public sealed record Request(bool Quick, string Device, int Ranks = 1, string? CollectivesFile = null);
+    /// <param name="Hostfile">Machines whose two link tiers (inside a machine, across machines) the collectives measure; null: this machine only.</param>
+    public sealed record Request(bool Quick, string Device, int Ranks = 1, string? CollectivesFile = null, string? Hostfile = null);
 
     /// <summary>How a run ended: its exit code and failure (without "error: "), and the profile where this process measured it (rank 0).</summary>
     public sealed record Outcome(int ExitCode, DeviceProfile? Profile = null, CalibrationRecord? Record = null, string? Error = null);
@@ -31,7 +32,7 @@ public static class CalibrationRun
         if (request.Ranks < 1) throw new SpecException("--ranks", $"must be at least 1, got {request.Ranks}");
         if (request.Ranks > 1 && request.Device != "cpu") throw new SpecException("--ranks", "side-by-side ranks are calibrated on the CPU only; allowed with --device cuda: 1");
         if (request.Ranks > 1 && !OpenMpi.UnderLauncher) return SideBySide(request, progress);
-        var collectives = request.CollectivesFile is { } file ? CollectivesFile.Read(file) : CollectiveMicroruns.Measure(request.Quick, progress);
+        var collectives = request.CollectivesFile is { } file ? CollectivesFile.Read(file) : Collectives(request, progress);
         var options = new Calibrator.Options(request.Quick, request.Device, progress);
         if (request.Ranks == 1) return Measured(Calibrator.Run(options, collectives));
         using var mpi = new OpenMpi();
@@ -47,6 +48,20 @@ public static class CalibrationRun
         return measured is not null && exit == 0 ? measured : new Outcome(exit);
     }
 
+    /// <summary>The collectives on this machine, or on both link tiers of the hostfile's machines.</summary>
+    private static IReadOnlyList<CollectiveMeasurement> Collectives(Request request, Action<string> progress)
+    {
+        if (request.Hostfile is not { } path) return CollectiveMicroruns.Measure(request.Quick, progress);
+        try
+        {
+            return LinkTierMicroruns.Measure(Hostfile.Read(path), request.Quick, progress);
+        }
+        catch (HostfileException ex)
+        {
+            throw new SpecException("--hostfile", ex.Message);
+        }
+    }
+
     private static Outcome Measured((DeviceProfile Profile, CalibrationRecord Record) result) => new(0, result.Profile, result.Record);
 
     /// <summary>Measures the collectives once, then starts Ranks copies of this command under mpirun with their file; they write the profile.</summary>
@@ -56,7 +71,7 @@ public static class CalibrationRun
         try
         {
             string file = Path.Combine(folder.FullName, "collectives.json");
-            CollectivesFile.Write(file, CollectiveMicroruns.Measure(request.Quick, progress));
+            CollectivesFile.Write(file, Collectives(request, progress));
             progress($"kernels: {request.Ranks} ranks measuring side by side under mpirun, {Math.Max(1, Environment.ProcessorCount / request.Ranks)} LibTorch threads each");
             var outcome = MpiLauncher.RunSelf(request.Ranks, extra: [CollectivesOption, file]);
             return outcome.ExitCode == 0 ? new Outcome(0)

@@ -50,7 +50,7 @@ public static class Calibrator
         var (reference, kernelCurves) = MemoryCurves(memory, fits);
 
         var links = AlphaBeta.Fit(collectives);
-        fits.AddRange(links.Select(l => new CurveFit($"{l.Kind} ({l.Ranks} ranks)", "alpha-beta",
+        fits.AddRange(links.Select(l => new CurveFit(l.Name, "alpha-beta",
             new Dictionary<string, double> { ["alphaMicroseconds"] = l.Spec.LatencySeconds * 1e6, ["GBps"] = l.Spec.GBps }, l.Fit.FitMapePercent, l.Fit.HeldOutMapePercent)));
 
         var info = DeviceInformation(options.Device);
@@ -66,8 +66,10 @@ public static class Calibrator
             MemoryTBps = reference / 1e12,
             MemoryByMegabyte = kernelCurves.First(k => k.Kernel == MemoryKernel.Elementwise && k.Precision == Precision.Fp32).Curve,
             MemoryKernels = kernelCurves,
-            IntraNodeLink = links.FirstOrDefault(l => l.Kind == nameof(CollectiveKind.AllReduce))?.Spec,
+            IntraNodeLink = links.FirstOrDefault(l => l.Kind == nameof(CollectiveKind.AllReduce) && !l.InterNode)?.Spec,
             IntraNodeLinkEfficiency = 1,
+            InterNodeLink = links.FirstOrDefault(l => l.Kind == nameof(CollectiveKind.AllReduce) && l.InterNode)?.Spec,
+            InterNodeLinkEfficiency = links.Any(l => l.InterNode) ? 1 : baseline.InterNodeLinkEfficiency,
             SustainedClockFraction = 1,      // set from whole blocks below
             KernelOverheadSeconds = 0,       // the fitted fixed terms already hold each call's overhead
         };

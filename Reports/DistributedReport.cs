@@ -1,4 +1,6 @@
 using ScalePlanner.Executor.Measurements;
+using ScalePlanner.Simulator.Costs;
+using ScalePlanner.Simulator.Hardware;
 using ScalePlanner.Simulator.Simulation;
 using Spectre.Console;
 
@@ -11,7 +13,8 @@ public static class DistributedReport
     public static string OptimizerState(long elements, int moments) =>
         $"optimizer state on rank 0: {elements:N0} elements × {moments} fp32 moments = {elements * moments * 4L:N0} bytes";
 
-    public static void Write(SimulationResult predicted, MeasuredParts measured, IAnsiConsole? console = null)
+    /// <param name="cluster">The cluster the layout runs on: with several nodes, the parts whose groups cross nodes are summed in a row of their own.</param>
+    public static void Write(SimulationResult predicted, MeasuredParts measured, ClusterSpec? cluster = null, IAnsiConsole? console = null)
     {
         console ??= AnsiConsole.Console;
         var time = predicted.Time;
@@ -28,7 +31,22 @@ public static class DistributedReport
         table.AddRow("data-parallel reduction (in backward)", "hidden", Units.Seconds(measured.DataParallelOverlapped), "");
         Row("optimizer", time.OptimizerStep, measured.Optimizer);
         Row("data wait", time.DataWait, measured.DataWait);
+        if (cluster is { Nodes: > 1 } && NodeCrossing.Of(predicted.Layout, cluster) is { Any: true } crossing) InterNode(crossing, time, measured, Row);
         Row("step", predicted.StepTimeSeconds, measured.Step);
         console.Write(table);
+    }
+
+    /// <summary>
+    /// The communication that crosses nodes, as a row of its own: the sum of the rows above whose groups leave the node (the
+    /// executor places ranks as the cost model does, devicesPerNode consecutive ranks per machine, so the same rows cross in
+    /// both). A pipeline across nodes counts its whole bubble + point-to-point row: the executor cannot tell waiting from sending.
+    /// </summary>
+    private static void InterNode(NodeCrossing crossing, TimeParts time, MeasuredParts measured, Action<string, double, double> row)
+    {
+        var parts = new List<(string Name, double Predicted, double Measured)>();
+        if (crossing.Tensor) parts.Add(("tensor-parallel", time.TensorParallelComm, measured.TensorParallelComm));
+        if (crossing.Pipeline) parts.Add(("pipeline", time.PipelineBubble + time.PipelineComm, measured.PipelineWait));
+        if (crossing.Data) parts.Add(("data-parallel", time.DataParallelCommExposed, measured.DataParallelComm));
+        row($"inter-node communication ({string.Join(" + ", parts.Select(p => p.Name))})", parts.Sum(p => p.Predicted), parts.Sum(p => p.Measured));
     }
 }

@@ -195,6 +195,9 @@ oob_tcp_keepalive_intvl
 --mca
 oob_tcp_keepalive_probes
 3
+--mca
+mpi_yield_when_idle
+1
 EOF
 }
 

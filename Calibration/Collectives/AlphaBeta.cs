@@ -11,21 +11,26 @@ namespace ScalePlanner.Calibration.Collectives;
 /// </summary>
 public static class AlphaBeta
 {
-    public sealed record Link(string Kind, int Ranks, LinkSpec Spec, LineFit.Result Fit);
+    public sealed record Link(string Kind, int Ranks, LinkSpec Spec, LineFit.Result Fit, bool InterNode = false)
+    {
+        /// <summary>"AllReduce (2 ranks)", with "inter-node " before it for the tier across machines.</summary>
+        public string Name => $"{(InterNode ? "inter-node " : "")}{Kind} ({Ranks} ranks)";
+    }
 
+    /// <summary>One link per collective kind and tier (inside a machine, across machines).</summary>
     public static IReadOnlyList<Link> Fit(IReadOnlyList<CollectiveMeasurement> measurements) =>
-        [.. measurements.GroupBy(m => m.Kind).Select(g =>
+        [.. measurements.GroupBy(m => (m.InterNode, m.Kind)).Select(g =>
         {
             int n = g.First().Ranks;
             var fit = LineFit.Fit([.. g.Select(m => ((double)m.Bytes, m.Time.Median))]);
-            double steps = g.Key switch
+            double steps = g.Key.Kind switch
             {
                 nameof(CollectiveKind.AllReduce) => 2.0 * (n - 1),
                 nameof(CollectiveKind.SendRecv) => 1,
                 _ => n - 1.0,
             };
-            double volume = g.Key == nameof(CollectiveKind.SendRecv) ? 1 : steps / n; // bytes each rank sends per byte of buffer
+            double volume = g.Key.Kind == nameof(CollectiveKind.SendRecv) ? 1 : steps / n; // bytes each rank sends per byte of buffer
             double bandwidth = fit.BytesPerSecond * volume;
-            return new Link(g.Key, n, new LinkSpec(bandwidth / 1e9, fit.FixedSeconds / steps), fit);
+            return new Link(g.Key.Kind, n, new LinkSpec(bandwidth / 1e9, fit.FixedSeconds / steps), fit, g.Key.InterNode);
         })];
 }

@@ -41,15 +41,27 @@ public static class CollectiveMicroruns
         }
     }
 
-    /// <summary>One rank of the microruns, started by mpirun: message sizes from 4 KiB to 256 MiB (64 MiB quick); rank 0 writes <paramref name="output"/>.</summary>
-    public static void RunWorker(string output, bool quick)
+    /// <summary>Message sizes inside one machine: 4 KiB to 256 MiB (64 MiB quick), small ones for the latency, large ones for the bandwidth.</summary>
+    public static long[] Sizes(bool quick) => quick
+        ? [4 << 10, 64 << 10, 1 << 20, 16 << 20, 64 << 20]
+        : [4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20, 256 << 20];
+
+    public const int Warmups = 2;
+
+    public static int Repetitions(bool quick) => quick ? 5 : 10;
+
+    /// <summary>One rank of the microruns, started by mpirun (<see cref="Sizes"/>); rank 0 writes <paramref name="output"/>.</summary>
+    /// <param name="acrossMachines">Measure each link tier of a hostfile's machines (<see cref="LinkTierMicroruns"/>) instead.</param>
+    public static void RunWorker(string output, bool quick, bool acrossMachines = false)
     {
         if (!OpenMpi.UnderLauncher) throw new MpiException($"{WorkerCommand} runs under mpirun; use `scaleplan calibrate`");
         using var mpi = new OpenMpi();
-        long[] sizes = quick
-            ? [4 << 10, 64 << 10, 1 << 20, 16 << 20, 64 << 20]
-            : [4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20, 256 << 20];
-        var measurements = CollectiveBenchmark.Run(mpi, sizes, warmups: 2, repetitions: quick ? 5 : 10);
+        if (acrossMachines)
+        {
+            LinkTierMicroruns.RunWorker(mpi, output, quick);
+            return;
+        }
+        var measurements = CollectiveBenchmark.Run(mpi, Sizes(quick), Warmups, Repetitions(quick));
         if (mpi.Rank == 0) CollectivesFile.Write(output, measurements);
     }
 }

@@ -24,7 +24,7 @@ public static class DistributedExecution
     /// <summary>Runs mpirun; when a rank died or exited with an error, names it and how, and points at --resume when checkpoints were written.</summary>
     private static ExecutionOutcome Launch(ExecutionRequest request)
     {
-        var outcome = MpiLauncher.RunSelf(request.Layout.Devices, request.Distributed.Hostfile);
+        var outcome = MpiLauncher.RunSelf(request.Layout.Devices, Machines(request));
         if (outcome.ExitCode == 0) return new ExecutionOutcome(0);
         string? checkpoints = request.Checkpoints?.Folder;
         string resume = checkpoints is not null && RankCheckpoints.AnyIn(checkpoints) ? $"; continue from the last checkpoint every rank wrote with --resume --checkpoint-dir {checkpoints}" : "";
@@ -34,6 +34,26 @@ public static class DistributedExecution
                 ? $"the distributed run stopped: {failed}{resume}"
                 : $"the distributed run failed: mpirun exited with code {outcome.ExitCode}; the failing rank's message is above",
         };
+    }
+
+    /// <summary>
+    /// With --hostfile, the machines and the ranks per machine: the cluster's devices per node, so tensor-parallel neighbours
+    /// share a machine exactly where the cost model puts them in one node; refused with one line when the file cannot hold them.
+    /// </summary>
+    public static Machines? Machines(ExecutionRequest request)
+    {
+        if (request.Distributed.Hostfile is not { } path) return null;
+        try
+        {
+            var hostfile = Hostfile.Read(path);
+            int perNode = Math.Min(request.Job.Cluster.DevicesPerNode, request.Layout.Devices);
+            hostfile.Placement(request.Layout.Devices, perNode);
+            return new Machines(hostfile, perNode);
+        }
+        catch (HostfileException ex)
+        {
+            throw new SpecException("--hostfile", $"{ex.Message} (the scenario's cluster: {request.Job.Cluster.Nodes} nodes × {request.Job.Cluster.DevicesPerNode} devices)");
+        }
     }
 
     /// <summary>This process's rank: max(1, cores / ranks on this machine) LibTorch threads, then the rank's training.</summary>

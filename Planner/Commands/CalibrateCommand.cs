@@ -22,15 +22,16 @@ public static class CalibrateCommand
         var quick = new Option<bool>("--quick") { Description = "Fewer shapes, sizes and repetitions: under two minutes on two cores." };
         var output = new Option<string>("--out") { Description = "Profile JSON to write (a path ending in .json), or a folder for device-profile.json, report.html, the CSV files and the calibration plots.", DefaultValueFactory = _ => "device-profile.json" };
         var ranks = new Option<int>("--ranks") { Description = "Calibrate one of N ranks sharing this machine's cores (N processes measure side by side, cores/N threads each), as execute runs dp·tp·pp ranks.", DefaultValueFactory = _ => 1 };
+        var hostfile = new Option<string?>("--hostfile") { Description = "Open MPI hostfile of two or more machines: the collectives measure the link inside a machine and the link across machines (two alpha-beta links in the profile)." };
         var collectivesFile = new Option<string?>(CalibrationRun.CollectivesOption) { Hidden = true };
-        var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output, ranks, collectivesFile };
+        var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output, ranks, hostfile, collectivesFile };
         command.SetAction(parse =>
         {
             string target = parse.GetValue(output)!;
             if (IsProfilePath(target)) OutputFolder.ValidateFile(target);
             else OutputFolder.Validate(target);
             var busy = BusyMachineWarning.Start();
-            var request = new CalibrationRun.Request(parse.GetValue(quick), parse.GetValue(device)!, parse.GetValue(ranks), parse.GetValue(collectivesFile));
+            var request = new CalibrationRun.Request(parse.GetValue(quick), parse.GetValue(device)!, parse.GetValue(ranks), parse.GetValue(collectivesFile), parse.GetValue(hostfile));
             var outcome = CalibrationRun.Run(request, line => Console.Error.WriteLine(line));
             if (outcome.Profile is not null) busy.Report("calibrate");
             if (outcome is { Profile: { } profile, Record: { } record }) Write(target, profile, record);
@@ -45,11 +46,12 @@ public static class CalibrateCommand
     {
         var output = new Option<string>("--out") { Required = true };
         var quick = new Option<bool>("--quick");
-        var command = new Command(CollectiveMicroruns.WorkerCommand, "(internal) collective microruns of one MPI rank") { output, quick };
+        var acrossMachines = new Option<bool>(LinkTierMicroruns.Flag);
+        var command = new Command(CollectiveMicroruns.WorkerCommand, "(internal) collective microruns of one MPI rank") { output, quick, acrossMachines };
         command.Hidden = true;
         command.SetAction(parse =>
         {
-            CollectiveMicroruns.RunWorker(parse.GetValue(output)!, parse.GetValue(quick));
+            CollectiveMicroruns.RunWorker(parse.GetValue(output)!, parse.GetValue(quick), parse.GetValue(acrossMachines));
             return 0;
         });
         return command;
@@ -61,6 +63,7 @@ public static class CalibrateCommand
     private static void Write(string target, DeviceProfile profile, CalibrationRecord record)
     {
         CalibrationTable.Write(profile, record);
+        if (ClusterLinks.Describe(profile) is { } links) Console.Error.WriteLine(links);
         if (IsProfilePath(target))
         {
             Console.WriteLine($"wrote {ProfileFile.Write(target, profile, record)}");

@@ -41,7 +41,7 @@ public static class ExecuteCommand
         var outcome = ConsoleProgress.Run(view => ExecutionRunner.Run(request, new TrainingProgress(view, request.Steps)), live: request.Layout.Devices == 1);
         if (outcome.Reports) busy.Report("execute");
         // MFU is the step's model FLOPs over the peak of all its devices (Chowdhery et al. 2022, App. B).
-        if (outcome.Reports) Report(outcome, request.PeakFlops * request.Layout.Devices, predicted, name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
+        if (outcome.Reports) Report(outcome, request.PeakFlops * request.Layout.Devices, predicted, request.Job.Cluster, name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
         if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
         return outcome.ExitCode;
     }
@@ -89,7 +89,7 @@ public static class ExecuteCommand
     /// Measured against predicted: the JSON comparison, or the step table with the memory and MFU lines (one process) or the
     /// step's parts (across processes); then the --out folder. A run the guards stopped writes the folder for its post-mortem.
     /// </summary>
-    private static void Report(ExecutionOutcome outcome, double peakFlops, SimulationResult predicted, string scenario, bool json, string? output, Func<RunContext> context)
+    private static void Report(ExecutionOutcome outcome, double peakFlops, SimulationResult predicted, Simulator.Hardware.ClusterSpec cluster, string scenario, bool json, string? output, Func<RunContext> context)
     {
         bool finished = outcome.ExitCode == 0;
         if (finished && json) Console.WriteLine(ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops).ToJson());
@@ -98,7 +98,7 @@ public static class ExecuteCommand
             if (outcome.Distributed is { } distributed)
                 Console.Error.WriteLine(DistributedReport.OptimizerState(distributed.OptimizerElements, distributed.OptimizerMoments));
             ExecutionReport.Write(scenario, predicted, outcome.Steps, outcome.EntropyRate);
-            if (outcome.Distributed is { } parts) DistributedReport.Write(predicted, parts.Parts);
+            if (outcome.Distributed is { } parts) DistributedReport.Write(predicted, parts.Parts, cluster);
             ExecutionReport.WriteMemoryAndMfu(ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops), predicted, outcome.BaselineBytes, peakFlops);
         }
         if (output is not null)

@@ -31,7 +31,7 @@ public readonly struct GroupLink
         intraAlpha = intraLatency;
         interBandwidth = inter;
         intraBySize = profile.IntraNodeLink is null ? profile.IntraNodeBusBandwidth : null; // a measured alpha–beta link already holds its size dependence
-        interBySize = profile.InterNodeBusBandwidth;
+        interBySize = profile.InterNodeLink is null ? profile.InterNodeBusBandwidth : null;
         perNode = 1;
         if (!CrossesNodes)
         {
@@ -42,7 +42,7 @@ public readonly struct GroupLink
         }
         perNode = Math.Clamp(cluster.DevicesPerNode / stride, 1, size);
         Bandwidth = perNode > 1 ? Math.Min(intra, perNode * inter) : inter;
-        Alpha = cluster.InterNode.LatencySeconds;
+        Alpha = TierLatency(true, cluster, profile);
         pointToPointBandwidth = inter; // some neighbour pair sits across nodes, and the pipeline waits for the slowest hop
     }
 
@@ -121,15 +121,15 @@ public readonly struct GroupLink
 
     /// <summary>
     /// Achieved bandwidth of one tier: the link's rate times the profile's collective efficiency on that tier; a measured
-    /// intra-node alpha–beta (calibrated profile) replaces the intra-node link outright.
+    /// alpha–beta of a tier (calibrated profile) replaces that tier's link outright.
     /// </summary>
     public static double TierBandwidth(bool interNode, ClusterSpec cluster, DeviceProfile profile) => interNode
-        ? cluster.InterNode.BytesPerSecond * profile.InterNodeLinkEfficiency
+        ? profile.InterNodeLink is { } across ? across.BytesPerSecond : cluster.InterNode.BytesPerSecond * profile.InterNodeLinkEfficiency
         : profile.IntraNodeLink is { } measured ? measured.BytesPerSecond : cluster.IntraNode.BytesPerSecond * profile.IntraNodeLinkEfficiency;
 
     /// <summary>Per-step latency of one tier (the measured one where the profile has it).</summary>
     public static double TierLatency(bool interNode, ClusterSpec cluster, DeviceProfile profile) => interNode
-        ? cluster.InterNode.LatencySeconds
+        ? profile.InterNodeLink?.LatencySeconds ?? cluster.InterNode.LatencySeconds
         : profile.IntraNodeLink?.LatencySeconds ?? cluster.IntraNode.LatencySeconds;
 
     /// <summary>One message between two devices, on the intra-node tier when they share a node and the inter-node tier otherwise.</summary>

@@ -20,7 +20,8 @@ public sealed record MemoryMeasurement(MemoryKernel Kernel, string Operation, lo
     public double BytesPerSecond => Bytes / Time.Median;
 }
 
-public sealed record CollectiveMeasurement(string Kind, long Bytes, int Ranks, TimingStats Time);
+/// <summary>One collective of <c>Bytes</c> on <c>Ranks</c> ranks; <c>InterNode</c> when its ranks sit on different machines (`calibrate --hostfile`).</summary>
+public sealed record CollectiveMeasurement(string Kind, long Bytes, int Ranks, TimingStats Time, bool InterNode = false);
 
 /// <summary>One fitted curve: which model was kept, its parameters, and its error on the points it was fitted to and on held-out points.</summary>
 public sealed record CurveFit(string Name, string Model, IReadOnlyDictionary<string, double> Parameters, double FitMapePercent, double HeldOutMapePercent, string? Rejected = null);

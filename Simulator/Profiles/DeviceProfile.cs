@@ -65,6 +65,11 @@ public sealed record DeviceProfile
     public IReadOnlyList<MemoryKernelCurve>? MemoryKernels { get; init; }
     /// <summary>Measured alpha–beta of the intra-node tier (bandwidth per direction, per-step latency); replaces the cluster's link times its efficiency.</summary>
     public Hardware.LinkSpec? IntraNodeLink { get; init; }
+    /// <summary>
+    /// Measured alpha–beta of the inter-node tier (`calibrate --hostfile`: every rank of a machine crossing to the others at
+    /// once, so bandwidth per device); replaces the cluster's inter-node link times its efficiency.
+    /// </summary>
+    public Hardware.LinkSpec? InterNodeLink { get; init; }
     /// <summary>Held-out checks of this profile (calibrate's transformer blocks): name, predicted, measured, error.</summary>
     public IReadOnlyList<ValidationPoint>? Validation { get; init; }
 

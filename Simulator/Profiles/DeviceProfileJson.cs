@@ -54,6 +54,7 @@ public static class DeviceProfileJson
         foreach (var peak in p.PeakTflops ?? []) Guard.Positive($"profile.peakTflops[{peak.Precision.Key()}]", peak.Tflops);
         if (p.MemoryTBps is { } bandwidth) Guard.Positive("profile.memoryTBps", bandwidth);
         p.IntraNodeLink?.Validated("profile.intraNodeLink.");
+        p.InterNodeLink?.Validated("profile.interNodeLink.");
         Fraction("profile.fusedAttentionEfficiency", p.FusedAttentionEfficiency);
         foreach (var curve in p.Attention ?? [])
         {

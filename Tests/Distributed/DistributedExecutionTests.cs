@@ -60,7 +60,9 @@ public class DistributedExecutionTests
     {
         string hostfile = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-hosts-").FullName, "hosts.txt");
         File.WriteAllText(hostfile, "localhost slots=4\n");
-        var (losses, stderr, _) = DistributedRuns.Execute("dp=2,mb=2,precision=fp32,overlap=off", Steps, "--hostfile", hostfile);
+        // One machine with two devices: the scenario's cluster must say so, since the ranks are placed devicesPerNode to a machine.
+        string oneNode = DistributedRuns.Tiny.Replace("\"nodes\": [1, 2, 4], \"devicesPerNode\": 1", "\"nodes\": [1], \"devicesPerNode\": 2", StringComparison.Ordinal);
+        var (losses, stderr, _) = DistributedRuns.ExecuteScenario(oneNode, "dp=2,mb=2,precision=fp32,overlap=off", Steps, "--hostfile", hostfile);
         Assert.Equal(OneProcess.Value, losses, (a, b) => Math.Abs(a - b) / a < 1e-5);   // the tolerance of the equivalence test above
         int threads = Math.Max(1, Environment.ProcessorCount / 2);
         Assert.Contains($"2 ranks (tp=1, cp=1, dp=2, pp=1), {threads} LibTorch threads per rank", stderr);

@@ -12,12 +12,12 @@ public class DistributedResumeTests
     private const int Steps = 10;
 
     /// <summary>Relative loss difference allowed between a resumed and an uninterrupted run: both do the same fp32 operations in the same order, so only an inexact restore (lost moments, RNG or error feedback) can exceed it; such losses differ by > 1e-4 at the first resumed step.</summary>
-    private const double Tolerance = 1e-9;
+    internal const double Tolerance = 1e-9;
 
     private static string Scenario { get; } = Cli.Cli.TempScenario(DistributedRuns.Tiny);
 
     /// <summary>(step index, loss) of every row of a run's steps.csv.</summary>
-    private static Dictionary<int, double> StepLosses(string folder) => File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1)
+    internal static Dictionary<int, double> StepLosses(string folder) => File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1)
         .Select(row => row.Split(','))
         .ToDictionary(cells => int.Parse(cells[0], CultureInfo.InvariantCulture), cells => double.Parse(cells[1], CultureInfo.InvariantCulture));
 

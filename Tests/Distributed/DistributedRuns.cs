@@ -22,11 +22,15 @@ public static class DistributedRuns
     public static (double[] Losses, string StdErr, string StdOut) Execute(string layout, int steps, params string[] options) =>
         ExecuteScenario(Tiny, layout, steps, options);
 
-    public static (double[] Losses, string StdErr, string StdOut) ExecuteScenario(string scenario, string layout, int steps, params string[] options)
+    public static (double[] Losses, string StdErr, string StdOut) ExecuteScenario(string scenario, string layout, int steps, params string[] options) =>
+        ExecuteScenarioWith(new Dictionary<string, string?>(), scenario, layout, steps, options);
+
+    /// <summary>As <see cref="ExecuteScenario"/>, with environment variables set for the command.</summary>
+    public static (double[] Losses, string StdErr, string StdOut) ExecuteScenarioWith(IReadOnlyDictionary<string, string?> environment, string scenario, string layout, int steps, params string[] options)
     {
         Assert.True(MpiLauncher.Available, "Open MPI is missing: run tools/install-prerequisites.sh (the README's test command does) to get mpirun and libmpi.so.40");
         string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-dist-").FullName, "run");
-        var outcome = Cli.Cli.Run(["execute", Cli.Cli.TempScenario(scenario), "--layout", layout, "--steps", $"{steps}", "--out", folder, .. options]);
+        var outcome = Cli.Cli.RunWith(environment, ["execute", Cli.Cli.TempScenario(scenario), "--layout", layout, "--steps", $"{steps}", "--out", folder, .. options]);
         Assert.True(outcome.ExitCode == 0, $"{layout}: {outcome.StdErr}");
         return ([.. File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1).Select(row => double.Parse(row.Split(',')[1], CultureInfo.InvariantCulture))], outcome.StdErr, outcome.StdOut);
     }

@@ -51,4 +51,29 @@ public class MpirunFailureReportTests
             """;
         Assert.Null(Read(text));
     }
+
+    [Fact]
+    public void Should_Name_The_Machine_Whose_Daemon_Was_Lost()
+    {
+        // Captured on the emulated nodes (tools/emulated-nodes.sh) after every process of spnode1 was killed.
+        const string text = """
+            --------------------------------------------------------------------------
+            ORTE has lost communication with a remote daemon.
+
+              HNP daemon   : [[29457,0],0] on node vm
+              Remote daemon: [[29457,0],2] on node 10.213.7.11
+
+            This is usually due to either a failure of the TCP network
+            connection to the node, or possibly an internal failure of
+            the daemon itself. We cannot recover from this failure, and
+            therefore will terminate the job.
+            --------------------------------------------------------------------------
+            """;
+        var report = new MpirunFailureReport();
+        Assert.False(report.Failed);
+        foreach (string line in text.Split('\n')) report.Read(line);
+        Assert.Equal("10.213.7.11", report.LostNode);
+        Assert.True(report.Failed);
+        Assert.Null(report.FailedRank);
+    }
 }

@@ -1,0 +1,60 @@
+using ScalePlanner.Calibration.Collectives;
+using ScalePlanner.Simulator.Costs;
+using ScalePlanner.Simulator.Hardware;
+using ScalePlanner.Simulator.Profiles;
+
+namespace ScalePlanner.Tests.Calibration;
+
+/// <summary>`calibrate --hostfile`'s two link tiers: fitted apart, carried by the profile, and priced by the cost model.</summary>
+public class LinkTierTests
+{
+    /// <summary>Ring all-reduce times on 2 ranks, 2α + M/B (Patarasuk &amp; Yuan 2009, with n = 2), over 4 KiB … 16 MiB.</summary>
+    private static IEnumerable<CollectiveMeasurement> AllReduces(double alpha, double bytesPerSecond, bool interNode) =>
+        Enumerable.Range(0, 7).Select(i => 4096L << (2 * i)).Select(bytes =>
+        {
+            double seconds = 2 * alpha + bytes / bytesPerSecond;
+            return new CollectiveMeasurement(nameof(CollectiveKind.AllReduce), bytes, 2, new TimingStats(seconds, seconds, seconds, 5), interNode);
+        });
+
+    [Fact]
+    public void Should_Fit_One_Link_Per_Tier_From_Measurements_Taken_Together()
+    {
+        var links = AlphaBeta.Fit([.. AllReduces(3e-6, 4e9, interNode: false), .. AllReduces(80e-6, 25e6, interNode: true)]);
+        Assert.Equal(2, links.Count);
+        var inside = Assert.Single(links, l => !l.InterNode);
+        var across = Assert.Single(links, l => l.InterNode);
+        Assert.Equal(4, inside.Spec.GBps, 0.04);
+        Assert.Equal(0.025, across.Spec.GBps, 0.00025);
+        Assert.Equal(80e-6, across.Spec.LatencySeconds, 8e-6);
+        Assert.Equal("inter-node AllReduce (2 ranks)", across.Name);
+    }
+
+    [Fact]
+    public void Should_Price_A_Cross_Node_All_Reduce_With_The_Measured_Inter_Node_Link()
+    {
+        var cpu = AcceleratorCatalog.Get("cpu");
+        var cluster = new ClusterSpec(cpu, 2, 1, cpu.IntraNode, cpu.InterNode, 0);
+        var measured = new LinkSpec(0.025, 80e-6);
+        var profile = cpu.DefaultProfile with { InterNodeLink = measured };
+        var link = new GroupLink(2, 1, cluster, profile);
+        Assert.True(link.CrossesNodes);
+        const double bytes = 16e6;
+        Assert.Equal(Collectives.RingAllReduce(bytes, 2, measured.BytesPerSecond, measured.LatencySeconds), link.AllReduce(bytes), 1e-9);
+        // Without the measurement the catalog's link times the profile's efficiency prices it: a different figure.
+        Assert.NotEqual(link.AllReduce(bytes), new GroupLink(2, 1, cluster, cpu.DefaultProfile).AllReduce(bytes), 1e-3);
+        Assert.Equal(Collectives.PointToPoint(bytes, measured.BytesPerSecond, measured.LatencySeconds), GroupLink.PointToPoint(bytes, 0, 1, cluster, profile), 1e-9);
+    }
+
+    [Fact]
+    public void Should_Keep_The_Inter_Node_Link_Through_The_Profile_File_And_Offer_It_As_Cluster_Keys()
+    {
+        var profile = AcceleratorCatalog.Get("cpu").DefaultProfile with { IntraNodeLink = new LinkSpec(4.5, 3e-6), InterNodeLink = new LinkSpec(0.0231, 7.5e-5) };
+        var read = DeviceProfileJson.Deserialize(DeviceProfileJson.Serialize(profile), "test");
+        Assert.Equal(profile.InterNodeLink, read.InterNodeLink);
+        Assert.Equal("measured links as a scenario's cluster keys: \"intraNodeGBps\": 4.5, \"intraNodeLatencyUs\": 3, \"interNodeGBps\": 0.0231, \"interNodeLatencyUs\": 75", ClusterLinks.Describe(read));
+        Assert.Null(ClusterLinks.Describe(profile with { InterNodeLink = null }));
+        var bad = DeviceProfileJson.Serialize(profile).Replace("\"latencySeconds\": 7.5E-05", "\"latencySeconds\": -1", StringComparison.Ordinal);
+        Assert.NotEqual(DeviceProfileJson.Serialize(profile), bad);
+        Assert.StartsWith("profile.interNodeLink.LatencySeconds", Assert.Throws<ScalePlanner.Simulator.Specs.SpecException>(() => DeviceProfileJson.Deserialize(bad, "test")).Message);
+    }
+}
