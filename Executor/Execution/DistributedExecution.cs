@@ -84,7 +84,8 @@ public static class DistributedExecution
                     steps.Add(step);
                     if (reporter) observer.Step(step);
                 }, observer.Log);
-            return reporter ? Outcome(request, steps, pipeline, new DistributedSummary(MeasuredParts.From(steps), run.OptimizerElements, Moments(layout.Optimizer))) with { BaselineBytes = baseline } : new ExecutionOutcome(0);
+            var experts = model.Routing is { } routing ? SummedOverRanks(mpi, routing.Histogram()) : null;   // every rank takes part
+            return reporter ? Outcome(request, steps, pipeline, new DistributedSummary(MeasuredParts.From(steps), run.OptimizerElements, Moments(layout.Optimizer))) with { BaselineBytes = baseline, Experts = experts } : new ExecutionOutcome(0);
         }
         catch (TrainingDivergedException diverged)
         {
@@ -94,6 +95,15 @@ public static class DistributedExecution
         {
             pipeline?.Dispose();
         }
+    }
+
+    /// <summary>Each rank's routing histogram (tokens it routed, [layer][expert]) summed over all ranks: every token is routed on one rank.</summary>
+    private static ExpertLoad SummedOverRanks(OpenMpi mpi, long[][] histogram)
+    {
+        double[] flat = [.. histogram.SelectMany(layer => layer.Select(n => (double)n))];
+        mpi.AllReduceSum(flat, mpi.World);
+        int experts = histogram.Length == 0 ? 0 : histogram[0].Length;
+        return new ExpertLoad([.. histogram.Select((_, l) => (IReadOnlyList<long>)[.. flat.Skip(l * experts).Take(experts).Select(n => (long)n)])]);
     }
 
     private static string Description(ProcessGrid grid, InputPipeline pipeline) =>
