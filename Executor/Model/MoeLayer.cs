@@ -9,7 +9,8 @@ namespace ScalePlanner.Executor.Model;
 /// the E routed experts per token; softmax over the scores, and each token goes to its top-k experts, whose outputs are summed
 /// weighted by their router probabilities (Shazeer et al. 2017 eq. 1–3; Fedus et al. 2022 §2.1; GShard, Lepikhin et al. 2021,
 /// top-2; Megatron-Core's default: softmax before top-k, no renormalisation). Each expert is an <see cref="Mlp"/> of width
-/// model.moe.expertFfnHidden; the shared experts, which see every token, are one Mlp of sharedExperts × that width (DeepSeek-V3's
+/// model.moe.expertFfnHidden, without biases (Mixtral's and DeepSeek-V3's experts have none, and the cost model counts none:
+/// ModelSpec.FfnParameters); the shared experts, which see every token, are one Mlp of sharedExperts × that width (DeepSeek-V3's
 /// shared_experts: intermediate_size = moe_intermediate_size × n_shared_experts). The auxiliary load-balancing loss is attached
 /// to the output (<see cref="AuxLossAttach"/>). The token-expert pairs are sorted by expert so each expert gets one contiguous
 /// block of rows (Megatron-Core's permute), which <see cref="IExpertDispatch"/> carries to the experts and back.
@@ -31,8 +32,8 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
     /// <param name="layer">Which MoE layer this is (0 for the model's first MoE layer), for the routing histogram.</param>
     public MoeLayer(ModelSpec model, MoeSpec moe, int layer, MoeRouting routing) : this(
         nn.Linear(model.Hidden, moe.Experts, hasBias: false),
-        nn.ModuleList([.. Enumerable.Range(0, moe.Experts).Select(_ => new Mlp(model, moe.ExpertFfnHidden))]),
-        moe.SharedExperts > 0 ? new Mlp(model, moe.SharedExperts * moe.ExpertFfnHidden) : null,
+        nn.ModuleList([.. Enumerable.Range(0, moe.Experts).Select(_ => new Mlp(model, moe.ExpertFfnHidden, biases: false))]),
+        moe.SharedExperts > 0 ? new Mlp(model, moe.SharedExperts * moe.ExpertFfnHidden, biases: false) : null,
         moe, layer, routing, new InProcessExperts(moe.Experts))
     {
     }
@@ -79,20 +80,22 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
         var weighted = outputs * gates.flatten().index_select(0, order).unsqueeze(1).to(x.dtype);
         var y = zeros_like(tokens).index_add(0, token, weighted, 1);                            // Σ over a token's k experts
         if (shared_expert is not null) y = y + shared_expert.forward(tokens);
-        if (auxCoefficient > 0) y = AuxLossAttach.Apply(y, AuxLoss(probabilities, perExpert), routing);
+        if (auxCoefficient > 0) y = AuxLossAttach.Apply(y, LoadBalancingLoss(probabilities, perExpert, auxCoefficient), routing);
         return y.view(x.shape);
     }
 
     /// <summary>
     /// Switch Transformer's load-balancing loss (Fedus et al. 2022, eq. 4–6) with top-k counts as GShard and Megatron-Core's
     /// switch_load_balancing_loss_func take them: α·E·Σᵢ fᵢ·Pᵢ, fᵢ = tokens routed to expert i / (N·k), Pᵢ = mean router
-    /// probability of expert i over the N tokens; α·1 when the load is even. Over this process's micro-batch of tokens.
+    /// probability of expert i over the N tokens; α when the load is even. Over this process's micro-batch of tokens.
     /// </summary>
-    private Tensor AuxLoss(Tensor probabilities, long[] perExpert)
+    /// <param name="probabilities">(N, E) router probabilities.</param>
+    /// <param name="perExpert">Token-expert pairs routed to each of the E experts (N·k in all).</param>
+    public static Tensor LoadBalancingLoss(Tensor probabilities, long[] perExpert, double coefficient)
     {
         double pairs = perExpert.Sum();
         var fraction = tensor(perExpert.Select(n => (float)(n / pairs)).ToArray(), device: probabilities.device);
-        return (fraction * probabilities.mean([0])).sum() * (auxCoefficient * routedExperts);
+        return (fraction * probabilities.mean([0])).sum() * (coefficient * perExpert.Length);
     }
 
     /// <summary>The local experts on their rows: <paramref name="rows"/> (n, C) in blocks of <paramref name="perExpert"/> rows, one per local expert.</summary>
