@@ -5,7 +5,7 @@ namespace ScalePlanner.Tests.Distributed;
 /// <summary>
 /// Expert parallelism run for real under mpirun: the tiny GPT with mixture-of-experts blocks (4 routed experts, top-2, a shared
 /// expert, an auxiliary loss), its experts split over ep ranks, dropless, fp32, must follow the one-process loss curve of the
-/// same global batch, seed and data order within <see cref="DistributedRuns.Fp32Tolerance"/>, and route the same tokens.
+/// same global batch, seed and data order within <see cref="DistributedRuns.Fp32Tolerance"/>, and route the same tokens, with the same global gradient norms.
 /// </summary>
 public class ExpertParallelExecutionTests
 {
@@ -18,23 +18,25 @@ public class ExpertParallelExecutionTests
     private static readonly string TinyMoe = DistributedRuns.Tiny.Replace("\"biases\": true }",
         "\"biases\": true, \"moe\": { \"experts\": 4, \"topK\": 2, \"sharedExperts\": 1, \"expertFfnHidden\": 64, \"auxLossCoefficient\": 0.01 } }", StringComparison.Ordinal);
 
-    private static (double[] Losses, long[][] TokensPerExpert) Run(string layout)
+    private static (double[] Losses, double[] Norms, long[][] TokensPerExpert) Run(string layout)
     {
-        var (losses, _, stdout) = DistributedRuns.ExecuteScenario(TinyMoe, layout, Steps, "--format", "json");
+        var (losses, norms, stdout) = DistributedRuns.ExecuteWithNorms(TinyMoe, layout, Steps, "--format", "json");
         string json = stdout[stdout.IndexOf('{', StringComparison.Ordinal)..(stdout.LastIndexOf('}') + 1)];
         var histogram = JsonDocument.Parse(json).RootElement.GetProperty("experts").GetProperty("tokensPerExpert");
-        return (losses, [.. histogram.EnumerateArray().Select(layer => layer.EnumerateArray().Select(n => n.GetInt64()).ToArray())]);
+        return (losses, norms, [.. histogram.EnumerateArray().Select(layer => layer.EnumerateArray().Select(n => n.GetInt64()).ToArray())]);
     }
 
-    private static readonly Lazy<(double[] Losses, long[][] TokensPerExpert)> OneProcess = new(() => Run("dp=1,mb=2,precision=fp32"));
+    private static readonly Lazy<(double[] Losses, double[] Norms, long[][] TokensPerExpert)> OneProcess = new(() => Run("dp=1,mb=2,precision=fp32"));
 
     [Theory]
     [InlineData("dp=2,ep=2,mb=2,precision=fp32")]   // each rank holds 2 experts; no expert data parallelism
     [InlineData("dp=4,ep=2,mb=2,precision=fp32")]   // ep=2 · expert dp=2: experts' gradients summed over the 2 ranks holding them
-    public void Should_Follow_The_One_Process_Loss_Curve_And_Route_The_Same_Tokens(string layout)
+    public void Should_Follow_The_One_Process_Loss_Curve_And_Gradient_Norms_And_Route_The_Same_Tokens(string layout)
     {
-        var (losses, histogram) = Run(layout);
+        var (losses, norms, histogram) = Run(layout);
         DistributedRuns.AssertFollows(OneProcess.Value.Losses, losses, layout);
+        // The global gradient norm, experts counted once over the ranks: an expert gradient summed twice or left out moves it by > 1e-2.
+        DistributedRuns.AssertFollows(OneProcess.Value.Norms, norms, $"{layout} gradient norm");
         Assert.True(losses[^1] < losses[0] - 0.1, $"{layout} did not learn: {losses[0]:F3} → {losses[^1]:F3}");
         Assert.Equal(2, histogram.Length);
         for (int layer = 0; layer < histogram.Length; layer++)
