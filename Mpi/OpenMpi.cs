@@ -34,6 +34,8 @@ public sealed unsafe class OpenMpi : IDisposable
     private readonly delegate* unmanaged<void*, int, nint, void*, int, nint, nint, nint*, int> iallgather;
     private readonly delegate* unmanaged<void*, void*, int*, nint, nint, nint, nint*, int> ireduceScatter;
     private readonly delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, nint, nint*, int> iallgatherv;
+    private readonly delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int> alltoall;
+    private readonly delegate* unmanaged<void*, int*, int*, nint, void*, int*, int*, nint, nint, int> alltoallv;
     private readonly delegate* unmanaged<nint, int, int> abort;
     private readonly delegate* unmanaged<delegate* unmanaged<void*, void*, int*, nint*, void>, int, nint*, int> opCreate;
     private readonly nint floatType, doubleType, longType, uint16Type, sum, max, bf16Sum;
@@ -64,6 +66,8 @@ public sealed unsafe class OpenMpi : IDisposable
         iallgather = (delegate* unmanaged<void*, int, nint, void*, int, nint, nint, nint*, int>)Export("MPI_Iallgather");
         ireduceScatter = (delegate* unmanaged<void*, void*, int*, nint, nint, nint, nint*, int>)Export("MPI_Ireduce_scatter");
         iallgatherv = (delegate* unmanaged<void*, int, nint, void*, int*, int*, nint, nint, nint*, int>)Export("MPI_Iallgatherv");
+        alltoall = (delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int>)Export("MPI_Alltoall");
+        alltoallv = (delegate* unmanaged<void*, int*, int*, nint, void*, int*, int*, nint, nint, int>)Export("MPI_Alltoallv");
         abort = (delegate* unmanaged<nint, int, int>)Export("MPI_Abort");
         opCreate = (delegate* unmanaged<delegate* unmanaged<void*, void*, int*, nint*, void>, int, nint*, int>)Export("MPI_Op_create");
         World = Export("ompi_mpi_comm_world");
@@ -262,6 +266,49 @@ public sealed unsafe class OpenMpi : IDisposable
         int done;
         fixed (nint* r = &request) Check(test(r, &done, null), "MPI_Test");
         return done != 0;
+    }
+
+    /// <summary>
+    /// Personalised exchange of equal blocks (MPI_Alltoall): block r of <paramref name="send"/> (its length / size) goes to rank r,
+    /// and block s of <paramref name="receive"/> comes from rank s.
+    /// </summary>
+    public void AllToAll<T>(ReadOnlySpan<T> send, Span<T> receive, int size, nint comm) where T : unmanaged
+    {
+        if (send.Length % size != 0 || receive.Length != send.Length)
+            throw new ArgumentException($"MPI_Alltoall needs equal blocks: {send.Length} elements to send and {receive.Length} to receive over {size} ranks");
+        nint type = Datatype<T>();
+        fixed (T* s = send)
+        fixed (T* r = receive)
+            Check(alltoall(s, send.Length / size, type, r, send.Length / size, type, comm), "MPI_Alltoall");
+    }
+
+    /// <summary>
+    /// Personalised exchange of blocks of any length (MPI_Alltoallv): the next <paramref name="sendCounts"/>[r] elements of
+    /// <paramref name="send"/> go to rank r, and <paramref name="receiveCounts"/>[s] elements from rank s land in
+    /// <paramref name="receive"/>, blocks end to end in rank order. The counts must match pairwise over the ranks (exchange them
+    /// first with <see cref="AllToAll{T}"/>).
+    /// </summary>
+    public void AllToAll<T>(ReadOnlySpan<T> send, int[] sendCounts, Span<T> receive, int[] receiveCounts, nint comm) where T : unmanaged
+    {
+        int[] sendOffsets = Offsets(sendCounts), receiveOffsets = Offsets(receiveCounts);
+        if (sendOffsets[^1] + sendCounts[^1] != send.Length || receiveOffsets[^1] + receiveCounts[^1] != receive.Length)
+            throw new ArgumentException($"MPI_Alltoallv counts ({sendCounts.Sum()} to send, {receiveCounts.Sum()} to receive) do not match the buffers ({send.Length}, {receive.Length})");
+        nint type = Datatype<T>();
+        fixed (T* s = send)
+        fixed (T* r = receive)
+        fixed (int* sc = sendCounts)
+        fixed (int* sd = sendOffsets)
+        fixed (int* rc = receiveCounts)
+        fixed (int* rd = receiveOffsets)
+            Check(alltoallv(s, sc, sd, type, r, rc, rd, type, comm), "MPI_Alltoallv");
+    }
+
+    /// <summary>Where each block starts when blocks of <paramref name="counts"/> lie end to end.</summary>
+    private static int[] Offsets(int[] counts)
+    {
+        var offsets = new int[counts.Length];
+        for (int i = 1; i < counts.Length; i++) offsets[i] = offsets[i - 1] + counts[i - 1];
+        return offsets;
     }
 
     /// <summary>Ranks with the same <paramref name="color"/> form a new communicator, ordered by <paramref name="key"/> (MPI_Comm_split).</summary>

@@ -13,14 +13,16 @@ public sealed record ComparedFigure(double Predicted, double Measured)
 
 /// <summary>
 /// `execute --format json`: the prediction next to the measurement for the step time and its parts, tokens/s, peak memory and
-/// MFU (medians over the steps after warm-up, <see cref="Warmup.Steps"/>), and the loss of every step.
+/// MFU (medians over the steps after warm-up, <see cref="Warmup.Steps"/>), the loss of every step, and for a mixture-of-experts
+/// model the tokens routed to each expert and the measured load imbalance (<see cref="ExpertLoad"/>; absent for a dense model).
 /// </summary>
 public sealed record ExecutionComparison(
     string Scenario, string Layout, ComparedFigure StepTimeSeconds, ComparedFigure ComputeSeconds, ComparedFigure OptimizerSeconds,
     ComparedFigure DataWaitSeconds, ComparedFigure TokensPerSecond, ComparedFigure PeakMemoryBytes, ComparedFigure Mfu, IReadOnlyList<double> Losses)
 {
     /// <param name="peakFlops">The device profile's peak FLOP/s for the layout's precision: both MFUs are taken against it.</param>
-    public static ExecutionComparison From(string scenario, SimulationResult predicted, IReadOnlyList<StepMetrics> steps, double peakFlops)
+    /// <param name="experts">The router's measured load of an MoE model; null for a dense one.</param>
+    public static ExecutionComparison From(string scenario, SimulationResult predicted, IReadOnlyList<StepMetrics> steps, double peakFlops, ExpertLoad? experts = null)
     {
         double Median(Func<StepMetrics, double> figure) => Warmup.Median(steps, figure);
         var time = predicted.Time;
@@ -33,8 +35,10 @@ public sealed record ExecutionComparison(
             new(predicted.MemoryPerGpuBytes, Median(s => s.PeakMemoryBytes)),
             // MFU = model FLOPs per second over peak FLOP/s (Chowdhery et al. 2022, App. B).
             new(predicted.ModelFlopsPerStep / predicted.StepTimeSeconds / peakFlops, Median(s => s.Mfu ?? 0)),
-            [.. steps.Select(s => s.Loss)]);
+            [.. steps.Select(s => s.Loss)]) { Experts = experts };
     }
+
+    public ExpertLoad? Experts { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonFormat.Options);
 }

@@ -34,6 +34,7 @@ public sealed class PipelineStep(RankModel model, ProcessGrid grid, PipelineSche
     {
         (inputs, outputs, targets) = (new Tensor?[model.Chunks.Count, microBatches], new Tensor?[model.Chunks.Count, microBatches], new Tensor?[microBatches]);
         (loss, data, forward, backward, wait) = (0, 0, 0, 0, 0);
+        if (model.Routing is { } routing) routing.AuxLossScale = lossScale / microBatches;   // the aux loss is scaled as the main loss
         foreach (var task in PipelineOrder.For(schedule, grid.Stage, grid.Stages, microBatches, model.Chunks.Count))
         {
             using var scope = NewDisposeScope();

@@ -14,7 +14,8 @@ public readonly record struct GridPosition(int Tensor, int Context, int Data, in
 /// </summary>
 public sealed class ProcessGrid
 {
-    public ProcessGrid(OpenMpi mpi, Layout layout)
+    /// <param name="experts">The model's routed experts (model.moe.experts; 0 for a dense model), split over layout.ep ranks.</param>
+    public ProcessGrid(OpenMpi mpi, Layout layout, int experts = 0)
     {
         if (mpi.Size != layout.Devices)
             throw new MpiException($"the layout needs dp·tp·pp·cp = {layout.Devices} ranks but mpirun started {mpi.Size}");
@@ -29,6 +30,7 @@ public sealed class ProcessGrid
         PipelineGroup = mpi.Split(mpi.World, color: replica, key: s);
         // Middle stages split off into groups of their own that nothing uses: MPI_Comm_split needs every rank to take part.
         EmbeddingGroup = mpi.Split(mpi.World, color: FirstStage || LastStage ? replica : layout.Devices + mpi.Rank, key: s);
+        Experts = layout.Ep > 1 && experts > 0 ? new ExpertGroups(mpi, this, experts) : null;
     }
 
     /// <summary>The position of a world rank: tp varies fastest, then cp, then dp, then pp.</summary>
@@ -80,6 +82,9 @@ public sealed class ProcessGrid
 
     /// <summary>The stages of this replica and tensor rank, ranked by stage: activations and gradients travel here.</summary>
     public nint PipelineGroup { get; }
+
+    /// <summary>The expert-parallel groups when layout.ep &gt; 1; null otherwise.</summary>
+    public ExpertGroups? Experts { get; }
 
     /// <summary>First and last stage of this replica, which both hold the tied token embedding (Megatron-LM's embedding group).</summary>
     public nint EmbeddingGroup { get; }

@@ -32,6 +32,13 @@ public sealed class RankModel : IDisposable
 
     public ModelSpec Spec => whole.Spec;
 
+    /// <summary>What the MoE layers share with the loop (aux-loss scale, routing histogram); null for a dense model.</summary>
+    public MoeRouting? Routing => whole.Routing;
+
+    /// <summary>Per parameter, whether it belongs to a routed expert (<see cref="MoeLayer.IsExpertParameter"/>): split over ep ranks, not replicated over dp.</summary>
+    public IReadOnlyList<bool> ExpertParameters() =>
+        [.. Chunks.SelectMany(chunk => chunk.named_parameters().Select(p => MoeLayer.IsExpertParameter(p.name)))];
+
     /// <summary>The chunks' parameters in chunk order (fetched anew: a change of precision replaces them).</summary>
     public IReadOnlyList<Parameter> Parameters() => [.. Chunks.SelectMany(chunk => chunk.parameters())];
 

@@ -26,7 +26,20 @@ public sealed class RankParameters
         CountsInNorm = model.CountsInNorm(grid.TensorRank);
         Partial = model.PartialGradients();
         SharedEmbedding = model.SharedEmbeddingIndex;
+        Expert = model.ExpertParameters();
     }
+
+    /// <summary>Per parameter, whether it belongs to a routed expert (split over ep ranks; alike only over the expert data-parallel group).</summary>
+    public IReadOnlyList<bool> Expert { get; }
+
+    /// <summary>
+    /// Copies of parameter <paramref name="i"/> among the dp·cp replicas, relative to a replicated one: a routed expert is held by
+    /// 1/ep of them, so its squared gradient norm counts ep times when the summed squares are divided by the replicas.
+    /// </summary>
+    public double NormWeight(int i) => Expert[i] ? grid.Layout.Ep : 1;
+
+    /// <summary>The parameters every dp·cp replica holds alike (checksums are compared over them): all but the routed experts.</summary>
+    public IReadOnlyList<Parameter> Replicated => [.. All.Where(i => !Expert[i]).Select(i => Working[i])];
 
     public IReadOnlyList<Parameter> Working { get; }
     public IReadOnlyList<Parameter> Main { get; }

@@ -29,6 +29,7 @@ public static class RankUpdate
 
     private static IGradientAverager Averager(RankModel model, RankParameters rank, ProcessGrid grid, DistributedOptions distributed) => distributed.Compression.Kind switch
     {
+        _ when grid.Experts is { } experts => new ExpertSplitAverager(rank, experts, distributed.BucketBytes),   // after backward; no compression (ExecutionSupport)
         CompressionKind.PowerSgd => new PowerSgd(rank.Main, distributed.Compression.Rank, distributed.BucketBytes),
         CompressionKind.Bf16 => new GradientBuckets(rank.Main, distributed.BucketBytes, bf16Wire: true),
         _ when distributed.Overlap && grid.Replicas > 1 => new OverlappedBuckets(model, rank, grid.Mpi, grid.DataGroup, distributed.BucketBytes),

@@ -36,7 +36,9 @@ public sealed class ReplicatedOptimizer(RankParameters rank, ProcessGrid grid, T
         // Per-tensor fp32 norms, then the norm of the norms, as PyTorch's clip_grad_norm_ computes it; each weight counted once
         // over the model-parallel ranks, and every replica contributes the same (averaged) gradients, hence the division.
         var counted = rank.All.Where(i => rank.CountsInNorm[i]).ToList();
-        Span<double> squares = [counted.Count == 0 ? 0 : stack([.. counted.Select(i => linalg.vector_norm(rank.MainGradient(i)))]).to(float64).square().sum().item<double>()];
+        // Routed experts are held by 1/ep of the replicas and count ep times (RankParameters.NormWeight).
+        Span<double> squares = [counted.Count == 0 ? 0 : (stack([.. counted.Select(i => linalg.vector_norm(rank.MainGradient(i)))]).to(float64).square()
+            * tensor(counted.Select(rank.NormWeight).ToArray(), dtype: float64)).sum().item<double>()];
         grid.Mpi.AllReduceSum(squares, grid.Mpi.World);
         return new ReducedGradients(Math.Sqrt(squares[0] / grid.Replicas), reduce, embedding);
     }
@@ -55,7 +57,7 @@ public sealed class ReplicatedOptimizer(RankParameters rank, ProcessGrid grid, T
         return 0;
     }
 
-    public IReadOnlyList<TorchSharp.Modules.Parameter> Replicated => rank.Working;
+    public IReadOnlyList<TorchSharp.Modules.Parameter> Replicated => rank.Replicated;
 
     public void Save(BinaryWriter writer)
     {

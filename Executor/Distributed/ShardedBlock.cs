@@ -18,7 +18,8 @@ namespace ScalePlanner.Executor.Distributed;
 /// that of the one-process <see cref="Block"/>: selective keeps q, k, v and recomputes the attention core, full keeps the
 /// block's input and recomputes the whole block, collectives included (Korthikanti et al. 2022, §4; Megatron-LM recomputes
 /// the tensor-parallel all-reduces too). The shards are cut from the whole block built under the run's seed, so the ranks
-/// together hold exactly the one-process weights.
+/// together hold exactly the one-process weights. A mixture-of-experts block keeps its <see cref="MoeLayer"/> (tp = 1), with this
+/// ep rank's routed experts and tokens carried by the <see cref="ExpertExchange"/> when the experts are split.
 /// </summary>
 public sealed class ShardedBlock : nn.Module<Tensor, Tensor>
 {
@@ -26,7 +27,9 @@ public sealed class ShardedBlock : nn.Module<Tensor, Tensor>
     public const string ShardSuffix = "_shard";
 
     private readonly nn.Module<Tensor, Tensor> ln_1, ln_2;
-    private readonly Parameter q_shard, k_shard, v_shard, o_shard, up_shard, down_shard;
+    private readonly Parameter q_shard, k_shard, v_shard, o_shard;
+    private readonly Parameter? up_shard, down_shard;
+    private readonly MoeLayer? moe;
     private readonly Parameter? q_bias_shard, k_bias_shard, v_bias_shard, up_bias_shard, gate_shard, gate_bias_shard, o_bias, down_bias;
     private readonly TensorGroup group;
     private readonly SequenceAttention attention;
@@ -34,7 +37,8 @@ public sealed class ShardedBlock : nn.Module<Tensor, Tensor>
     private readonly Rotary? rotary;
     private readonly RecomputeMode recompute;
 
-    public ShardedBlock(Block block, ModelSpec model, TensorGroup group, SequenceAttention attention, RecomputeMode recompute = RecomputeMode.None) : base(nameof(ShardedBlock))
+    /// <param name="experts">The exchange over this rank's expert group; null: an MoE block keeps every expert.</param>
+    public ShardedBlock(Block block, ModelSpec model, TensorGroup group, SequenceAttention attention, RecomputeMode recompute = RecomputeMode.None, ExpertExchange? experts = null) : base(nameof(ShardedBlock))
     {
         if (!LayoutRules.TpSplitsKvHeads(model, group.Size))
             throw new SpecException("layout.tp", $"tensor-parallel execution splits key/value heads: tp={group.Size} must divide model.kvHeads={model.KvHeads}");
@@ -52,8 +56,9 @@ public sealed class ShardedBlock : nn.Module<Tensor, Tensor>
         k_shard = Rows(weights["attn.k_proj.weight"]);
         v_shard = Rows(weights["attn.v_proj.weight"]);
         o_shard = Columns(weights["attn.o_proj.weight"]);
-        up_shard = Rows(weights["mlp.up_proj.weight"]);
-        down_shard = Columns(weights["mlp.down_proj.weight"]);
+        moe = children.GetValueOrDefault("moe") is MoeLayer whole ? (experts is null ? whole : whole.Local(experts, experts.FirstExpert)) : null;
+        up_shard = moe is null ? Rows(weights["mlp.up_proj.weight"]) : null;
+        down_shard = moe is null ? Columns(weights["mlp.down_proj.weight"]) : null;
         gate_shard = weights.TryGetValue("mlp.gate_proj.weight", out var gate) ? Rows(gate) : null;
         q_bias_shard = OptionalRows(weights, "attn.q_proj.bias");
         k_bias_shard = OptionalRows(weights, "attn.k_proj.bias");
@@ -112,11 +117,12 @@ public sealed class ShardedBlock : nn.Module<Tensor, Tensor>
 
     private Tensor Mlp(Tensor x)
     {
+        if (moe is not null) return moe.forward(x);                                                     // tp = 1 (ExecutionSupport)
         x = group.CopyTo(x);                                                                             // f
         var hidden = gate_shard is null
-            ? nn.functional.gelu(nn.functional.linear(x, up_shard, up_bias_shard))
-            : nn.functional.silu(nn.functional.linear(x, gate_shard, gate_bias_shard)) * nn.functional.linear(x, up_shard, up_bias_shard);
-        var sum = group.ReduceFrom(nn.functional.linear(hidden, down_shard));           // g
+            ? nn.functional.gelu(nn.functional.linear(x, up_shard!, up_bias_shard))
+            : nn.functional.silu(nn.functional.linear(x, gate_shard, gate_bias_shard)) * nn.functional.linear(x, up_shard!, up_bias_shard);
+        var sum = group.ReduceFrom(nn.functional.linear(hidden, down_shard!));           // g
         return down_bias is null ? sum : sum + down_bias;
     }
 }

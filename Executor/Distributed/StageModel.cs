@@ -52,7 +52,7 @@ public sealed class StageModel : nn.Module<Tensor, Tensor>
         var blocks = (ModuleList<Block>)parts["h"];
         var layers = split ?? StageSplit.Of(blocks.Count, new Layout { Pp = stages });
         int offset = Enumerable.Range(0, stage).Sum(layers.InChunk);
-        h = nn.ModuleList([.. blocks.Skip(offset).Take(layers.InChunk(stage)).Select(b => new ShardedBlock(b, model.Spec, settings.TensorGroup, attention, settings.Recompute))]);
+        h = nn.ModuleList([.. blocks.Skip(offset).Take(layers.InChunk(stage)).Select(b => new ShardedBlock(b, model.Spec, settings.TensorGroup, attention, settings.Recompute, settings.Experts))]);
         bool tied = !parts.ContainsKey("lm_head");
         var tokens = (Embedding)parts["wte"];
         wte = first || (last && tied) ? Vocabulary(tokens, tokens.weight!) : null;

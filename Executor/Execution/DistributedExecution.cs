@@ -77,13 +77,13 @@ public static class DistributedExecution
     private static ExecutionOutcome Rank(OpenMpi mpi, ExecutionRequest request, IExecutionObserver observer)
     {
         var (job, layout, _) = request;
-        var grid = new ProcessGrid(mpi, layout);
+        var grid = new ProcessGrid(mpi, layout, job.Model.Moe?.Experts ?? 0);
         var context = new ContextSplit(layout.Cp, grid.ContextRank, job.Model.SequenceLength);
         var attention = layout.Cp > 1 ? SequenceAttention.Context(new RingAttention(mpi, grid.ContextGroup, context), context)
             : SequenceAttention.Whole(job.Model.SequenceLength, job.Training.FlashAttention);
         manual_seed(1);
         long baseline = ProcessMemory.ResidentBytes();   // runtime, LibTorch and MPI, before any model state
-        using var model = new RankModel(new GptModel(job.Model, job.Training.FlashAttention), layout, grid.Stage, new ChunkSettings(grid.TensorGroup, attention, layout.Recompute));
+        using var model = new RankModel(new GptModel(job.Model, job.Training.FlashAttention), layout, grid.Stage, new ChunkSettings(grid.TensorGroup, attention, layout.Recompute) { Experts = grid.Experts?.Exchange });
         bool reporter = mpi.Rank == 0;
         var settings = request.Distributed;
         var options = DistributedOptions.For(layout, settings.CheckEvery, settings.BucketBytes, request.Resume, settings.Faults);
@@ -104,7 +104,8 @@ public static class DistributedExecution
                     steps.Add(step);
                     if (reporter) observer.Step(step);
                 }, observer.Log);
-            return reporter ? Outcome(request, steps, pipeline, new DistributedSummary(MeasuredParts.From(steps), run.OptimizerElements, Moments(layout.Optimizer))) with { BaselineBytes = baseline } : new ExecutionOutcome(0);
+            var experts = model.Routing is { } routing ? SummedOverRanks(mpi, routing.Histogram()) : null;   // every rank takes part
+            return reporter ? Outcome(request, steps, pipeline, new DistributedSummary(MeasuredParts.From(steps), run.OptimizerElements, Moments(layout.Optimizer))) with { BaselineBytes = baseline, Experts = experts } : new ExecutionOutcome(0);
         }
         catch (TrainingDivergedException diverged)
         {
@@ -116,8 +117,17 @@ public static class DistributedExecution
         }
     }
 
+    /// <summary>Each rank's routing histogram (tokens it routed, [layer][expert]) summed over all ranks: every token is routed on one rank.</summary>
+    private static ExpertLoad SummedOverRanks(OpenMpi mpi, long[][] histogram)
+    {
+        double[] flat = [.. histogram.SelectMany(layer => layer.Select(n => (double)n))];
+        mpi.AllReduceSum(flat, mpi.World);
+        int experts = histogram.Length == 0 ? 0 : histogram[0].Length;
+        return new ExpertLoad([.. histogram.Select((_, l) => (IReadOnlyList<long>)[.. flat.Skip(l * experts).Take(experts).Select(n => (long)n)])]);
+    }
+
     private static string Description(ProcessGrid grid, InputPipeline pipeline) =>
-        $"{grid.Mpi.Size} ranks (tp={grid.TensorParallel}, cp={grid.ContextParallel}, dp={grid.DataParallel}, pp={grid.Stages}), {get_num_threads()} LibTorch threads per rank; data: {pipeline.Description}";
+        $"{grid.Mpi.Size} ranks (tp={grid.TensorParallel}, cp={grid.ContextParallel}, dp={grid.DataParallel}, pp={grid.Stages}{(grid.Experts is null ? "" : $", ep={grid.Layout.Ep}")}), {get_num_threads()} LibTorch threads per rank; data: {pipeline.Description}";
 
     /// <summary>AdamW and Adam keep two fp32 moments per element, SGD one momentum (Loshchilov &amp; Hutter 2019; Kingma &amp; Ba 2015), LAMB two, Adafactor's factored second moment one.</summary>
     private static int Moments(OptimizerKind optimizer) => optimizer is OptimizerKind.Sgd or OptimizerKind.Adafactor ? 1 : 2;

@@ -19,6 +19,9 @@ public sealed record ExecutionOutcome(int ExitCode)
     public long BaselineBytes { get; init; }
     public DistributedSummary? Distributed { get; init; }
 
+    /// <summary>Tokens routed to each expert and the measured imbalance, for a mixture-of-experts model; null for a dense one.</summary>
+    public ExpertLoad? Experts { get; init; }
+
     /// <summary>Whether this process reports the run (it holds the measured steps).</summary>
     public bool Reports => Steps.Count > 0;
 }

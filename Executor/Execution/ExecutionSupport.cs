@@ -9,8 +9,8 @@ namespace ScalePlanner.Executor.Execution;
 /// What the executor cannot run here, refused with one line naming the field and what is allowed, before anything starts: fp8
 /// (no fp8 matrix multiply on the CPU), the splits the executor's sharding needs beyond the layout's own rules (the vocabulary
 /// over tp, the sequence over 2·cp chunks and over tp within them), PowerSGD under ZeRO, and the model features the cost model
-/// prices but the executor's GPT does not have yet (mixture of experts and expert parallelism, MLA, multi-token prediction, a
-/// head width apart from hidden/heads).
+/// prices but the executor's GPT does not have yet (MLA, multi-token prediction, a head width apart from hidden/heads; of mixture
+/// of experts: the sigmoid router, a capacity factor, and experts split over tensor or context parallel ranks or ZeRO shards).
 /// </summary>
 public static class ExecutionSupport
 {
@@ -32,8 +32,7 @@ public static class ExecutionSupport
     public static void RequireLayout(Layout layout, ModelSpec model)
     {
         RequireModel(model);
-        if (layout.Ep > 1 || layout.Etp > 1)
-            throw new SpecException("layout.ep", $"expert parallelism in the executor is not built yet (ep={layout.Ep}, etp={layout.Etp}); allowed: ep=1 etp=1");
+        if (model.Moe is not null) RequireMoeLayout(layout);
         // The cost model prices these (the published FSDP runs include one-GPU zero=3), but the executor would run them as zero=0
         // and compress=none: with one data-parallel rank there is nothing to shard and no gradient reduction to compress.
         if (layout.Dp == 1 && layout.Zero > 0)
@@ -55,12 +54,25 @@ public static class ExecutionSupport
     /// <summary>The executor's GPT (<see cref="Model.GptModel"/>) is a dense decoder with multi- or grouped-query attention.</summary>
     private static void RequireModel(ModelSpec model)
     {
-        string? missing = model.Moe is not null ? "model.moe: mixture-of-experts blocks"
+        string? missing = model.Moe?.Router == RouterKind.SigmoidBias ? "model.moe.router: the sigmoid router with a balancing bias"
+            : model.Moe?.CapacityFactor is not null ? "model.moe.capacityFactor: experts that drop tokens over capacity"
             : model.Mla is not null ? "model.mla: multi-head latent attention"
             : model.MtpLayers > 0 ? "model.mtpLayers: multi-token prediction"
             : model.QueryWidth != model.Hidden ? $"model.headDim: heads·headDim = {model.QueryWidth} apart from model.hidden = {model.Hidden}"
             : null;
         if (missing is not null)
-            throw new SpecException(missing.Split(':')[0], $"{missing[(missing.IndexOf(':') + 2)..]} in the executor are not built yet; allowed: the dense GPT (no moe, mla or mtpLayers; headDim = hidden/heads)");
+            throw new SpecException(missing.Split(':')[0], $"{missing[(missing.IndexOf(':') + 2)..]} in the executor are not built yet; allowed: a GPT without mla or mtpLayers, headDim = hidden/heads, and a dropless softmax-routed moe");
+    }
+
+    /// <summary>The executor's MoE layers (<see cref="Model.MoeLayer"/>) split experts over data-parallel ranks only (<see cref="ExpertExchange"/>).</summary>
+    private static void RequireMoeLayout(Layout layout)
+    {
+        string? refused = layout.Etp > 1 ? $"layout.etp: expert tensor parallelism (etp={layout.Etp}) is not built in the executor; allowed: etp=1"
+            : layout.Tp > 1 ? $"layout.tp: tensor parallelism with mixture-of-experts layers (tp={layout.Tp}) is not built in the executor; allowed: tp=1"
+            : layout.Cp > 1 ? $"layout.cp: context parallelism with mixture-of-experts layers (cp={layout.Cp}) is not built in the executor; allowed: cp=1"
+            : layout.Ep > 1 && layout.Zero >= 1 ? $"layout.zero: ZeRO shards with expert parallelism (zero={layout.Zero}, ep={layout.Ep}) are not built in the executor; allowed with ep > 1: zero=0"
+            : layout.Ep > 1 && layout.Compression.Kind != CompressionKind.None ? $"layout.compress: compressed gradients with expert parallelism (ep={layout.Ep}) are not built in the executor; allowed with ep > 1: none"
+            : null;
+        if (refused is not null) throw new SpecException(refused[..refused.IndexOf(':')], refused[(refused.IndexOf(':') + 2)..]);
     }
 }

@@ -48,7 +48,7 @@ public static class SingleProcessExecution
         {
             return outcome with { ExitCode = ExecutionOutcome.DivergedExitCode, Error = diverged.Message, Steps = steps };
         }
-        return outcome with { Steps = steps };
+        return outcome with { Steps = steps, Experts = model.Routing is { } routing ? new ExpertLoad(routing.Histogram()) : null };
     }
 
     /// <summary>

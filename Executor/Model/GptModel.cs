@@ -24,7 +24,8 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
         Spec = model.Validated();
         wte = nn.Embedding(model.Vocab, model.Hidden);
         wpe = model.Positions == PositionEmbedding.Learned ? nn.Embedding(model.SequenceLength, model.Hidden) : null;
-        h = nn.ModuleList([.. Enumerable.Range(0, model.Layers).Select(_ => new Block(model, fusedAttention, recompute))]);
+        Routing = model.Moe is { } moe ? new MoeRouting(Enumerable.Range(0, model.Layers).Count(moe.IsMoeLayer), moe.Experts) : null;
+        h = nn.ModuleList([.. Enumerable.Range(0, model.Layers).Select(layer => new Block(model, fusedAttention, recompute, MoeAt(model, layer)))]);
         ln_f = Norm.Of(model);
         lm_head = model.TiedEmbeddings ? null : nn.Linear(model.Hidden, model.Vocab, hasBias: false);
         RegisterComponents();
@@ -51,6 +52,14 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
     }
 
     public ModelSpec Spec { get; }
+
+    /// <summary>What the MoE layers share with the training loop (aux-loss scale, routing histogram); null for a dense model.</summary>
+    public MoeRouting? Routing { get; }
+
+    /// <summary>The MoE layer of block <paramref name="layer"/> (numbered among the MoE layers), or null where the block is dense (model.moe.denseLayers, layerStep).</summary>
+    private MoeLayer? MoeAt(ModelSpec model, int layer) => model.Moe is { } moe && moe.IsMoeLayer(layer)
+        ? new MoeLayer(model, moe, Enumerable.Range(0, layer).Count(moe.IsMoeLayer), Routing!)
+        : null;
 
     /// <summary>Token ids (B, T) → logits (B, T, V).</summary>
     public override Tensor forward(Tensor idx)

@@ -10,11 +10,15 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     private readonly Linear up_proj, down_proj;
     private readonly Linear? gate_proj;
 
-    public Mlp(ModelSpec model) : base(nameof(Mlp))
+    public Mlp(ModelSpec model) : this(model, model.FfnHidden, model.Biases) { }
+
+    /// <param name="width">The hidden width: the model's ffnHidden, or an expert's (model.moe.expertFfnHidden, times the shared experts for the shared one).</param>
+    /// <param name="biases">Whether the projections have biases: model.biases for the dense MLP; none for experts.</param>
+    public Mlp(ModelSpec model, int width, bool biases) : base(nameof(Mlp))
     {
-        up_proj = nn.Linear(model.Hidden, model.FfnHidden, hasBias: model.Biases);
-        gate_proj = model.GatedMlp ? nn.Linear(model.Hidden, model.FfnHidden, hasBias: model.Biases) : null;
-        down_proj = nn.Linear(model.FfnHidden, model.Hidden, hasBias: model.Biases);
+        up_proj = nn.Linear(model.Hidden, width, hasBias: biases);
+        gate_proj = model.GatedMlp ? nn.Linear(model.Hidden, width, hasBias: biases) : null;
+        down_proj = nn.Linear(width, model.Hidden, hasBias: biases);
         RegisterComponents();
     }
 

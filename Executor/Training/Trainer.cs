@@ -65,6 +65,7 @@ public static class Trainer
                 double lossScale = scaler?.Scale ?? 1;
                 long tokens = 0;
                 model.zero_grad();
+                if (model.Routing is { } routing) routing.AuxLossScale = lossScale / accumulation;   // the aux loss is scaled as the main loss
                 for (int micro = 0; micro < accumulation; micro++)
                 {
                     using var microScope = NewDisposeScope();

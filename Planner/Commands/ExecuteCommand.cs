@@ -92,7 +92,7 @@ public static class ExecuteCommand
     private static void Report(ExecutionOutcome outcome, double peakFlops, SimulationResult predicted, Simulator.Hardware.ClusterSpec cluster, string scenario, bool json, string? output, Func<RunContext> context)
     {
         bool finished = outcome.ExitCode == 0;
-        if (finished && json) Console.WriteLine(ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops).ToJson());
+        if (finished && json) Console.WriteLine(ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops, outcome.Experts).ToJson());
         else if (finished)
         {
             if (outcome.Distributed is { } distributed)
@@ -100,6 +100,7 @@ public static class ExecuteCommand
             ExecutionReport.Write(scenario, predicted, outcome.Steps, outcome.EntropyRate);
             if (outcome.Distributed is { } parts) DistributedReport.Write(predicted, parts.Parts, cluster);
             ExecutionReport.WriteMemoryAndMfu(ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops), predicted, outcome.BaselineBytes, peakFlops);
+            if (outcome.Experts is { } experts) Spectre.Console.AnsiConsole.WriteLine(experts.Describe());
         }
         if (output is not null)
             CommonOptions.PrintWritten(ExecutionBundle.Build(scenario, predicted, outcome.Steps, outcome.EntropyRate, context()).Write(output, DateTime.UtcNow));

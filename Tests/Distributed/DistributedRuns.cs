@@ -28,12 +28,27 @@ public static class DistributedRuns
     /// <summary>As <see cref="ExecuteScenario"/>, with environment variables set for the command.</summary>
     public static (double[] Losses, string StdErr, string StdOut) ExecuteScenarioWith(IReadOnlyDictionary<string, string?> environment, string scenario, string layout, int steps, params string[] options)
     {
+        var (rows, stderr, stdout) = StepRows(environment, scenario, layout, steps, options);
+        return (Column(rows, 1), stderr, stdout);
+    }
+
+    /// <summary>As <see cref="ExecuteScenario"/>, with each step's global gradient norm (before clipping) beside its loss.</summary>
+    public static (double[] Losses, double[] GradientNorms, string StdOut) ExecuteWithNorms(string scenario, string layout, int steps, params string[] options)
+    {
+        var (rows, _, stdout) = StepRows(new Dictionary<string, string?>(), scenario, layout, steps, options);
+        return (Column(rows, 1), Column(rows, 8), stdout);   // steps.csv: step,loss,…,optimizer_s,grad_norm,…
+    }
+
+    private static (string[][] Rows, string StdErr, string StdOut) StepRows(IReadOnlyDictionary<string, string?> environment, string scenario, string layout, int steps, string[] options)
+    {
         Assert.True(MpiLauncher.Available, "Open MPI is missing: run tools/install-prerequisites.sh (the README's test command does) to get mpirun and libmpi.so.40");
         string folder = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-dist-").FullName, "run");
         var outcome = Cli.Cli.RunWith(environment, ["execute", Cli.Cli.TempScenario(scenario), "--layout", layout, "--steps", $"{steps}", "--out", folder, .. options]);
         Assert.True(outcome.ExitCode == 0, $"{layout}: {outcome.StdErr}");
-        return ([.. File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1).Select(row => double.Parse(row.Split(',')[1], CultureInfo.InvariantCulture))], outcome.StdErr, outcome.StdOut);
+        return ([.. File.ReadAllLines(Path.Combine(folder, "steps.csv")).Skip(1).Select(row => row.Split(','))], outcome.StdErr, outcome.StdOut);
     }
+
+    private static double[] Column(string[][] rows, int column) => [.. rows.Select(row => double.Parse(row[column], CultureInfo.InvariantCulture))];
 
     /// <summary>
     /// 1e-5 relative over 20 fp32 steps: splitting the batch over ranks and micro-batches only reorders fp32 sums (a few units
