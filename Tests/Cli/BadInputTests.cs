@@ -8,7 +8,8 @@ public class BadInputTests
           "training": { "globalBatchSize": 64, "tokens": 1e9 } }
         """;
 
-    private static void AssertRejected(Cli.Outcome outcome, string field, string allowedHint)
+    /// <summary>Exit 2, nothing on stdout, and one `error:` line on stderr naming <paramref name="field"/> and what is allowed.</summary>
+    internal static void AssertRejected(Cli.Outcome outcome, string field, string allowedHint)
     {
         Assert.Equal(2, outcome.ExitCode);
         Assert.Equal("", outcome.StdOut);
@@ -93,4 +94,29 @@ public class BadInputTests
     [Fact]
     public void Should_Reject_A_Stack_That_Cannot_Run_The_Layout() =>
         AssertRejected(Simulate(Good.Replace("\"tokens\": 1e9", "\"tokens\": 1e9, \"framework\": \"fsdp\""), "dp=8,zero=1"), "layout.zero", "allowed with training.framework=fsdp");
+
+    /// <summary>Issue 19's scenarios that crashed (exit 134) or were accepted with absurd figures, refused in one line through the program; an empty <c>find</c> makes <c>replace</c> the whole scenario.</summary>
+    [Theory]
+    [InlineData("", "[]", "scenario", "holds a list; a scenario is a JSON object")]
+    [InlineData("", "42", "scenario", "holds the number 42; a scenario is a JSON object")]
+    [InlineData("\"nodes\": 1", "\"nodes\": 1, \"Nodes\": 2", "cluster.Nodes", "keys are case-insensitive")]
+    [InlineData("\"nodes\": 1", "\"nodes\": 1, \"nodes\": 2", "cluster.nodes", "is given twice; give each key once")]
+    [InlineData("\"nodes\": 1", "\"nodes\": { \"value\": 1 }", "cluster.nodes", "got an object")]
+    [InlineData("\"nodes\": 1", "\"nodes\": 1, \"intraNodeGBps\": 1e-300", "cluster.intraNodeGBps", "must be a number from 0.01 to 100,000 GB/s, got 1e-300")]
+    [InlineData("\"nodes\": 1", "\"nodes\": 1, \"interNodeGBps\": 1e-9", "cluster.interNodeGBps", "must be a number from 0.01 to 100,000 GB/s")]
+    [InlineData("\"nodes\": 1", "\"nodes\": 1, \"deviceMtbfHours\": 1e-6", "cluster.deviceMtbfHours", "must be a number from 1 to 1e9 hours, got 1e-6")]
+    [InlineData("\"nodes\": 1", "\"nodes\": 1, \"intraNodeLatencyUs\": -5", "cluster.intraNodeLatencyUs", "must be a number from 0 to 100,000 µs, got -5")]
+    [InlineData("\"tokens\": 1e9", "\"tokens\": 0.5", "training.tokens", "must be a number from 1 to 1e16 tokens, got 0.5")]
+    [InlineData("\"tokens\": 1e9", "\"tokens\": 1e9, \"loaderTokensPerSecondPerDevice\": 1e-300", "training.loaderTokensPerSecondPerDevice", "must be a number from 1 to 1e12 tokens/s")]
+    [InlineData("\"preset\": \"gpt2-small\"", "\"preset\": \"gpt2-small\", \"hidden\": 2000000000", "model.hidden", "must be an integer from 1 to 1,048,576, got 2000000000")]
+    public void Should_Reject_What_Once_Crashed_Or_Gave_Infinite_Figures(string find, string replace, string field, string allowedHint) =>
+        AssertRejected(Simulate(find == "" ? replace : Good.Replace(find, replace), "dp=8"), $"error: {field}: ", allowedHint);
+
+    [Fact]
+    public void Should_Reject_A_Search_List_Value_Outside_The_Layout_Range() =>
+        AssertRejected(Cli.Run("plan", Cli.TempScenario(Good.Replace("\"tokens\": 1e9 }", "\"tokens\": 1e9 }, \"search\": { \"zero\": [7] }"))), "error: search.zero: ", "must be 0, 1, 2, 3 or hybrid, got '7'");
+
+    [Fact]
+    public void Should_Reject_A_Compression_Rank_That_Does_Not_Compress() =>
+        AssertRejected(Simulate(Good, "dp=8,compress=powersgd:1000000"), "error: layout.compress: ", "powersgd:1000000 does not compress this model");
 }
