@@ -49,6 +49,15 @@ public class ExecuteResumeTests
     }
 
     [Fact]
+    public void Should_Refuse_To_Resume_From_A_Folder_That_Does_Not_Exist_Without_Making_It()
+    {
+        string missing = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-nockpt-").FullName, "checkpoints");
+        var outcome = Execute(missing, Layout, 4, "--resume");   // a fuzz case: the refusal used to leave the folder behind
+        BadInputTests.AssertRejected(outcome, $"error: --resume: no valid checkpoint in '{missing}'", "the folder does not exist");
+        Assert.False(Path.Exists(missing));
+    }
+
+    [Fact]
     public void Should_Refuse_A_Checkpoint_Folder_That_Is_A_File_Before_Step_1()
     {
         string file = Path.Combine(Directory.CreateTempSubdirectory("scaleplan-ckfile-").FullName, "checkpoints");
