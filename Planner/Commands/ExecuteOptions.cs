@@ -88,13 +88,13 @@ public sealed class ExecuteOptions
     }
 
     /// <summary>
-    /// Options that steer only a run in one process (its input pipeline) or only a run across processes (replica checks,
-    /// gradient buckets) are refused for the other kind, rather than silently ignored.
+    /// Options that steer only a run across processes (the hostfile mpirun places ranks by, replica checks, gradient buckets)
+    /// are refused for a run in one process, rather than silently ignored (a hostfile is not even read there).
     /// </summary>
     public void CheckApplies(ParseResult parse, Layout layout)
     {
         if (layout.Devices > 1) return;   // across processes every option applies: the input pipeline runs on each replica
-        foreach (var option in new Option[] { checkEvery, bucketMegabytes }.Where(o => Given(parse, o)))
+        foreach (var option in new Option[] { hostfile, checkEvery, bucketMegabytes }.Where(o => Given(parse, o)))
             throw new SpecException(option.Name, "steers a run across processes; this layout runs in one process (dp·tp·pp = 1); leave it out");
     }
 

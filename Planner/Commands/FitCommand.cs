@@ -62,10 +62,12 @@ public static class FitCommand
         var fit = new ScalingLawFit(law, data, huber);
         var refits = ConsoleProgress.Search(progress => fit.Bootstrap(resamples, progress: progress), "bootstrap");
         var report = ScalingLawReporter.Build(fit, data, huber, refits, flops) with { Synthetic = RunsFile.IsSynthetic(path) };
+        if (folder is not null)   // written before the table, so a failed write (disk full) prints nothing on stdout
+        {
+            var context = ReportContext.ForFit(path, [new("law", $"{law.GetType().Name}, Huber δ = {huber:G3} on log loss, {resamples} bootstrap refits")], usedTorch: false);
+            CommonOptions.PrintWritten(ScalingLawBundle.Build("fit", $"Scaling law fitted to {Path.GetFileName(path)}", report, [], context).Write(folder, DateTime.UtcNow));
+        }
         if (json) Console.WriteLine(report.Json());
         else report.WriteTable();
-        if (folder is null) return;
-        var context = ReportContext.ForFit(path, [new("law", $"{law.GetType().Name}, Huber δ = {huber:G3} on log loss, {resamples} bootstrap refits")], usedTorch: false);
-        CommonOptions.PrintWritten(ScalingLawBundle.Build("fit", $"Scaling law fitted to {Path.GetFileName(path)}", report, [], context).Write(folder, DateTime.UtcNow));
     }
 }

@@ -46,14 +46,14 @@ public static class PlanCommand
             if (target is not null && parse.GetValue(format) != "table") throw new Simulator.Specs.SpecException("--emit", "writes the launch configuration on standard output; leave out --format");
             if (target is not null) loaded = LaunchExport.ForTarget(loaded, target);
             var plan = ConsoleProgress.Search(progress => Planning.Plan(loaded, n, deviceProfile, parse.GetValue(refine), progress, tiePercent));
-            if (target is not null) Emit(target, plan, loaded);
-            else Print(plan, parse.GetValue(format), parse.GetValue(wide));
-            if (parse.GetValue(output) is { } folder)
+            if (parse.GetValue(output) is { } folder)   // written before the table, so a failed write (disk full) prints nothing on stdout
             {
                 Console.Error.WriteLine("scaling sweep: best layout at 1/8 to 4 times the first cluster's devices, strong and weak");
                 var context = ReportContext.ForDevice(path, [.. loaded.Clusters.Select(c => c.Accelerator)], deviceProfile);
                 CommonOptions.PrintWritten(PlanReport.Build(plan, ScalingSweep.Run(loaded, deviceProfile), context).Write(folder, DateTime.UtcNow));
             }
+            if (target is not null) Emit(target, plan, loaded);
+            else Print(plan, parse.GetValue(format), parse.GetValue(wide));
             return 0;
         });
         return command;

@@ -1,3 +1,5 @@
+using ScalePlanner.Tests.Scenarios;
+
 namespace ScalePlanner.Tests.Cli;
 
 /// <summary>Bad input: one line on stderr naming the field and what is allowed, exit code 2, nothing on stdout.</summary>
@@ -8,7 +10,8 @@ public class BadInputTests
           "training": { "globalBatchSize": 64, "tokens": 1e9 } }
         """;
 
-    private static void AssertRejected(Cli.Outcome outcome, string field, string allowedHint)
+    /// <summary>Exit 2, nothing on stdout, and one `error:` line on stderr naming <paramref name="field"/> and what is allowed.</summary>
+    internal static void AssertRejected(Cli.Outcome outcome, string field, string allowedHint)
     {
         Assert.Equal(2, outcome.ExitCode);
         Assert.Equal("", outcome.StdOut);
@@ -93,4 +96,32 @@ public class BadInputTests
     [Fact]
     public void Should_Reject_A_Stack_That_Cannot_Run_The_Layout() =>
         AssertRejected(Simulate(Good.Replace("\"tokens\": 1e9", "\"tokens\": 1e9, \"framework\": \"fsdp\""), "dp=8,zero=1"), "layout.zero", "allowed with training.framework=fsdp");
+
+    /// <summary>Issue 19's scenarios that crashed (exit 134) or were accepted with infinite figures, through the program; the cases are the loader's own.</summary>
+    [Theory]
+    [MemberData(nameof(ScenarioInputTests.NotAnObject), MemberType = typeof(ScenarioInputTests))]
+    public void Should_Reject_A_Scenario_That_Is_Not_An_Object(string json, string what) =>
+        AssertRejected(Simulate(json, "dp=8"), "error: scenario: ", $"holds {what}; a scenario is a JSON object");
+
+    [Theory]
+    [MemberData(nameof(ScenarioInputTests.RepeatedKeys), MemberType = typeof(ScenarioInputTests))]
+    public void Should_Reject_A_Repeated_Key(string keys, string field, string message) =>
+        AssertRejected(Simulate(Good.Replace("\"nodes\": 1", keys), "dp=8"), $"error: {field}: ", message);
+
+    [Theory]
+    [MemberData(nameof(ScenarioInputTests.OutsidePhysicalRange), MemberType = typeof(ScenarioInputTests))]
+    public void Should_Reject_A_Value_Outside_Its_Physical_Range(string key, string value, string message) =>
+        AssertRejected(Simulate(ScenarioInputTests.With(key, value), "dp=8"), $"error: {key}: ", message);
+
+    [Fact]
+    public void Should_Reject_An_Object_Where_A_Number_Belongs() =>
+        AssertRejected(Simulate(Good.Replace("\"nodes\": 1", "\"nodes\": { \"value\": 1 }"), "dp=8"), "error: cluster.nodes: ", "got an object");
+
+    [Fact]
+    public void Should_Reject_A_Search_List_Value_Outside_The_Layout_Range() =>
+        AssertRejected(Cli.Run("plan", Cli.TempScenario(Good.Replace("\"tokens\": 1e9 }", "\"tokens\": 1e9 }, \"search\": { \"zero\": [7] }"))), "error: search.zero: ", "must be 0, 1, 2, 3 or hybrid, got '7'");
+
+    [Fact]
+    public void Should_Reject_A_Compression_Rank_That_Does_Not_Compress() =>
+        AssertRejected(Simulate(Good, "dp=8,compress=powersgd:1000000"), "error: layout.compress: ", "powersgd:1000000 does not compress this model");
 }

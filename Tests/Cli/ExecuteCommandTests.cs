@@ -4,7 +4,8 @@ namespace ScalePlanner.Tests.Cli;
 
 public class ExecuteCommandTests
 {
-    private const string Tiny = """
+    /// <summary>A GPT small enough to train a few steps in a second or two on one CPU process.</summary>
+    internal const string Tiny = """
         { "model": { "layers": 2, "hidden": 64, "heads": 4, "vocab": 256, "sequenceLength": 32, "tiedEmbeddings": true, "biases": true },
           "cluster": { "accelerator": "cpu", "nodes": 1, "devicesPerNode": 1 },
           "training": { "globalBatchSize": 8, "tokens": 1e6, "flashAttention": false } }

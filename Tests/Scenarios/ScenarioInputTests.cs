@@ -24,7 +24,7 @@ public class ScenarioInputTests
     }
 
     /// <summary><see cref="Good"/> with one key set to a JSON value (sections made as needed).</summary>
-    private static string With(string path, string value)
+    internal static string With(string path, string value)
     {
         var root = JsonNode.Parse(Good)!.AsObject();
         var parts = path.Split('.');
@@ -34,11 +34,17 @@ public class ScenarioInputTests
         return root.ToJsonString();
     }
 
+    /// <summary>Scenario files that are valid JSON but not an object, and how the refusal names what they hold (the program's own tests reuse these).</summary>
+    public static TheoryData<string, string> NotAnObject => new()
+    {
+        { "[]", "a list" },
+        { "null", "null" },
+        { "42", "the number 42" },
+        { "\"gpt2\"", "the text 'gpt2'" },
+    };
+
     [Theory]
-    [InlineData("[]", "a list")]
-    [InlineData("null", "null")]
-    [InlineData("42", "the number 42")]
-    [InlineData("\"gpt2\"", "the text 'gpt2'")]
+    [MemberData(nameof(NotAnObject))]
     public void Should_Refuse_A_Scenario_That_Is_Valid_Json_But_Not_An_Object(string json, string what)
     {
         var error = Refused(json);
@@ -46,9 +52,15 @@ public class ScenarioInputTests
         Assert.Contains($"holds {what}; a scenario is a JSON object", error.Message);
     }
 
+    /// <summary>A key given twice in <see cref="Good"/>'s cluster, the field named and the message.</summary>
+    public static TheoryData<string, string, string> RepeatedKeys => new()
+    {
+        { "\"nodes\": 1, \"nodes\": 2", "cluster.nodes", "is given twice; give each key once" },
+        { "\"nodes\": 1, \"Nodes\": 2", "cluster.Nodes", "('nodes' and 'Nodes'; keys are case-insensitive)" },
+    };
+
     [Theory]
-    [InlineData("\"nodes\": 1, \"nodes\": 2", "cluster.nodes", "is given twice; give each key once")]
-    [InlineData("\"nodes\": 1, \"Nodes\": 2", "cluster.Nodes", "('nodes' and 'Nodes'; keys are case-insensitive)")]
+    [MemberData(nameof(RepeatedKeys))]
     public void Should_Refuse_A_Key_Given_Twice_Also_When_Only_Its_Case_Differs(string keys, string field, string message)
     {
         var error = Refused(Good.Replace("\"nodes\": 1", keys));
@@ -112,18 +124,24 @@ public class ScenarioInputTests
         Assert.Contains(message, error.Message);
     }
 
+    /// <summary>Values outside their physical range (near-zero rates gave infinite step times and costs), with the refusal in the user's key and unit.</summary>
+    public static TheoryData<string, string, string> OutsidePhysicalRange => new()
+    {
+        { "cluster.intraNodeGBps", "1e-300", "must be a number from 0.01 to 100,000 GB/s, got 1e-300" },
+        { "cluster.interNodeGBps", "0.001", "must be a number from 0.01 to 100,000 GB/s, got 0.001" },
+        { "cluster.deviceMtbfHours", "1e-6", "must be a number from 1 to 1e9 hours, got 1e-6" },
+        { "cluster.checkpointGBpsPerNode", "0", "must be a number from 0.01 to 100,000 GB/s, got 0" },
+        { "training.loaderTokensPerSecondPerDevice", "1e-300", "must be a number from 1 to 1e12 tokens/s, got 1e-300" },
+        { "cluster.intraNodeLatencyUs", "-5", "must be a number from 0 to 100,000 µs, got -5" },
+        { "cluster.pricePerDeviceHour", "-2", "must be a number from 0 to 10,000 $/hour, got -2" },
+        { "model.hidden", "2000000000", "must be an integer from 1 to 1,048,576, got 2000000000" },
+        { "model.layers", "2147483648", "must be an integer from 1 to 10,000, got 2147483648" },
+        { "training.tokens", "0.5", "must be a number from 1 to 1e16 tokens, got 0.5" },
+        { "constraints.deadlineDays", "0", "must be a number from 0.001 to 100,000 days, got 0" },
+    };
+
     [Theory]
-    [InlineData("cluster.intraNodeGBps", "1e-300", "must be a number from 0.01 to 100,000 GB/s, got 1e-300")]
-    [InlineData("cluster.interNodeGBps", "0.001", "must be a number from 0.01 to 100,000 GB/s, got 0.001")]
-    [InlineData("cluster.deviceMtbfHours", "1e-6", "must be a number from 1 to 1e9 hours, got 1e-6")]
-    [InlineData("cluster.checkpointGBpsPerNode", "0", "must be a number from 0.01 to 100,000 GB/s, got 0")]
-    [InlineData("training.loaderTokensPerSecondPerDevice", "1e-300", "must be a number from 1 to 1e12 tokens/s, got 1e-300")]
-    [InlineData("cluster.intraNodeLatencyUs", "-5", "must be a number from 0 to 100,000 µs, got -5")]
-    [InlineData("cluster.pricePerDeviceHour", "-2", "must be a number from 0 to 10,000 $/hour, got -2")]
-    [InlineData("model.hidden", "2000000000", "must be an integer from 1 to 1,048,576, got 2000000000")]
-    [InlineData("model.layers", "2147483648", "must be an integer from 1 to 10,000, got 2147483648")]
-    [InlineData("training.tokens", "0.5", "must be a number from 1 to 1e16 tokens, got 0.5")]
-    [InlineData("constraints.deadlineDays", "0", "must be a number from 0.001 to 100,000 days, got 0")]
+    [MemberData(nameof(OutsidePhysicalRange))]
     public void Should_Refuse_A_Value_Outside_Its_Physical_Range_In_The_Users_Key_And_Unit(string key, string value, string message)
     {
         var error = Refused(With(key, value));
