@@ -17,7 +17,7 @@ public static class AlphaBeta
         [.. measurements.GroupBy(m => m.Kind).Select(g =>
         {
             int n = g.First().Ranks;
-            var fit = LineFit.Fit([.. g.Select(m => ((double)m.Bytes, m.Time.Median))]);
+            var fit = LineFit.Fit([.. g.Select(m => ((double)m.Bytes, m.Time.Estimate))]);
             double steps = g.Key switch
             {
                 nameof(CollectiveKind.AllReduce) => 2.0 * (n - 1),

@@ -35,4 +35,14 @@ public static class SustainedFractionFit
         var fitted = profile with { SustainedClockFraction = high };
         return (high, RelativeLeastSquares.Mape(blocks.Select(b => (BlockPrediction.ForwardBackwardSeconds(b.Size, fitted), b.MeasuredSeconds))));
     }
+
+    /// <summary>The fraction's bootstrap interval (<see cref="Bootstrap"/>): the blocks' repetitions drawn again, the fraction found again.</summary>
+    public static Interval IntervalOf(IReadOnlyList<(BlockSize Size, TimingStats Time)> blocks, DeviceProfile profile)
+    {
+        var interval = Bootstrap.Intervals(random => new Dictionary<string, double>
+        {
+            ["fraction"] = Fit([.. blocks.Select(b => (b.Size, Measurement.Statistics.Resample(b.Time, random).Estimate))], profile).Fraction,
+        })["fraction"];
+        return new Interval(interval[0], interval[1]);
+    }
 }

@@ -29,11 +29,10 @@ public static class CalibrateCommand
             string target = parse.GetValue(output)!;
             if (IsProfilePath(target)) OutputFolder.ValidateFile(target);
             else OutputFolder.Validate(target);
-            var busy = BusyMachineWarning.Start();
             var request = new CalibrationRun.Request(parse.GetValue(quick), parse.GetValue(device)!, parse.GetValue(ranks), parse.GetValue(collectivesFile));
             var outcome = CalibrationRun.Run(request, line => Console.Error.WriteLine(line));
-            if (outcome.Profile is not null) busy.Report("calibrate");
             if (outcome is { Profile: { } profile, Record: { } record }) Write(target, profile, record);
+            if (outcome.Profile?.Machine is { } machine) Console.Error.WriteLine(machine.Summary());
             if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
             return outcome.ExitCode;
         });
