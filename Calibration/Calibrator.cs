@@ -80,7 +80,7 @@ public static class Calibrator
         var intervals = new ProfileIntervals(Bootstrap.Level, Bootstrap.Resamples, matmuls.PeakIntervals, sustainedInterval, kernels.ReferenceTBps,
             links.AllReduceGBps, links.AllReduceLatencySeconds);
         return (profile with { Validation = validation, Intervals = intervals, Machine = monitor.Stop() },
-            new CalibrationRecord(info, gemm, memory, collectives, fits, options.Quick));
+            new CalibrationRecord(info, gemm, memory, collectives, fits, options.Quick, [.. blocks.Select(b => new BlockTiming(b.Case.Name, b.Time))]));
     }
 
     private static DeviceInfo DeviceInformation(string device)

@@ -23,9 +23,11 @@ public static class CalibrateCommand
         var output = new Option<string>("--out") { Description = "Profile JSON to write (a path ending in .json), or a folder for device-profile.json, report.html, the CSV files and the calibration plots.", DefaultValueFactory = _ => "device-profile.json" };
         var ranks = new Option<int>("--ranks") { Description = "Calibrate one of N ranks sharing this machine's cores (N processes measure side by side, cores/N threads each), as execute runs dp·tp·pp ranks.", DefaultValueFactory = _ => 1 };
         var collectivesFile = new Option<string?>(CalibrationRun.CollectivesOption) { Hidden = true };
-        var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output, ranks, collectivesFile };
+        var check = new Option<string?>("--check") { Description = "Re-measure a few held-out block sizes (under 20 s) and say whether this profile JSON still describes this machine: exit code 0 if it does, 1 if not." };
+        var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output, ranks, collectivesFile, check };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(check) is { } checkedProfile) return CalibrateCheck.Run(checkedProfile, parse.GetValue(device)!, parse.GetValue(ranks));
             string target = parse.GetValue(output)!;
             if (IsProfilePath(target)) OutputFolder.ValidateFile(target);
             else OutputFolder.Validate(target);

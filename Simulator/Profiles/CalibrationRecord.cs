@@ -42,7 +42,10 @@ public sealed record CurveFit(string Name, string Model, IReadOnlyDictionary<str
 /// <summary>The machine a profile was measured on.</summary>
 public sealed record DeviceInfo(string Device, string Processor, int LogicalCores, int TorchThreads, string TorchSharpVersion, string LibTorchVersion, string OperatingSystem, string Date);
 
+/// <summary>A whole block stack or attention core timed in calibration's interleaved rounds (fitted and held-out sizes alike).</summary>
+public sealed record BlockTiming(string Name, TimingStats Time);
+
 /// <summary>Everything `calibrate` measured and fitted, kept next to the profile so the fit can be checked and redone.</summary>
 public sealed record CalibrationRecord(
     DeviceInfo Device, IReadOnlyList<GemmMeasurement> Gemm, IReadOnlyList<MemoryMeasurement> Memory,
-    IReadOnlyList<CollectiveMeasurement> Collectives, IReadOnlyList<CurveFit> Fits, bool Quick);
+    IReadOnlyList<CollectiveMeasurement> Collectives, IReadOnlyList<CurveFit> Fits, bool Quick, IReadOnlyList<BlockTiming>? Blocks = null);

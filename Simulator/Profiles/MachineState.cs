@@ -12,14 +12,14 @@ public sealed record MachineState(
     int Cores, double LoadAverageStart, double LoadAverageEnd, double OtherProcessesCores, double StealPercent,
     double? CpuMHzMin, double? CpuMHzMean, double? CpuMHzMax, bool Busy, string? Reason = null)
 {
-    /// <summary>One line for the terminal: the figures, and the verdict.</summary>
-    public string Summary()
+    /// <summary>One line for the terminal: the figures, and the verdict on what was measured while <paramref name="activity"/>.</summary>
+    public string Summary(string activity = "calibrating", string consequence = "the profile is marked busy; calibrate again on a quiet machine")
     {
         string clock = CpuMHzMean is { } mean ? $", clock {Number(CpuMHzMin!.Value, "F0")}–{Number(CpuMHzMax!.Value, "F0")} MHz (mean {Number(mean, "F0")})" : "";
         string figures = $"load average {Number(LoadAverageStart, "F1")} at the start and {Number(LoadAverageEnd, "F1")} at the end on {Cores} cores, "
             + $"other processes used {Number(OtherProcessesCores, "F2")} cores, CPU steal {Number(StealPercent, "F1")} %{clock}";
         return Busy
-            ? $"warning: the machine was busy while calibrating ({Reason}): the profile is marked busy; calibrate again on a quiet machine ({figures})"
+            ? $"warning: the machine was busy while {activity} ({Reason}): {consequence} ({figures})"
             : $"machine: quiet ({figures})";
     }
 
