@@ -10,11 +10,8 @@ namespace ScalePlanner.Tests.Calibration;
 
 public class ProfileIntervalsTests
 {
-    private static readonly DeviceProfile Calibrated = AcceleratorCatalog.Get("cpu").DefaultProfile with
+    private static readonly DeviceProfile Calibrated = ProfileFileTests.Calibrated with
     {
-        Name = "calibrated test",
-        PeakTflops = [new PeakOverride(Precision.Fp32, 0.2)],
-        MemoryTBps = 0.03,
         SustainedClockFraction = 0.8,
         IntraNodeLink = new LinkSpec(6, 3e-6),
         Intervals = new ProfileIntervals(0.9, 200, [new PeakInterval(Precision.Fp32, 0.18, 0.21)], new Interval(0.75, 0.86),
