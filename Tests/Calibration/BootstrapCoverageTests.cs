@@ -89,4 +89,19 @@ public class BootstrapCoverageTests(Xunit.Abstractions.ITestOutputHelper output)
             }
         }
     }
+
+    [Fact]
+    public void Should_Hold_The_Fitted_Sustained_Fraction_And_The_True_One_In_Its_Interval()
+    {
+        // Whole blocks that run at 0.7 of the microruns' rate, timed by the synthetic timer.
+        var profile = ScalePlanner.Simulator.Hardware.AcceleratorCatalog.Get("cpu").DefaultProfile;
+        var random = new Random(11);
+        var blocks = BlockTimings.FitSizes(quick: true)
+            .Select(size => (size, Timer(BlockPrediction.ForwardBackwardSeconds(size, profile with { SustainedClockFraction = 0.7 }), random))).ToList();
+        var (fraction, _) = SustainedFractionFit.Fit([.. blocks.Select(b => (b.size, b.Item2.Estimate))], profile);
+        var interval = SustainedFractionFit.IntervalOf(blocks, profile);
+        Assert.InRange(fraction, interval.Low, interval.High);
+        Assert.InRange(0.7 / QuartileFactor, interval.Low, interval.High);
+        Assert.True(interval.High - interval.Low < 0.1, $"{interval}");
+    }
 }
