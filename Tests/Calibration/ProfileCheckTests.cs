@@ -1,6 +1,5 @@
 using ScalePlanner.Calibration.Measurement;
 using ScalePlanner.Calibration.Validation;
-using ScalePlanner.Simulator.Hardware;
 using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Specs;
 
@@ -12,9 +11,8 @@ namespace ScalePlanner.Tests.Calibration;
 /// </summary>
 public class ProfileCheckTests
 {
-    private static readonly DeviceProfile ThisMachine = AcceleratorCatalog.Get("cpu").DefaultProfile with
+    private static readonly DeviceProfile ThisMachine = ProfileFileTests.Calibrated with
     {
-        Name = "synthetic machine",
         PeakTflops = [new PeakOverride(Precision.Fp32, 0.12), new PeakOverride(Precision.Bf16, 0.3)],
         MemoryTBps = 0.04,
         SustainedClockFraction = 0.85,
