@@ -8,7 +8,7 @@ public class BadInputTests
           "training": { "globalBatchSize": 64, "tokens": 1e9 } }
         """;
 
-    private static void AssertRejected(Cli.Outcome outcome, string field, string allowedHint)
+    internal static void AssertRejected(Cli.Outcome outcome, string field, string allowedHint)
     {
         Assert.Equal(2, outcome.ExitCode);
         Assert.Equal("", outcome.StdOut);
