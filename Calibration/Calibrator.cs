@@ -3,6 +3,7 @@ using ScalePlanner.Calibration.Fitting;
 using ScalePlanner.Calibration.Kernels;
 using ScalePlanner.Calibration.Measurement;
 using ScalePlanner.Calibration.Torch;
+using ScalePlanner.Calibration.Validation;
 using ScalePlanner.Simulator.Hardware;
 using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Specs;
@@ -21,37 +22,30 @@ public static class Calibrator
     /// <param name="Synchronise">Where those processes meet before each microrun; null for one process.</param>
     public sealed record Options(bool Quick, string Device, Action<string> Progress, int Ranks = 1, Action? Synchronise = null);
 
+    /// <summary>
+    /// Measured repetitions of every microrun, 7 quick and 11 full (5 and 9 before 2026-12-03): the lower quartile (R-8) of 7 lies
+    /// between the 2nd and 3rd fastest repetitions, of 11 between the 3rd and 4th, so it holds while 4 of 7 (7 of 11) are preempted
+    /// and never rests on the single fastest one. A choice by that count, not tuned to measurements.
+    /// </summary>
+    private static int Repetitions(bool quick) => quick ? 7 : 11;
+
     public static (DeviceProfile Profile, CalibrationRecord Record) Run(Options options, IReadOnlyList<CollectiveMeasurement> collectives)
     {
+        using var monitor = new MachineMonitor(expectedOtherRanks: options.Ranks - 1);
         var device = TorchRuntime.Device(options.Device);
-        var microrun = new Microrun(device, warmups: 2, repetitions: options.Quick ? 5 : 9, options.Synchronise);
+        var microrun = new Microrun(device, warmups: 2, repetitions: Repetitions(options.Quick), options.Synchronise);
         var precisions = new[] { Precision.Fp32, Precision.Bf16, Precision.Fp16 };
 
         var gemm = GemmSweep.Run(device, precisions, options.Quick, microrun, options.Progress);
         var memory = precisions.SelectMany(precision => MemorySweep.Run(device, precision, options.Quick, microrun, options.Progress)).ToList();
+        // Fitted and held-out blocks in the same interleaved rounds: measured the same way, under the same conditions.
+        var fitCases = BlockTimings.FitSizes(options.Quick).Select(size => BlockCase.Block(size)).ToList();
+        var blocks = BlockMeasurements.Measure([.. fitCases, .. BlockMeasurements.HeldOut(BlockTimings.Sizes(options.Quick), bf16: true)], device, microrun);
 
         var fits = new List<CurveFit>();
-        var peaks = new List<PeakOverride>();
-        var curves = new List<GemmCurve>();
-        var weightGradientCurves = new List<GemmCurve>();
-        foreach (var group in gemm.GroupBy(g => g.Precision))
-        {
-            var fit = GemmFit.Fit($"matmul {group.Key.Key()}", [.. group.Where(g => !g.WeightGradient)]);
-            peaks.Add(new PeakOverride(group.Key, fit.PeakFlops / 1e12));
-            curves.Add(new GemmCurve(group.Key, fit.Curve));
-            fits.Add(fit.Summary);
-            // The weight-gradient curve is fitted alone, then expressed against the forward products' peak that both share
-            // (capped at that peak: an efficiency is at most 1).
-            var weightGradient = GemmFit.Fit($"matmul {group.Key.Key()} weight gradient", [.. group.Where(g => g.WeightGradient)]);
-            weightGradientCurves.Add(new GemmCurve(group.Key, weightGradient.Curve.Scaled(Math.Min(1, weightGradient.PeakFlops / fit.PeakFlops))));
-            fits.Add(weightGradient.Summary);
-        }
-
-        var (reference, kernelCurves) = MemoryCurves(memory, fits);
-
-        var links = AlphaBeta.Fit(collectives);
-        fits.AddRange(links.Select(l => new CurveFit(l.Name, "alpha-beta",
-            new Dictionary<string, double> { ["alphaMicroseconds"] = l.Spec.LatencySeconds * 1e6, ["GBps"] = l.Spec.GBps }, l.Fit.FitMapePercent, l.Fit.HeldOutMapePercent)));
+        var matmuls = KernelFits.Matmuls(gemm, fits);
+        var kernels = KernelFits.MemoryKernels(memory, fits);
+        var links = KernelFits.Collectives(collectives, fits);
 
         var info = DeviceInformation(options.Device);
         var baseline = AcceleratorCatalog.Get("cpu").DefaultProfile;
@@ -60,71 +54,39 @@ public static class Calibrator
             Name = $"calibrated {info.Device}: {info.Processor}",
             Source = $"scaleplan calibrate{(options.Quick ? " --quick" : "")} on {info.Processor}, {info.TorchThreads} threads{(options.Ranks > 1 ? $", one of {options.Ranks} ranks measuring side by side" : "")}, TorchSharp {info.TorchSharpVersion} / LibTorch {info.LibTorchVersion}",
             Date = info.Date,
-            Gemm = curves,
-            WeightGradientGemm = weightGradientCurves,
-            PeakTflops = peaks,
-            MemoryTBps = reference / 1e12,
-            MemoryByMegabyte = kernelCurves.First(k => k.Kernel == MemoryKernel.Elementwise && k.Precision == Precision.Fp32).Curve,
-            MemoryKernels = kernelCurves,
-            IntraNodeLink = links.FirstOrDefault(l => l.Kind == nameof(CollectiveKind.AllReduce) && !l.InterNode)?.Spec,
+            Gemm = matmuls.Curves,
+            WeightGradientGemm = matmuls.WeightGradientCurves,
+            PeakTflops = matmuls.Peaks,
+            MemoryTBps = kernels.ReferenceBytesPerSecond / 1e12,
+            MemoryByMegabyte = kernels.Curves.First(k => k.Kernel == MemoryKernel.Elementwise && k.Precision == Precision.Fp32).Curve,
+            MemoryKernels = kernels.Curves,
+            IntraNodeLink = links.Fitted.FirstOrDefault(l => l.Kind == nameof(CollectiveKind.AllReduce) && !l.InterNode)?.Spec,
             IntraNodeLinkEfficiency = 1,
-            InterNodeLink = links.FirstOrDefault(l => l.Kind == nameof(CollectiveKind.AllReduce) && l.InterNode)?.Spec,
-            InterNodeLinkEfficiency = links.Any(l => l.InterNode) ? 1 : baseline.InterNodeLinkEfficiency,
+            InterNodeLink = links.Fitted.FirstOrDefault(l => l.Kind == nameof(CollectiveKind.AllReduce) && l.InterNode)?.Spec,
+            InterNodeLinkEfficiency = links.Fitted.Any(l => l.InterNode) ? 1 : baseline.InterNodeLinkEfficiency,
             SustainedClockFraction = 1,      // set from whole blocks below
             KernelOverheadSeconds = 0,       // the fitted fixed terms already hold each call's overhead
         };
 
-        var fitBlocks = BlockTimings.FitSizes(options.Quick).Select(size => (size, BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun).Median)).ToList();
-        var (sustained, sustainedFitError) = SustainedFractionFit.Fit(fitBlocks, profile);
+        var fitBlocks = blocks.Take(fitCases.Count).Select(b => (b.Case.Size, b.Time)).ToList();
+        var (sustained, sustainedFitError) = SustainedFractionFit.Fit([.. fitBlocks.Select(b => (b.Size, b.Time.Estimate))], profile);
         profile = profile with { SustainedClockFraction = sustained };
+        var sustainedInterval = SustainedFractionFit.IntervalOf(fitBlocks, profile);
         options.Progress(sustained <= SustainedFractionFit.Lowest + 1e-9
             ? $"warning: whole blocks ran at under {SustainedFractionFit.Lowest} of the microruns' matmul rate, which no cache explains; the profile keeps {SustainedFractionFit.Lowest}. Calibrate on an idle machine."
-            : $"whole blocks sustain {sustained:F3} of the microruns' matmul rate");
+            : $"whole blocks sustain {sustained:F3} of the microruns' matmul rate ({Bootstrap.Level:P0} interval {sustainedInterval.Low:F3}–{sustainedInterval.High:F3})");
 
-        var validation = HeldOut(options, profile, device, microrun);
-        var blockNames = BlockTimings.Sizes(options.Quick).Select(size => size.Name).ToHashSet();
-        var heldOutBlocks = validation.Where(v => blockNames.Contains(v.Name)).ToList();
+        var validation = BlockMeasurements.Validate(profile, blocks.Skip(fitCases.Count), options.Progress);
+        var heldOutBlocks = validation.Where(v => !v.Name.StartsWith("attention", StringComparison.Ordinal) && !v.Name.EndsWith("bf16", StringComparison.Ordinal)).ToList();
         fits.Add(new CurveFit("sustained fraction in whole blocks", "bisection", new Dictionary<string, double> { ["fraction"] = sustained }, sustainedFitError,
             RelativeLeastSquares.Mape(heldOutBlocks.Select(v => (v.PredictedSeconds, v.MeasuredSeconds))),
-            $"fitted on {string.Join(", ", fitBlocks.Select(b => b.size.Name))}; held out: the validation blocks"));
+            $"fitted on {string.Join(", ", fitCases.Select(b => b.Name))}; held out: the validation blocks",
+            new Dictionary<string, double[]> { ["fraction"] = [sustainedInterval.Low, sustainedInterval.High] }));
 
-        return (profile with { Validation = validation }, new CalibrationRecord(info, gemm, memory, collectives, fits, options.Quick));
-    }
-
-    /// <summary>One bandwidth curve per kernel class and precision, all against the fastest fp32 rate measured (efficiency 1).</summary>
-    private static (double Reference, List<MemoryKernelCurve> Curves) MemoryCurves(IReadOnlyList<MemoryMeasurement> memory, List<CurveFit> fits)
-    {
-        double reference = BandwidthFit.Reference(memory.Where(m => m.Precision == Precision.Fp32));
-        var curves = new List<MemoryKernelCurve>();
-        foreach (var group in memory.GroupBy(m => (m.Kernel, m.Precision)))
-        {
-            var fit = BandwidthFit.Fit($"memory {group.Key.Kernel.ToString().ToLowerInvariant()} {group.Key.Precision.Key()}", [.. group], reference);
-            curves.Add(new MemoryKernelCurve(group.Key.Kernel, fit.Curve, group.Key.Precision));
-            fits.Add(fit.Summary);
-        }
-        return (reference, curves);
-    }
-
-    /// <summary>
-    /// The checks the profile was not fitted to: each validation size's attention core and whole block in fp32, and the whole
-    /// block in bf16, whose memory-bound kernels are priced from the bf16 curves.
-    /// </summary>
-    private static List<ValidationPoint> HeldOut(Options options, DeviceProfile profile, TorchSharp.torch.Device device, Microrun microrun)
-    {
-        var validation = new List<ValidationPoint>();
-        foreach (var size in BlockTimings.Sizes(options.Quick))
-        {
-            Check($"attention {size.Name[6..]}", BlockPrediction.AttentionSeconds(size, profile), BlockTimings.Attention(size, Precision.Fp32, device, microrun));
-            Check(size.Name, BlockPrediction.ForwardBackwardSeconds(size, profile), BlockTimings.ForwardBackward(size, Precision.Fp32, device, microrun));
-            Check($"{size.Name} bf16", BlockPrediction.ForwardBackwardSeconds(size, profile, Precision.Bf16), BlockTimings.ForwardBackward(size, Precision.Bf16, device, microrun));
-        }
-        return validation;
-
-        void Check(string name, double predicted, TimingStats measured)
-        {
-            options.Progress($"{name}: predicted {predicted * 1e3:F1} ms, measured {measured.Median * 1e3:F1} ms");
-            validation.Add(new ValidationPoint(name, predicted, measured.Median));
-        }
+        var intervals = new ProfileIntervals(Bootstrap.Level, Bootstrap.Resamples, matmuls.PeakIntervals, sustainedInterval, kernels.ReferenceTBps,
+            links.AllReduceGBps, links.AllReduceLatencySeconds);
+        return (profile with { Validation = validation, Intervals = intervals, Machine = monitor.Stop() },
+            new CalibrationRecord(info, gemm, memory, collectives, fits, options.Quick, [.. blocks.Select(b => new BlockTiming(b.Case.Name, b.Time))]));
     }
 
     private static DeviceInfo DeviceInformation(string device)

@@ -13,10 +13,10 @@ public static class CalibrationTable
         console.MarkupLine($"[bold]{Markup.Escape(d.Processor)}[/] ({d.LogicalCores} logical cores, {d.TorchThreads} LibTorch threads), TorchSharp {Markup.Escape(d.TorchSharpVersion)}, LibTorch {Markup.Escape(d.LibTorchVersion)}, {d.Date}");
         console.WriteLine($"{record.Gemm.Count} matmul shapes, {record.Memory.Count} memory-kernel runs, {record.Collectives.Count} collective runs measured");
 
-        var fits = new Table().Title("fitted curves (error on the fitted points and on held-out points)").AddColumns("curve", "model", "parameters", "fit error", "held-out error", "other model");
+        var fits = new Table().Title("fitted curves (error on the fitted points and on held-out points; [bootstrap interval] where the record has one)").AddColumns("curve", "model", "parameters", "fit error", "held-out error", "other model");
         foreach (var f in record.Fits)
         {
-            string parameters = f.Parameters.Count > 4 ? $"{f.Parameters.Count} table points" : string.Join(", ", f.Parameters.Select(p => $"{p.Key} {p.Value:G4}"));
+            string parameters = f.Parameters.Count > 4 ? $"{f.Parameters.Count} table points" : string.Join(", ", f.Parameters.Select(p => $"{p.Key} {p.Value:G4}{Interval(f, p.Key)}"));
             fits.AddRow(Markup.Escape(f.Name), f.Model, Markup.Escape(parameters), $"{f.FitMapePercent:F1} %", $"{f.HeldOutMapePercent:F1} %", Markup.Escape(f.Rejected ?? ""));
         }
         console.Write(fits);
@@ -30,4 +30,8 @@ public static class CalibrationTable
             console.WriteLine($"validation: mean absolute error {validation.Average(v => Math.Abs(v.ErrorPercent)):F1} %, worst {validation.Max(v => Math.Abs(v.ErrorPercent)):F1} %");
         }
     }
+
+    /// <summary>" [low–high]" of a parameter's bootstrap interval, or nothing for records without intervals.</summary>
+    private static string Interval(CurveFit fit, string parameter) =>
+        fit.Intervals is { } intervals && intervals.TryGetValue(parameter, out var interval) ? $" [{interval[0]:G3}–{interval[1]:G3}]" : "";
 }

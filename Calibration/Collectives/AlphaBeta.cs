@@ -22,7 +22,7 @@ public static class AlphaBeta
         [.. measurements.GroupBy(m => (m.InterNode, m.Kind)).Select(g =>
         {
             int n = g.First().Ranks;
-            var fit = LineFit.Fit([.. g.Select(m => ((double)m.Bytes, m.Time.Median))]);
+            var fit = LineFit.Fit([.. g.Select(m => ((double)m.Bytes, m.Time.Estimate))]);
             double steps = g.Key.Kind switch
             {
                 nameof(CollectiveKind.AllReduce) => 2.0 * (n - 1),

@@ -12,6 +12,9 @@ public static class GemmFit
 {
     public sealed record Result(double PeakFlops, EfficiencyCurve Curve, CurveFit Summary);
 
+    /// <summary>The name of the peak among a refit's figures (a saturating fit also lists it among its parameters).</summary>
+    public const string Peak = "peakTflops";
+
     private interface IModel
     {
         string Name { get; }
@@ -36,21 +39,31 @@ public static class GemmFit
         return new Result(chosen.PeakFlops, chosen.Curve, summary);
     }
 
+    /// <summary>
+    /// The model <paramref name="model"/> (a <see cref="CurveFit.Model"/> name <see cref="Fit"/> chose) fitted again on other
+    /// timings of the same shapes, as a bootstrap resample has them: its parameters and its peak in TFLOP/s.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> Refit(string model, IReadOnlyList<GemmMeasurement> measurements)
+    {
+        var fitted = model == "saturating" ? Saturating.Fit(measurements) : MonotoneTable.Fit(measurements);
+        return new Dictionary<string, double>(fitted.Parameters) { [Peak] = fitted.PeakFlops / 1e12 };
+    }
+
     private static double Error(IModel model, IEnumerable<GemmMeasurement> points) =>
-        RelativeLeastSquares.Mape(points.Select(m => (model.Seconds(m), m.Time.Median)));
+        RelativeLeastSquares.Mape(points.Select(m => (model.Seconds(m), m.Time.Estimate)));
 
     private sealed class Saturating(double peakGflops, double halfGflop) : IModel
     {
         public string Name => "saturating";
         public double PeakFlops => peakGflops * 1e9;
         public EfficiencyCurve Curve => EfficiencyCurve.Saturating(1.0, halfGflop);
-        public IReadOnlyDictionary<string, double> Parameters => new Dictionary<string, double> { ["peakTflops"] = peakGflops / 1e3, ["halfGflop"] = halfGflop };
+        public IReadOnlyDictionary<string, double> Parameters => new Dictionary<string, double> { [Peak] = peakGflops / 1e3, ["halfGflop"] = halfGflop };
 
         public double Seconds(GemmMeasurement m) => m.Batch * (m.GflopPerProduct + halfGflop) / peakGflops;
 
         public static IModel Fit(IReadOnlyList<GemmMeasurement> points)
         {
-            var c = RelativeLeastSquares.Fit([.. points.Select(m => new[] { m.Batch * m.GflopPerProduct, (double)m.Batch })], [.. points.Select(m => m.Time.Median)]);
+            var c = RelativeLeastSquares.Fit([.. points.Select(m => new[] { m.Batch * m.GflopPerProduct, (double)m.Batch })], [.. points.Select(m => m.Time.Estimate)]);
             double perGflop = c[0], fixedGflop = Math.Max(0, c[1]);
             if (perGflop <= 0) throw new Simulator.Specs.SpecException("calibrate", "matmul times do not grow with size: the measurements are unusable (was the machine busy?)");
             return new Saturating(1 / perGflop, fixedGflop / perGflop);

@@ -1,5 +1,3 @@
-using ScalePlanner.Calibration.Measurement;
-using ScalePlanner.Simulator.Profiles;
 using ScalePlanner.Simulator.Specs;
 using static TorchSharp.torch;
 
@@ -27,25 +25,27 @@ public static class BlockTimings
         : [new("block h=384 s=256 b=4", 384, 6, 256, 4), new("block h=768 s=512 b=2", 768, 12, 512, 2),
            new("block h=1024 s=256 b=8", 1024, 16, 256, 8), new("block h=1536 s=512 b=1", 1536, 12, 512, 1)];
 
-    public static TimingStats ForwardBackward(BlockSize size, Precision precision, Device device, Microrun microrun)
+    /// <summary>A stack of <c>Layers</c> blocks, forward + backward on a micro-batch (gradients zeroed first, as a step does).</summary>
+    public static BlockRun ForwardBackward(BlockSize size, Precision precision, Device device)
     {
         var type = TorchTypes.Of(precision);
-        using var blocks = nn.Sequential([.. Enumerable.Range(0, size.Layers).Select(_ => new GptBlock(size.Hidden, size.Heads, size.Sequence, device, type))]);
-        using var x = randn([size.MicroBatch, size.Sequence, size.Hidden], dtype: type, device: device, requires_grad: true);
-        return microrun.Time(() =>
+        var blocks = nn.Sequential([.. Enumerable.Range(0, size.Layers).Select(_ => new GptBlock(size.Hidden, size.Heads, size.Sequence, device, type))]);
+        var x = randn([size.MicroBatch, size.Sequence, size.Hidden], dtype: type, device: device, requires_grad: true);
+        return new BlockRun(() =>
         {
             blocks.zero_grad();
             blocks.forward(x).sum().backward();
-        });
+        }, blocks, x);
     }
 
-    public static TimingStats Attention(BlockSize size, Precision precision, Device device, Microrun microrun)
+    /// <summary>The block's causal attention core alone (scores, mask, softmax, weighted values), forward + backward.</summary>
+    public static BlockRun Attention(BlockSize size, Precision precision, Device device)
     {
         var type = TorchTypes.Of(precision);
         long d = size.Hidden / size.Heads;
-        using var mask = full(size.Sequence, size.Sequence, float.NegativeInfinity, dtype: type, device: device).triu(1);
+        var mask = full(size.Sequence, size.Sequence, float.NegativeInfinity, dtype: type, device: device).triu(1);
         Tensor Input() => randn([size.MicroBatch, size.Heads, size.Sequence, d], dtype: type, device: device, requires_grad: true);
-        using Tensor q = Input(), k = Input(), v = Input();
-        return microrun.Time(() => GptBlock.CausalAttention(q, k, v, mask).sum().backward());
+        Tensor q = Input(), k = Input(), v = Input();
+        return new BlockRun(() => GptBlock.CausalAttention(q, k, v, mask).sum().backward(), mask, q, k, v);
     }
 }

@@ -5,11 +5,14 @@ using TorchSharp;
 namespace ScalePlanner.Calibration.Measurement;
 
 /// <summary>
-/// Times one action on one device: warm-up runs first (discarded), then measured repetitions, each bracketed by a device
-/// synchronisation on CUDA (kernels are asynchronous there) and run inside a dispose scope so no tensor outlives it.
-/// Short actions are repeated until they have filled a minimum measuring time (so one preemption by the OS scheduler cannot
-/// move the median), long actions get fewer repetitions so a sweep keeps to its time budget. <paramref name="synchronise"/>
-/// runs before each timed action: side-by-side processes calibrating together meet there, so they contend while measuring.
+/// Times actions on one device: warm-up runs first (discarded), then measured repetitions, each bracketed by a device
+/// synchronisation on CUDA (kernels are asynchronous there) and run inside a dispose scope so no tensor outlives it; every
+/// repetition is kept (<see cref="Statistics"/>). <see cref="Time"/> measures one kernel: short ones are repeated until they have
+/// filled a minimum measuring time, long ones stop early so a sweep keeps to its budget. <see cref="TimeInRounds"/> measures
+/// whole blocks: each round runs every action once, in turn, so each finds the cache as the previous one left it (as a layer
+/// finds it after the layer before it in a model step), a burst of other work lands on every action alike, and fitted and
+/// held-out blocks get the same repetitions. <paramref name="synchronise"/> runs before each timed action: side-by-side
+/// processes calibrating together meet there, so they contend while measuring.
 /// </summary>
 public sealed class Microrun(torch.Device device, int warmups, int repetitions, Action? synchronise = null)
 {
@@ -18,6 +21,8 @@ public sealed class Microrun(torch.Device device, int warmups, int repetitions, 
     /// <summary>Short kernels are repeated until they have been measured for this long in all (at most <see cref="MaxRepetitions"/> times).</summary>
     private const double MinimumMeasuredSeconds = 0.05;
     private const int MaxRepetitions = 100;
+
+    public int Repetitions => repetitions;
 
     public TimingStats Time(Action action)
     {
@@ -32,6 +37,22 @@ public sealed class Microrun(torch.Device device, int warmups, int repetitions, 
             if (times.Count >= 3 && times[^1] > LongRunSeconds) break;
         }
         return Statistics.Summarise(times);
+    }
+
+    /// <summary>Warm-up rounds, then <c>repetitions</c> measured rounds of every action in turn; one summary per action.</summary>
+    public IReadOnlyList<TimingStats> TimeInRounds(IReadOnlyList<Action> actions)
+    {
+        var times = actions.Select(_ => new List<double>(repetitions)).ToList();
+        for (int round = -warmups; round < repetitions; round++)
+        {
+            for (int i = 0; i < actions.Count; i++)
+            {
+                synchronise?.Invoke();
+                double seconds = Once(actions[i]);
+                if (round >= 0) times[i].Add(seconds);
+            }
+        }
+        return [.. times.Select(Statistics.Summarise)];
     }
 
     private double Once(Action action)

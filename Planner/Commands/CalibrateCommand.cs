@@ -24,17 +24,19 @@ public static class CalibrateCommand
         var ranks = new Option<int>("--ranks") { Description = "Calibrate one of N ranks sharing this machine's cores (N processes measure side by side, cores/N threads each), as execute runs dp·tp·pp ranks.", DefaultValueFactory = _ => 1 };
         var hostfile = new Option<string?>("--hostfile") { Description = "Open MPI hostfile of two or more machines: the collectives measure the link inside a machine and the link across machines (two alpha-beta links in the profile)." };
         var collectivesFile = new Option<string?>(CalibrationRun.CollectivesOption) { Hidden = true };
-        var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output, ranks, hostfile, collectivesFile };
+        var check = new Option<string?>("--check") { Description = "Re-measure a few held-out block sizes (under 20 s) and say whether this profile JSON still describes this machine: exit code 0 if it does, 1 if not." };
+        var command = new Command("calibrate", "Measure this device (TorchSharp kernels, Open MPI collectives), fit the cost model's curves, write a device profile.") { device, quick, output, ranks, hostfile, collectivesFile, check };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(check) is { } checkedProfile) return CalibrateCheck.Run(checkedProfile, parse.GetValue(device)!, parse.GetValue(ranks));
             string target = parse.GetValue(output)!;
             if (IsProfilePath(target)) OutputFolder.ValidateFile(target);
             else OutputFolder.Validate(target);
             var busy = BusyMachineWarning.Start();
             var request = new CalibrationRun.Request(parse.GetValue(quick), parse.GetValue(device)!, parse.GetValue(ranks), parse.GetValue(collectivesFile), parse.GetValue(hostfile));
             var outcome = CalibrationRun.Run(request, line => Console.Error.WriteLine(line));
-            if (outcome.Profile is not null) busy.Report("calibrate");
             if (outcome is { Profile: { } profile, Record: { } record }) Write(target, profile, record);
+            if (outcome.Profile?.Machine is { } machine) Console.Error.WriteLine(machine.Summary());
             if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
             return outcome.ExitCode;
         });

@@ -56,6 +56,7 @@ public static class SimulateCommand
                 var closedFormFiles = folder is null ? [] : Written(loaded.Name, result, null, folder, job, deviceProfile, parse.GetValue(scenario)!);
                 if (json) Console.WriteLine(SimulationJson.Serialize(result, null, band, changes));
                 else SimulationTable.Write(loaded.Name, job, result, band: band, recipeChanges: changes);
+                foreach (string line in ProfileBandLines.For(job, parsed, deviceProfile)) (json ? Console.Error : Console.Out).WriteLine(line);
                 CommonOptions.PrintWritten(closedFormFiles);
                 return 0;
             }
@@ -68,6 +69,7 @@ public static class SimulateCommand
                 SimulationTable.Write(loaded.Name, job, simulation.Result, band: band, recipeChanges: changes);
                 SimulationTable.WriteTimeline(simulation);
             }
+            foreach (string line in ProfileBandLines.For(job, parsed, deviceProfile)) (json ? Console.Error : Console.Out).WriteLine(line);
             CommonOptions.PrintWritten(written);
             return 0;
         });

@@ -73,6 +73,11 @@ public sealed record DeviceProfile
     /// <summary>Held-out checks of this profile (calibrate's transformer blocks): name, predicted, measured, error.</summary>
     public IReadOnlyList<ValidationPoint>? Validation { get; init; }
 
+    /// <summary>Confidence intervals of the calibrated figures (peaks, sustained fraction, memory bandwidth, link); none for catalog defaults.</summary>
+    public ProfileIntervals? Intervals { get; init; }
+    /// <summary>How busy the machine was while it was calibrated; <see cref="MachineState.Busy"/> marks a profile measured under other work.</summary>
+    public MachineState? Machine { get; init; }
+
     public double PeakFlops(Hardware.AcceleratorSpec accelerator, Precision precision)
     {
         foreach (var peak in PeakTflops ?? [])

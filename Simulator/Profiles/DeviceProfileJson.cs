@@ -79,7 +79,25 @@ public static class DeviceProfileJson
         Guard.NonNegative("profile.overlappedCommunicationCost", p.OverlappedCommunicationCost);
         Guard.NonNegative("profile.kernelOverheadSeconds", p.KernelOverheadSeconds);
         Guard.NonNegative("profile.reservedMemoryGB", p.ReservedMemoryGB);
+        if (p.Intervals is { } intervals) Intervals(intervals);
         return p;
+    }
+
+    /// <summary>A level in (0, 1), and every interval with 0 ≤ low ≤ high (a peak's and a bandwidth's low end above 0).</summary>
+    private static void Intervals(ProfileIntervals intervals)
+    {
+        if (!(intervals.Level > 0 && intervals.Level < 1)) throw new SpecException("profile.intervals.level", $"must be in (0, 1), got {intervals.Level}");
+        foreach (var peak in intervals.PeakTflops ?? []) Ordered($"profile.intervals.peakTflops[{peak.Precision.Key()}]", peak.Low, peak.High, positive: true);
+        Ordered("profile.intervals.sustainedClockFraction", intervals.SustainedClockFraction?.Low, intervals.SustainedClockFraction?.High, positive: true);
+        if (intervals.MemoryTBps is { } memory) Ordered("profile.intervals.memoryTBps", memory.Low, memory.High, positive: true);
+        if (intervals.IntraNodeLinkGBps is { } gbps) Ordered("profile.intervals.intraNodeLinkGBps", gbps.Low, gbps.High, positive: true);
+        if (intervals.IntraNodeLinkLatencySeconds is { } latency) Ordered("profile.intervals.intraNodeLinkLatencySeconds", latency.Low, latency.High, positive: false);
+    }
+
+    private static void Ordered(string field, double? low, double? high, bool positive)
+    {
+        if (low is not { } l || high is not { } h || !double.IsFinite(l) || !double.IsFinite(h) || l > h || (positive ? l <= 0 : l < 0))
+            throw new SpecException(field, $"must be [low, high] with {(positive ? "0 <" : "0 ≤")} low ≤ high, got [{low}, {high}]");
     }
 
     /// <summary>A saturating curve needs Max in (0, 1] and Half ≥ 0; a table needs (size &gt; 0, efficiency in (0, 1]) pairs in order of size.</summary>

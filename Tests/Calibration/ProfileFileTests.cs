@@ -8,7 +8,8 @@ namespace ScalePlanner.Tests.Calibration;
 
 public class ProfileFileTests
 {
-    private static readonly DeviceProfile Calibrated = AcceleratorCatalog.Get("cpu").DefaultProfile with
+    /// <summary>A small calibrated profile other calibration tests start from.</summary>
+    internal static readonly DeviceProfile Calibrated = AcceleratorCatalog.Get("cpu").DefaultProfile with
     {
         Name = "calibrated test",
         PeakTflops = [new PeakOverride(Precision.Fp32, 0.2)],
