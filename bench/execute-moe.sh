@@ -5,7 +5,8 @@
 # data parallel (ep=1), expert parallel over 2 ranks, and over 4 ranks with expert data parallelism or pipeline stages; each
 # with a device profile calibrated for that many ranks side by side (docs/calibration.md). Not part of the build, the tests
 # or CI; meaningful only on an idle machine (it prints the load).
-# Usage: bash bench/execute-moe.sh [STEPS]   (calibrates the 1-, 2- and 4-rank profiles into reports/bench/ when missing)
+# Usage: bash bench/execute-moe.sh [STEPS]   (calibrates the 1-, 2- and 4-rank profiles into reports/bench/ when missing;
+# delete reports/bench/profile-*.json first if they were calibrated on a busy machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-6}
