@@ -39,9 +39,8 @@ runs=(
   "context parallel|2|cp=2,mb=4,precision=fp32"
   "context parallel|2|cp=2,mb=4,precision=bf16"
 )
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $steps steps per run (2 warm-up), $repeats repeat(s)"
 results="$out/execute-layouts.tsv"
-: > "$results"
+begin_runs "$results" "$steps steps per run (2 warm-up), $repeats repeat(s)"
 for run in "${runs[@]}"; do
   IFS='|' read -r family ranks layout <<<"$run"
   scenario=scenarios/tiny-gpt-cpu.json; profile=$out/profile-1.json

@@ -32,9 +32,8 @@ runs=(
   "expert parallel + expert data parallel|4|dp=4,ep=2,mb=2,precision=fp32"
   "expert parallel + pipeline|4|dp=2,pp=2,ep=2,mb=1,precision=fp32"
 )
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $steps steps per run (2 warm-up)"
 results="$out/execute-moe.tsv"
-: > "$results"
+begin_runs "$results" "$steps steps per run (2 warm-up)"
 for run in "${runs[@]}"; do
   IFS='|' read -r family ranks layout <<<"$run"
   execute_run "$results" "$family" "$ranks" "$layout" "$scenario" "$out/profile-$ranks.json" "$steps"
