@@ -23,6 +23,7 @@ public static class DistributedReport
             table.AddRow(part, Units.Seconds(p), Units.Seconds(m), m > 0 ? $"{(p - m) / m * 100:+0.0;-0.0} %" : "");
         Row("compute (forward + backward)", time.Compute + time.Recompute, measured.Compute);
         Row("tensor-parallel all-reduce", time.TensorParallelComm, measured.TensorParallelComm);
+        if (time.ExpertParallelComm > 0 || measured.ExpertParallelComm > 0) Row("expert-parallel all-to-all", time.ExpertParallelComm, measured.ExpertParallelComm);
         Row("pipeline bubble + point-to-point", time.PipelineBubble + time.PipelineComm, measured.PipelineWait);
         // Replicas of the cost model run in lockstep; a real one waits for the slowest replica's backward (noise, a slower core).
         table.AddRow("waiting for the slowest replica", "not modelled", Units.Seconds(measured.ReplicaWait), "");

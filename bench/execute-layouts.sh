@@ -12,6 +12,7 @@ out=reports/bench
 mkdir -p "$out"
 dotnet build Planner -c Release -v quiet -nologo >/dev/null
 scaleplan() { dotnet Planner/bin/Release/net10.0/scaleplan.dll "$@"; }
+source bench/execute-run.sh
 [ -f "$out/profile-1.json" ] || scaleplan calibrate --quick --out "$out/profile-1.json" >/dev/null
 [ -f "$out/profile-2.json" ] || scaleplan calibrate --quick --ranks 2 --out "$out/profile-2.json" >/dev/null
 
@@ -38,16 +39,14 @@ runs=(
   "context parallel|2|cp=2,mb=4,precision=fp32"
   "context parallel|2|cp=2,mb=4,precision=bf16"
 )
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $steps steps per run (2 warm-up), $repeats repeat(s)"
 results="$out/execute-layouts.tsv"
-: > "$results"
+begin_runs "$results" "$steps steps per run (2 warm-up), $repeats repeat(s)"
 for run in "${runs[@]}"; do
   IFS='|' read -r family ranks layout <<<"$run"
   scenario=scenarios/tiny-gpt-cpu.json; profile=$out/profile-1.json
   if [ "$ranks" -gt 1 ]; then scenario=scenarios/tiny-gpt-cpu-mpi.json; profile=$out/profile-2.json; fi
   for r in $(seq "$repeats"); do
-    json=$(scaleplan execute "$scenario" --layout "$layout" --steps "$steps" --profile "$profile" --format json 2>/dev/null) || { echo "failed: $layout" >&2; continue; }
-    printf '%s\t%s\t%s\t%s\n' "$family" "$ranks" "$layout" "$(tr -d '\n' <<<"$json")" >>"$results"
+    execute_run "$results" "$family" "$ranks" "$layout" "$scenario" "$profile" "$steps"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

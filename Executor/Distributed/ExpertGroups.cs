@@ -6,7 +6,7 @@ namespace ScalePlanner.Executor.Distributed;
 /// The groups of expert parallelism among the dp·cp replicas of one tensor rank and stage (Megatron-Core's expert-model-parallel
 /// and expert-data-parallel groups with etp = 1): the ep consecutive replicas c + cp·d = q·ep … q·ep + ep − 1 split the routed
 /// experts between them and exchange tokens (<see cref="ExpertExchange"/>); the replicas with the same ep rank (q·ep + r for every q)
-/// hold the same experts, and only over them are the experts' gradients summed, ZeRO-free, and checksums comparable.
+/// hold the same experts, and only over them are the experts' gradients summed (<see cref="ExpertSplitAverager"/>).
 /// </summary>
 public sealed class ExpertGroups
 {
