@@ -7,7 +7,8 @@ namespace ScalePlanner.Calibration.Collectives;
 /// <summary>
 /// Turns a fitted line time = a + bytes·b of one collective on n ranks into the link's per-step latency α and bandwidth B,
 /// by the formulas the cost model uses (Costs/Collectives.cs): ring all-reduce a = 2(n−1)α, b = 2(n−1)/(n·B); ring
-/// all-gather and reduce-scatter a = (n−1)α, b = (n−1)/(n·B); one-way send a = α, b = 1/B.
+/// all-gather and reduce-scatter a = (n−1)α, b = (n−1)/(n·B); one-way send a = α, b = 1/B. Across machines the line is
+/// fitted by <see cref="InterNodeLineFit"/> (bandwidth from the large messages, latency from the small ones).
 /// </summary>
 public static class AlphaBeta
 {
@@ -22,7 +23,8 @@ public static class AlphaBeta
         [.. measurements.GroupBy(m => (m.InterNode, m.Kind)).Select(g =>
         {
             int n = g.First().Ranks;
-            var fit = LineFit.Fit([.. g.Select(m => ((double)m.Bytes, m.Time.Estimate))]);
+            (double, double)[] points = [.. g.Select(m => ((double)m.Bytes, m.Time.Estimate))];
+            var fit = g.Key.InterNode ? InterNodeLineFit.Fit(points) : LineFit.Fit(points);
             double steps = g.Key.Kind switch
             {
                 nameof(CollectiveKind.AllReduce) => 2.0 * (n - 1),

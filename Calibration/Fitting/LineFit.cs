@@ -8,15 +8,17 @@ public static class LineFit
 {
     public sealed record Result(double FixedSeconds, double BytesPerSecond, double FitMapePercent, double HeldOutMapePercent);
 
-    public static Result Fit(IReadOnlyList<(double Bytes, double Seconds)> points)
+    /// <param name="solve">How a line is fitted to points (default <see cref="Solve"/>, relative least squares on all of them).</param>
+    public static Result Fit(IReadOnlyList<(double Bytes, double Seconds)> points, Func<IReadOnlyList<(double Bytes, double Seconds)>, (double Fixed, double PerByte)>? solve = null)
     {
+        solve ??= Solve;
         if (points.Count < 3) throw new Simulator.Specs.SpecException("calibrate", $"{points.Count} sizes are too few to fit a line");
         var sorted = points.OrderBy(p => p.Bytes).ToList();
         var train = sorted.Where((_, i) => !RelativeLeastSquares.HeldOut(i)).ToList();
         var held = sorted.Where((_, i) => RelativeLeastSquares.HeldOut(i)).ToList();
-        var (a, b) = Solve(train);
+        var (a, b) = solve(train);
         double heldOut = RelativeLeastSquares.Mape(held.Select(p => (a + p.Bytes * b, p.Seconds)));
-        (a, b) = Solve(sorted);
+        (a, b) = solve(sorted);
         double fit = RelativeLeastSquares.Mape(sorted.Select(p => (a + p.Bytes * b, p.Seconds)));
         return new Result(a, 1 / b, fit, heldOut);
     }
