@@ -13,7 +13,7 @@ public static class CalibrationTable
         console.MarkupLine($"[bold]{Markup.Escape(d.Processor)}[/] ({d.LogicalCores} logical cores, {d.TorchThreads} LibTorch threads), TorchSharp {Markup.Escape(d.TorchSharpVersion)}, LibTorch {Markup.Escape(d.LibTorchVersion)}, {d.Date}");
         console.WriteLine($"{record.Gemm.Count} matmul shapes, {record.Memory.Count} memory-kernel runs, {record.Collectives.Count} collective runs measured");
 
-        var fits = new Table().Title("fitted curves (error on the fitted points and on held-out points; [bootstrap interval] where the record has one)").AddColumns("curve", "model", "parameters", "fit error", "held-out error", "other model");
+        var fits = new Table().Title("fitted curves (error on the fitted points and on held-out points; [[bootstrap interval]] where the record has one)").AddColumns("curve", "model", "parameters", "fit error", "held-out error", "other model");
         foreach (var f in record.Fits)
         {
             string parameters = f.Parameters.Count > 4 ? $"{f.Parameters.Count} table points" : string.Join(", ", f.Parameters.Select(p => $"{p.Key} {p.Value:G4}{Interval(f, p.Key)}"));
