@@ -20,7 +20,7 @@ public class ProfileFileTests
         Validation = [new ValidationPoint("block", 0.061, 0.070)],
     };
 
-    private static readonly CalibrationRecord Record = new(
+    internal static readonly CalibrationRecord Record = new(
         new DeviceInfo("cpu", "test CPU", 2, 2, "0.107.0", "2.10.0", "Linux", "2026-11-23T00:00:00Z"),
         [new GemmMeasurement(Precision.Fp32, 64, 64, 64, 1, new TimingStats(1e-5, 9e-6, 1.1e-5, 5))],
         [new MemoryMeasurement(MemoryKernel.Copy, "copy", 1 << 20, new TimingStats(1e-4, 9e-5, 1.1e-4, 5))],
