@@ -24,7 +24,8 @@ public static class StudyCommand
             busy.Report("study");
             const double delta = 1e-3;
             var fit = new ScalingLawFit(new ChinchillaForm(), runs, delta);
-            var report = ScalingLawReporter.Build(fit, runs, delta, fit.Bootstrap(parse.GetValue(bootstrap)), null);
+            // A study's 9-16 runs over one decade leave many resamples degenerate: they are left out of its (wide) intervals, not an error.
+            var report = ScalingLawReporter.Build(fit, runs, delta, fit.Bootstrap(parse.GetValue(bootstrap), maxDegenerateShare: 1), null);
             report.WriteTable();
             var e = report.Parameters.First(p => p.Name == "E");
             string finding = $"fitted irreducible loss E = {e.Value:F4} [{e.Ci95[0]:F4}, {e.Ci95[1]:F4}]; the source's entropy rate is {entropy:F4} nats/token ({(e.Value - entropy) / entropy * 100:+0.0;-0.0} %)";

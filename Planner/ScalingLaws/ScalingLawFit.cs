@@ -65,9 +65,10 @@ public sealed class ScalingLawFit
 
     /// <summary>
     /// <paramref name="resamples"/> bootstrap refits, each started from the full-data optimum and run in parallel; the draws
-    /// come from one seeded generator per subset, so the result does not depend on thread timing.
+    /// come from one seeded generator per subset, so the result does not depend on thread timing. Degenerate refits are left
+    /// out of the intervals; more than <paramref name="maxDegenerateShare"/> of them is an error.
     /// </summary>
-    public BootstrapRefits Bootstrap(int resamples, int seed = BootstrapSeed, Action<double>? progress = null)
+    public BootstrapRefits Bootstrap(int resamples, int seed = BootstrapSeed, Action<double>? progress = null, double maxDegenerateShare = MaxDegenerateShare)
     {
         var subsets = Subsets(resamples, seed);
         var jobs = subsets.SelectMany((s, j) => s.Weights.Select(w => (Subset: j, Weights: w))).ToList();
@@ -79,7 +80,7 @@ public sealed class ScalingLawFit
             progress?.Invoke((double)Interlocked.Increment(ref done) / jobs.Count);
         });
         int degenerate = refits.Count(t => FitChecks.Implausible(form, t) is not null);
-        if (degenerate > MaxDegenerateShare * refits.Length)
+        if (degenerate > maxDegenerateShare * refits.Length)
         {
             string example = refits.Select(t => FitChecks.Implausible(form, t)).First(r => r is not null)!;
             throw new SpecException("RUNS.csv", $"{degenerate} of {refits.Length} bootstrap refits degenerate (e.g. {example}); the runs are too few or too alike for intervals");
