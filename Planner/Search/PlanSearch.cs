@@ -61,9 +61,10 @@ public static class PlanSearch
         var total = new SearchAccumulator(pool, jobs.Length);
         var incumbents = new Incumbents(jobs.Length, bound);
         done = 0;
-        Parallel.ForEach(Partitioner.Create(0, Math.Max(order.Length, 1), 4), () => new SearchAccumulator(pool, jobs.Length), (range, _, acc) =>
+        if (order.Length > 0)   // Partitioner refuses an empty range: a scenario with no shape to walk ranks nothing
+        Parallel.ForEach(Partitioner.Create(0, order.Length, 4), () => new SearchAccumulator(pool, jobs.Length), (range, _, acc) =>
         {
-            for (int k = range.Item1; k < Math.Min(range.Item2, order.Length); k++)
+            for (int k = range.Item1; k < range.Item2; k++)
             {
                 int i = order[k];
                 var item = items[i];
