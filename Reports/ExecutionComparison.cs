@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScalePlanner.Calibration.Validation;
 using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Simulator.Simulation;
 
@@ -14,7 +15,8 @@ public sealed record ComparedFigure(double Predicted, double Measured)
 /// <summary>
 /// `execute --format json`: the prediction next to the measurement for the step time and its parts, tokens/s, peak memory and
 /// MFU (medians over the steps after warm-up, <see cref="Warmup.Steps"/>), the loss of every step, and for a mixture-of-experts
-/// model the tokens routed to each expert and the measured load imbalance (<see cref="ExpertLoad"/>; absent for a dense model).
+/// model the tokens routed to each expert and the measured load imbalance (<see cref="ExpertLoad"/>; absent for a dense model), and
+/// with a calibrated profile the machine's speed against when it was calibrated (<see cref="Calibration.Validation.MachineSpeed"/>).
 /// </summary>
 public sealed record ExecutionComparison(
     string Scenario, string Layout, ComparedFigure StepTimeSeconds, ComparedFigure ComputeSeconds, ComparedFigure OptimizerSeconds,
@@ -39,6 +41,9 @@ public sealed record ExecutionComparison(
     }
 
     public ExpertLoad? Experts { get; init; }
+
+    /// <summary>The machine's speed now against when the profile was calibrated; absent without a calibrated profile.</summary>
+    public MachineSpeed? MachineSpeed { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonFormat.Options);
 }

@@ -1,4 +1,5 @@
 using CsvHelper;
+using ScalePlanner.Calibration.Validation;
 using ScalePlanner.Executor.Measurements;
 using ScalePlanner.Simulator.Simulation;
 using Spectre.Console;
@@ -34,6 +35,16 @@ public static partial class ExecutionReport
         var memory = comparison.PeakMemoryBytes;
         console.WriteLine($"peak memory: measured {memory.Measured / MiB:N1} MiB resident ({baseline / MiB:N1} MiB before the model was built), predicted {memory.Predicted / MiB:N1} MiB ({predicted.Memory.Other / MiB:N1} MiB of it reserve, buffers and logits), error {memory.ErrorPercent:+0.0;-0.0} %");
         console.WriteLine($"MFU against the profile's peak {peakFlops / 1e9:N1} GFLOP/s: measured {comparison.Mfu.Measured * 100:F1} %, predicted {comparison.Mfu.Predicted * 100:F1} %");
+    }
+
+    /// <summary>One line: the profile's reference stack then and now, and how much of the step-time error that drift may explain.</summary>
+    public static string Describe(MachineSpeed speed)
+    {
+        double change = (speed.Slowdown - 1) * 100;
+        string direction = change >= 0 ? $"{change:F0} % slower" : $"{-change:F0} % faster";
+        return $"machine speed: the profile's reference ({speed.Reference}, {speed.Threads} thread{(speed.Threads == 1 ? "" : "s")}) took "
+             + $"{speed.CalibratedSeconds * 1e3:F1} ms when calibrated and {speed.NowSeconds * 1e3:F1} ms now: this machine runs {direction} "
+             + "than when calibrated, and the step-time error above includes that drift";
     }
 
     [CsvRecord]

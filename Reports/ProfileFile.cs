@@ -6,7 +6,7 @@ namespace ScalePlanner.Reports;
 
 /// <summary>
 /// The device profile file `calibrate` writes: the profile itself (what `--profile` reads) and, under "calibration", the
-/// device, the raw medians and the fits, which the reader ignores.
+/// device, the raw medians and the fits, which the profile reader ignores and <see cref="ReadRecord"/> reads back.
 /// </summary>
 public static class ProfileFile
 {
@@ -21,5 +21,18 @@ public static class ProfileFile
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         return OutputFolder.Write(folder, new Dictionary<string, Action<string>> { [Path.GetFileName(path)] = temp => File.WriteAllText(temp, Serialize(profile, record)) })[0];
+    }
+
+    /// <summary>The calibration record saved beside the profile in <paramref name="path"/>; null when the file has none or it does not parse.</summary>
+    public static CalibrationRecord? ReadRecord(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path))?["calibration"]?.Deserialize<CalibrationRecord>(JsonFormat.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

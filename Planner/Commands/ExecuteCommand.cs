@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ScalePlanner.Calibration.Validation;
 using ScalePlanner.Executor.Execution;
 using ScalePlanner.Planner.Scenarios;
 using ScalePlanner.Planner.Search;
@@ -39,11 +40,22 @@ public static class ExecuteCommand
         var accelerator = request.Job.Cluster.Accelerator;
         var busy = BusyMachineWarning.Start();
         var outcome = ConsoleProgress.Run(view => ExecutionRunner.Run(request, new TrainingProgress(view, request.Steps)), live: request.Layout.Devices == 1);
+        var speed = outcome.ExitCode == 0 ? SpeedNow(request, parse.GetValue(options.Profile)) : null;   // after the run: its memory figures stay its own
         if (outcome.Reports) busy.Report("execute");
         // MFU is the step's model FLOPs over the peak of all its devices (Chowdhery et al. 2022, App. B).
-        if (outcome.Reports) Report(outcome, request.PeakFlops * request.Layout.Devices, predicted, request.Job.Cluster, name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
+        if (outcome.Reports) Report(outcome, speed, request.PeakFlops * request.Layout.Devices, predicted, request.Job.Cluster, name, json, parse.GetValue(options.Output), () => ReportContext.ForDevice(scenarioPath, [accelerator], profile, usedTorch: true));
         if (outcome.Error is { } error) Console.Error.WriteLine($"error: {error}");
         return outcome.ExitCode;
+    }
+
+    /// <summary>
+    /// In each process that trained (this one, or every rank, so side-by-side ranks contend as they did when calibrated), the
+    /// profile's reference block stack timed again right after the run (<see cref="MachineSpeed"/>); null without a calibrated profile.
+    /// </summary>
+    private static MachineSpeed? SpeedNow(ExecutionRequest request, string? profilePath)
+    {
+        bool trainsHere = request.Layout.Devices == 1 || Mpi.OpenMpi.UnderLauncher;
+        return trainsHere && profilePath is not null && ProfileFile.ReadRecord(profilePath) is { } record ? MachineSpeed.Measure(record) : null;
     }
 
     /// <summary>
@@ -89,10 +101,10 @@ public static class ExecuteCommand
     /// Measured against predicted: the JSON comparison, or the step table with the memory and MFU lines (one process) or the
     /// step's parts (across processes); then the --out folder. A run the guards stopped writes the folder for its post-mortem.
     /// </summary>
-    private static void Report(ExecutionOutcome outcome, double peakFlops, SimulationResult predicted, Simulator.Hardware.ClusterSpec cluster, string scenario, bool json, string? output, Func<RunContext> context)
+    private static void Report(ExecutionOutcome outcome, MachineSpeed? speed, double peakFlops, SimulationResult predicted, Simulator.Hardware.ClusterSpec cluster, string scenario, bool json, string? output, Func<RunContext> context)
     {
         bool finished = outcome.ExitCode == 0;
-        if (finished && json) Console.WriteLine(ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops, outcome.Experts).ToJson());
+        if (finished && json) Console.WriteLine((ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops, outcome.Experts) with { MachineSpeed = speed }).ToJson());
         else if (finished)
         {
             if (outcome.Distributed is { } distributed)
@@ -101,6 +113,7 @@ public static class ExecuteCommand
             if (outcome.Distributed is { } parts) DistributedReport.Write(predicted, parts.Parts, cluster);
             ExecutionReport.WriteMemoryAndMfu(ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops), predicted, outcome.BaselineBytes, peakFlops);
             if (outcome.Experts is { } experts) Spectre.Console.AnsiConsole.WriteLine(experts.Describe());
+            if (speed is not null) Spectre.Console.AnsiConsole.WriteLine(ExecutionReport.Describe(speed));
         }
         if (output is not null)
             CommonOptions.PrintWritten(ExecutionBundle.Build(scenario, predicted, outcome.Steps, outcome.EntropyRate, context()).Write(output, DateTime.UtcNow));
