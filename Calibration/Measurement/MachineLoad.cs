@@ -20,21 +20,25 @@ public sealed record MachineLoad(double LoadAverage, int Cores, double StealFrac
         $"the machine was busy while {what} ran (load average {LoadAverage.ToString("F1", CultureInfo.InvariantCulture)} on {Cores} cores"
         + $", {StealFraction.ToString("P0", CultureInfo.InvariantCulture)} CPU steal): its timings are unreliable; run it again on a quiet machine";
 
-    /// <summary>CPU time counters at one instant: total and stolen jiffies.</summary>
-    public readonly record struct Counters(long Total, long Steal);
+    /// <summary>
+    /// CPU time counters at one instant: total and stolen jiffies, and the machine's cores (its "cpuN" lines). Not
+    /// Environment.ProcessorCount: that is this process's affinity, one core in a rank mpirun has bound to a core.
+    /// </summary>
+    public readonly record struct Counters(long Total, long Steal, int Cores);
 
     /// <summary>The counters now, or null without /proc/stat.</summary>
     public static Counters? Read()
     {
         try
         {
-            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            var lines = File.ReadLines("/proc/stat").TakeWhile(l => l.StartsWith("cpu", StringComparison.Ordinal)).ToList();
+            var fields = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
                 .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
             // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already counted in user and nice.
             long total = fields.Take(8).Sum();
-            return new Counters(total, fields.Length > 7 ? fields[7] : 0);
+            return new Counters(total, fields.Length > 7 ? fields[7] : 0, Math.Max(1, lines.Count - 1));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException or ArgumentOutOfRangeException)
         {
             return null;
         }
@@ -48,7 +52,7 @@ public sealed record MachineLoad(double LoadAverage, int Cores, double StealFrac
         {
             double load = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
             long total = now.Total - before.Total;
-            return new MachineLoad(load, Environment.ProcessorCount, total > 0 ? (double)(now.Steal - before.Steal) / total : 0);
+            return new MachineLoad(load, now.Cores, total > 0 ? (double)(now.Steal - before.Steal) / total : 0);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
