@@ -198,6 +198,9 @@ oob_tcp_keepalive_probes
 --mca
 mpi_yield_when_idle
 1
+--mca
+hwloc_base_binding_policy
+none
 EOF
 }
 
