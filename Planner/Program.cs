@@ -26,6 +26,7 @@ public static class Program
     public static int Main(string[] args)
     {
         Mpi.SharedCores.PreferPassiveWaiting();   // before LibTorch loads: its OpenMP threads sleep instead of spinning (overridable)
+        Mpi.KeptMemory.Keep();                     // before LibTorch allocates: freed blocks stay with the process (overridable)
         Reports.Consoles.Configure();   // plain text, no escape codes, when the output is not a terminal
         var parse = Root().Parse(args.Length == 0 ? ["--help"] : args);
         if (parse.Errors.Count > 0)
