@@ -1,3 +1,4 @@
+using MathNet.Numerics.Statistics;
 using ScalePlanner.Calibration.Fitting;
 
 namespace ScalePlanner.Calibration.Collectives;
@@ -27,8 +28,7 @@ public static class InterNodeLineFit
         // Ordinary least-squares slope: Σ(x − x̄)(y − ȳ) / Σ(x − x̄)² (any regression text, e.g. Draper & Smith 1998, §1.2).
         double perByte = large.Sum(p => (p.Bytes - meanBytes) * (p.Seconds - meanSeconds)) / large.Sum(p => (p.Bytes - meanBytes) * (p.Bytes - meanBytes));
         if (!(perByte > 0)) perByte = large.Max(p => p.Seconds / p.Bytes);   // never a negative bandwidth
-        var small = sorted.Take(Math.Max(1, half)).Select(p => Math.Max(0, p.Seconds - p.Bytes * perByte)).Order().ToList();
-        double fixedSeconds = small.Count % 2 == 1 ? small[small.Count / 2] : (small[small.Count / 2 - 1] + small[small.Count / 2]) / 2;   // the median
+        double fixedSeconds = sorted.Take(Math.Max(1, half)).Select(p => Math.Max(0, p.Seconds - p.Bytes * perByte)).Median();
         return (fixedSeconds, perByte);
     }
 }
