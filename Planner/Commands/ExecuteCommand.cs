@@ -104,14 +104,15 @@ public static class ExecuteCommand
     private static void Report(ExecutionOutcome outcome, MachineSpeed? speed, double peakFlops, SimulationResult predicted, Simulator.Hardware.ClusterSpec cluster, string scenario, bool json, string? output, Func<RunContext> context)
     {
         bool finished = outcome.ExitCode == 0;
-        if (finished && json) Console.WriteLine((ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops, outcome.Experts) with { MachineSpeed = speed }).ToJson());
-        else if (finished)
+        var comparison = finished ? ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops, outcome.Experts) with { MachineSpeed = speed } : null;
+        if (comparison is not null && json) Console.WriteLine(comparison.ToJson());
+        else if (comparison is not null)
         {
             if (outcome.Distributed is { } distributed)
                 Console.Error.WriteLine(DistributedReport.OptimizerState(distributed.OptimizerElements, distributed.OptimizerMoments));
             ExecutionReport.Write(scenario, predicted, outcome.Steps, outcome.EntropyRate);
             if (outcome.Distributed is { } parts) DistributedReport.Write(predicted, parts.Parts, cluster);
-            ExecutionReport.WriteMemoryAndMfu(ExecutionComparison.From(scenario, predicted, outcome.Steps, peakFlops), predicted, outcome.BaselineBytes, peakFlops);
+            ExecutionReport.WriteMemoryAndMfu(comparison, predicted, outcome.BaselineBytes, peakFlops);
             if (outcome.Experts is { } experts) Spectre.Console.AnsiConsole.WriteLine(experts.Describe());
             if (speed is not null) Spectre.Console.AnsiConsole.WriteLine(ExecutionReport.Describe(speed));
         }

@@ -62,18 +62,20 @@ public static class PlanSearch
         var incumbents = new Incumbents(jobs.Length, bound);
         done = 0;
         if (order.Length > 0)   // Partitioner refuses an empty range: a scenario with no shape to walk ranks nothing
-        Parallel.ForEach(Partitioner.Create(0, order.Length, 4), () => new SearchAccumulator(pool, jobs.Length), (range, _, acc) =>
         {
-            for (int k = range.Item1; k < range.Item2; k++)
+            Parallel.ForEach(Partitioner.Create(0, order.Length, 4), () => new SearchAccumulator(pool, jobs.Length), (range, _, acc) =>
             {
-                int i = order[k];
-                var item = items[i];
-                Evaluate(item, shapes[i]!.Value, bounds[i], jobs[item.Cluster], models[item.Cluster], spaces[item.Cluster], scenario.Objective, acc, incumbents);
-                int finished = Interlocked.Increment(ref done);
-                if (progress is not null && finished % 256 == 0) progress(0.5 + 0.5 * finished / order.Length);
-            }
-            return acc;
-        }, acc => acc.MergeInto(total));
+                for (int k = range.Item1; k < range.Item2; k++)
+                {
+                    int i = order[k];
+                    var item = items[i];
+                    Evaluate(item, shapes[i]!.Value, bounds[i], jobs[item.Cluster], models[item.Cluster], spaces[item.Cluster], scenario.Objective, acc, incumbents);
+                    int finished = Interlocked.Increment(ref done);
+                    if (progress is not null && finished % 256 == 0) progress(0.5 + 0.5 * finished / order.Length);
+                }
+                return acc;
+            }, acc => acc.MergeInto(total));
+        }
         progress?.Invoke(1);
 
         var counts = new SearchCounts(total.Considered, total.Fit, total.OverMemory, total.OutsideConstraints, divisibility, batch, items.Count, total.RuledOut);
