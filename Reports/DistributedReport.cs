@@ -23,6 +23,8 @@ public static class DistributedReport
             table.AddRow(part, Units.Seconds(p), Units.Seconds(m), m > 0 ? $"{(p - m) / m * 100:+0.0;-0.0} %" : "");
         Row("compute (forward + backward)", time.Compute + time.Recompute, measured.Compute);
         Row("tensor-parallel all-reduce", time.TensorParallelComm, measured.TensorParallelComm);
+        // Tensor ranks of the cost model reach each collective together; real ones wait for the group's slowest (noise, a slower core).
+        if (measured.TensorParallelWait > 0) table.AddRow("waiting for the other tensor-parallel ranks", "not modelled", Units.Seconds(measured.TensorParallelWait), "");
         if (time.ExpertParallelComm > 0 || measured.ExpertParallelComm > 0) Row("expert-parallel all-to-all", time.ExpertParallelComm, measured.ExpertParallelComm);
         Row("pipeline bubble + point-to-point", time.PipelineBubble + time.PipelineComm, measured.PipelineWait);
         // Replicas of the cost model run in lockstep; a real one waits for the slowest replica's backward (noise, a slower core).

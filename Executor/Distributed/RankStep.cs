@@ -57,7 +57,7 @@ public sealed class RankStep
         double lossScale = scaler?.Scale ?? 1;
         var times = pipeline.Run(rows, distributed.Faults.LossScale(grid.Mpi.Rank, step, lossScale));
         Batches++;
-        double tensorSeconds = grid.TensorGroup.TakeSeconds();
+        var (tensorWaitSeconds, tensorSeconds) = grid.TensorGroup.TakeSeconds();
         double expertSeconds = grid.Experts?.Exchange.TakeSeconds() ?? 0;
         var (overlappedBuckets, overlappedSeconds) = update.TakeOverlap();
         // Barriers (microseconds each) split waiting from communicating: the last stage waits for the first stage's last
@@ -77,7 +77,7 @@ public sealed class RankStep
         distributed.Faults.AfterUpdate(grid.Mpi.Rank, step, model.Parameters()[0]);
         int next = Keep(step, verdict);
         var sample = SumOverRanks(new StepTimes(times.DataSeconds, times.ForwardSeconds, times.BackwardSeconds, tensorSeconds, times.WaitSeconds + flushSeconds,
-            replicaWaitSeconds, reduced.ReduceSeconds, overlappedSeconds, reduced.EmbeddingSeconds, gatherSeconds, optimizerSeconds, expertSeconds));
+            replicaWaitSeconds, reduced.ReduceSeconds, overlappedSeconds, reduced.EmbeddingSeconds, gatherSeconds, optimizerSeconds, expertSeconds, tensorWaitSeconds));
         var measured = new DistributedStepMetrics(step, loss, grid.Mpi.AllReduceMax(clock.Elapsed.TotalSeconds, grid.Mpi.World), sample.Scaled(1.0 / grid.Mpi.Size),
             reduced.Norm, lr, (long)options.GlobalBatch * model.Spec.SequenceLength, overlappedBuckets)
         {

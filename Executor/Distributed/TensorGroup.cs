@@ -21,8 +21,8 @@ public sealed class TensorGroup(OpenMpi mpi, nint communicator, int size, int ra
     public int Rank { get; } = rank;
     public bool SequenceParallel { get; } = sequenceParallel;
 
-    /// <summary>Seconds spent in this group's collectives since the last <see cref="TakeSeconds"/>.</summary>
-    private double seconds;
+    /// <summary>Seconds spent waiting for the group's other ranks, and in the collectives themselves, since the last <see cref="TakeSeconds"/>.</summary>
+    private double waiting, seconds;
 
     /// <summary>f: identity forward and gradient summed backward; with sequence parallelism, all-gather forward and reduce-scatter backward.</summary>
     public Tensor CopyTo(Tensor x) => Size == 1 ? x : SequenceParallel ? TwoWay.Of(x, GatherSequence, ScatterSequence) : TwoWay.Of(x, Identity, SumOver);
@@ -96,18 +96,26 @@ public sealed class TensorGroup(OpenMpi mpi, nint communicator, int size, int ra
         return x.narrow(1, Rank * positions, positions).contiguous().clone();
     }
 
+    /// <summary>
+    /// The collective, after a barrier (microseconds) that splits waiting for the slowest rank of the group from communicating,
+    /// as the step does for data-parallel replicas: a rank that reaches the collective early would otherwise count its wait as transfer.
+    /// </summary>
     private Tensor Timed(Func<Tensor> collective)
     {
+        long arrived = Stopwatch.GetTimestamp();
+        mpi.Barrier(communicator);
         long start = Stopwatch.GetTimestamp();
+        waiting += Stopwatch.GetElapsedTime(arrived, start).TotalSeconds;
         var result = collective();
         seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
         return result;
     }
 
-    public double TakeSeconds()
+    /// <summary>Seconds waited for the other ranks and seconds in the collectives since the last call.</summary>
+    public (double Wait, double Collective) TakeSeconds()
     {
-        double taken = seconds;
-        seconds = 0;
+        var taken = (waiting, seconds);
+        (waiting, seconds) = (0, 0);
         return taken;
     }
 }

@@ -9,12 +9,14 @@ namespace ScalePlanner.Executor.Measurements;
 /// finish backward, averaging gradients over data-parallel replicas after backward (all-reduce, or ZeRO-1's reduce-scatter:
 /// exposed) and while it ran (starting and advancing buckets: overlapped), summing the tied embedding's gradient between first
 /// and last stage, ZeRO-1's all-gather of the weights, the optimizer (clipping included), and expert parallelism's token
-/// dispatch and combine (all-to-alls inside forward and backward, given on their own too). Doubles only, laid out in order,
+/// dispatch and combine (all-to-alls inside forward and backward, given on their own too), and the time a tensor-parallel
+/// collective waited for the other ranks of its group to reach it (inside forward and backward, apart from the all-reduce). Doubles only, laid out in order,
 /// so <see cref="Values"/> can hand all of them to one all-reduce.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public record struct StepTimes(double Data, double Forward, double Backward, double TensorReduce, double PipelineWait, double ReplicaWait,
-    double GradientReduce, double GradientOverlapped, double EmbeddingReduce, double ParameterGather, double Optimizer, double ExpertExchange = 0)
+    double GradientReduce, double GradientOverlapped, double EmbeddingReduce, double ParameterGather, double Optimizer, double ExpertExchange = 0,
+    double TensorWait = 0)
 {
     /// <summary>Every figure of <paramref name="times"/> as one span of doubles, in declaration order.</summary>
     public static Span<double> Values(ref StepTimes times) => MemoryMarshal.Cast<StepTimes, double>(MemoryMarshal.CreateSpan(ref times, 1));

@@ -12,19 +12,23 @@ public sealed record MeasuredParts(double Step, double Compute, double TensorPar
     /// <summary>Expert parallelism's token dispatch and combine (the all-to-alls inside forward and backward); 0 without ep.</summary>
     public double ExpertParallelComm { get; init; }
 
+    /// <summary>Tensor-parallel collectives waiting for the group's slowest rank to reach them (barrier before each); 0 without tp.</summary>
+    public double TensorParallelWait { get; init; }
+
     /// <summary>
-    /// Each part's median over the steps after warm-up. Compute is forward + backward less the tensor-parallel all-reduces timed
+    /// Each part's median over the steps after warm-up. Compute is forward + backward less the tensor-parallel all-reduces and their waits timed
     /// inside them, the expert all-to-alls and the bucket work started inside backward; data-parallel communication sums the exposed gradient reduction,
     /// the tied embedding's all-reduce and ZeRO-1's weight all-gather.
     /// </summary>
     public static MeasuredParts From(IReadOnlyList<DistributedStepMetrics> steps)
     {
         double Median(Func<DistributedStepMetrics, double> part) => Warmup.Median(steps, part);
-        return new MeasuredParts(Median(m => m.StepSeconds), Median(m => m.Times.Forward + m.Times.Backward - m.Times.TensorReduce - m.Times.ExpertExchange - m.Times.GradientOverlapped), Median(m => m.Times.TensorReduce),
+        return new MeasuredParts(Median(m => m.StepSeconds), Median(m => m.Times.Forward + m.Times.Backward - m.Times.TensorReduce - m.Times.TensorWait - m.Times.ExpertExchange - m.Times.GradientOverlapped), Median(m => m.Times.TensorReduce),
             Median(m => m.Times.PipelineWait), Median(m => m.Times.ReplicaWait), Median(m => m.Times.GradientReduce + m.Times.EmbeddingReduce + m.Times.ParameterGather),
             Median(m => m.Times.GradientOverlapped), Median(m => m.Times.Optimizer), Median(m => m.Times.Data))
         {
             ExpertParallelComm = Median(m => m.Times.ExpertExchange),
+            TensorParallelWait = Median(m => m.Times.TensorWait),
         };
     }
 }

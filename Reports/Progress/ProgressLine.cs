@@ -21,7 +21,7 @@ public static class ProgressLine
     public static string Distributed(DistributedStepMetrics m, int totalSteps)
     {
         var t = m.Times;
-        return $"step {m.Step + 1}/{totalSteps}: loss {m.Loss:F6}, {m.StepSeconds:F3} s (per rank: data {t.Data:F3}, forward {t.Forward:F3}, backward {t.Backward:F3}, tensor all-reduce {t.TensorReduce:F3}, " +
+        return $"step {m.Step + 1}/{totalSteps}: loss {m.Loss:F6}, {m.StepSeconds:F3} s (per rank: data {t.Data:F3}, forward {t.Forward:F3}, backward {t.Backward:F3}, tensor all-reduce {t.TensorReduce:F3} (+ {t.TensorWait:F3} waiting), " +
             $"pipeline wait {t.PipelineWait:F3}, replica wait {t.ReplicaWait:F3}, gradient reduce {t.GradientReduce:F3} exposed + {t.GradientOverlapped:F3} in backward ({m.BucketsStartedInBackward} buckets started there on rank 0), embedding all-reduce {t.EmbeddingReduce:F3}, weight all-gather {t.ParameterGather:F3}, optimizer {t.Optimizer:F3}), " +
             $"{m.TokensPerSecond:N0} tokens/s, |g| {m.GradientNorm:F3}";
     }
