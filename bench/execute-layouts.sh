@@ -3,10 +3,10 @@
 # absolute percentage error (MAPE) of the step time per family. One-process layouts run scenarios/tiny-gpt-cpu.json with a
 # one-process profile; two-rank layouts run scenarios/tiny-gpt-cpu-mpi.json with a profile of one of two ranks side by side
 # (docs/calibration.md). Not part of the build, the tests or CI; meaningful only on an idle machine (it prints the load).
-# Usage: bash bench/execute-layouts.sh [STEPS] [REPEATS]   (calibrates both profiles into reports/bench/ when they are missing)
+# Usage: bash bench/execute-layouts.sh [STEPS] [REPEATS]   (16 steps by default: two-rank steps settle over their first 6–8; calibrates both profiles into reports/bench/ when they are missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-steps=${1:-6}
+steps=${1:-16}
 repeats=${2:-1}
 out=reports/bench
 mkdir -p "$out"

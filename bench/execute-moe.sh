@@ -9,7 +9,7 @@
 # delete reports/bench/profile-*.json first if they were calibrated on a busy machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-steps=${1:-6}
+steps=${1:-16}
 out=reports/bench
 scenario=scenarios/tiny-moe-cpu-mpi.json
 mkdir -p "$out"

@@ -6,10 +6,10 @@
 # predicted, measured and error of the step time, then whether the cost model orders the layouts as the measurements do.
 # The link's latency cannot be emulated (this kernel has no netem): the profiles keep calibration's small-message fit.
 # Not part of the build, the tests or CI; needs root; meaningful only on an idle machine (it prints the load).
-# Usage: sudo bash bench/multi-node.sh [STEPS] [RATES...]   (defaults: 8 steps, rates 0.2 1 in Gbit/s)
+# Usage: sudo bash bench/multi-node.sh [STEPS] [RATES...]   (defaults: 16 steps, rates 0.2 1 in Gbit/s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-steps=${1:-8}
+steps=${1:-16}
 shift || true
 rates=("${@:-0.2 1}")
 read -r -a rates <<<"${rates[*]}"
