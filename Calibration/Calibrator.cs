@@ -36,11 +36,18 @@ public static class Calibrator
         var microrun = new Microrun(device, warmups: 2, repetitions: Repetitions(options.Quick), options.Synchronise);
         var precisions = new[] { Precision.Fp32, Precision.Bf16, Precision.Fp16 };
 
+        // The first fitted stack before anything else, to compare with its time among the blocks at the end (CalibrationDrift).
+        var reference = BlockTimings.FitSizes(options.Quick)[0];
+        double openingSeconds;
+        using (var opening = BlockTimings.ForwardBackward(reference, Precision.Fp32, device)) openingSeconds = microrun.Time(opening.Step).Median;
+
         var gemm = GemmSweep.Run(device, precisions, options.Quick, microrun, options.Progress);
         var memory = precisions.SelectMany(precision => MemorySweep.Run(device, precision, options.Quick, microrun, options.Progress)).ToList();
         // Fitted and held-out blocks in the same interleaved rounds: measured the same way, under the same conditions.
         var fitCases = BlockTimings.FitSizes(options.Quick).Select(size => BlockCase.Block(size)).ToList();
         var blocks = BlockMeasurements.Measure([.. fitCases, .. BlockMeasurements.HeldOut(BlockTimings.Sizes(options.Quick), bf16: true)], device, microrun);
+
+        if (CalibrationDrift.Warning(reference.Name, openingSeconds, blocks[0].Time.Median) is { } drift) options.Progress(drift);
 
         var fits = new List<CurveFit>();
         var matmuls = KernelFits.Matmuls(gemm, fits);
